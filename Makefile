@@ -1,0 +1,31 @@
+# `make up` runs the whole system; `make test` runs every test. Both set themselves up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install up test test-unit down clean
+
+$(STAMP): requirements/dev.txt requirements/constraints.txt shared/pyproject.toml services/*/pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -r requirements/dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+up: install
+	$(BIN)/ardoise up
+
+test: install
+	$(BIN)/python -m pytest
+
+test-unit: install
+	$(BIN)/python -m pytest -m unit
+
+down: install
+	$(BIN)/ardoise servers down
+	$(BIN)/ardoise servers down --instance test
+
+clean: down
+	rm -rf .run $(VENV)

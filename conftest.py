@@ -1,0 +1,45 @@
+"""Test tiers by folder, and the real servers for the tiers that need them."""
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ardoise.testing.servers import start_test_servers
+
+TIERS = {"unit": "unit", "integration": "integration", "e2e": "e2e", "reliability": "reliability"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        for folder, marker in TIERS.items():
+            if folder in parts:
+                item.add_marker(getattr(pytest.mark, marker))
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[dict[str, str]]:
+    """The environment of a running PostgreSQL and broker, migrated; stopped at the end if ours."""
+    env, stack = start_test_servers()
+    yield env
+    if stack is not None:
+        stack.down()
+
+
+@pytest.fixture
+def producer_id() -> str:
+    """A producer of its own for each test: isolation by unique ids, not by wiping tables."""
+    return f"p-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def system(servers) -> Iterator["RunningSystem"]:
+    """Every gateway and worker (and the SumUp stand-in) running against the test servers."""
+    from ardoise.devservers.stack import Stack
+    from ardoise.testing.system import RunningSystem
+
+    running = RunningSystem(servers, Stack("test").home / "logs").start()
+    yield running
+    running.stop()

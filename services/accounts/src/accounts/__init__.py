@@ -1,0 +1,1 @@
+"""Ardoise accounts service: customers, their ledger, balances and holds."""

@@ -1,0 +1,13 @@
+"""Alembic environment: migrates the accounts schema only."""
+
+import os
+
+from alembic import context
+
+from accounts.adapters.orm import SCHEMA, metadata
+from ardoise.migrations import run_env
+
+if not context.config.get_main_option("sqlalchemy.url"):
+    url = os.environ.get("ACCOUNTS_DATABASE_URL") or os.environ["DATABASE_URL"]
+    context.config.set_main_option("sqlalchemy.url", url)
+run_env(metadata, SCHEMA)

@@ -1,0 +1,10 @@
+"""Tables of the exports schema."""
+
+from ardoise.db import schema_metadata
+from ardoise.inbox import inbox_table
+from ardoise.outbox import outbox_table
+
+SCHEMA = "exports"
+metadata = schema_metadata(SCHEMA)
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)

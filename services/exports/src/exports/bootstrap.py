@@ -1,0 +1,18 @@
+"""The one place where the exports processes are wired together."""
+
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from ardoise.runtime import gateway_app
+from exports.adapters.orm import SCHEMA
+from exports.config import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    return gateway_app(settings, SCHEMA, routers=[], title="Ardoise exports")
+
+
+def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
+    return []

@@ -1,0 +1,1 @@
+"""Ardoise orders service: orders, invoices and receipts."""

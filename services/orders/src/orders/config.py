@@ -1,0 +1,13 @@
+"""Settings of the orders processes, from the environment."""
+
+from pydantic import Field
+
+from ardoise.settings import ServiceSettings, service_alias
+
+
+class Settings(ServiceSettings):
+    """`ORDERS_DATABASE_URL` (or `DATABASE_URL`) connects as the orders role."""
+
+    service_name: str = "orders"
+    database_url: str = Field(validation_alias=service_alias("orders", "DATABASE_URL"))
+    http_port: int = Field(8001, validation_alias=service_alias("orders", "HTTP_PORT"))

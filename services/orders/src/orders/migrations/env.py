@@ -1,0 +1,13 @@
+"""Alembic environment: migrates the orders schema only."""
+
+import os
+
+from alembic import context
+
+from orders.adapters.orm import SCHEMA, metadata
+from ardoise.migrations import run_env
+
+if not context.config.get_main_option("sqlalchemy.url"):
+    url = os.environ.get("ORDERS_DATABASE_URL") or os.environ["DATABASE_URL"]
+    context.config.set_main_option("sqlalchemy.url", url)
+run_env(metadata, SCHEMA)

@@ -1,0 +1,1 @@
+"""Ardoise payments service: payment settings, settlements of orders, SumUp."""

@@ -1,0 +1,1 @@
+"""Ardoise shared package: contracts and small plumbing used by every service."""

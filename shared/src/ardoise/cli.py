@@ -1,0 +1,107 @@
+"""The `ardoise` command: local stack, tokens, migrations."""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+from ardoise.auth import Principal, issue_token
+from ardoise.devservers.stack import SERVICES, Stack, project_root
+
+
+def _jwt_secret() -> str:
+    secret = os.environ.get("ARDOISE_JWT_SECRET")
+    if secret:
+        return secret
+    path = Stack("dev").home / "secrets.json"
+    if not path.exists():
+        sys.exit("no ARDOISE_JWT_SECRET in the environment and no local stack yet: run `make up`")
+    return json.loads(path.read_text())["jwt"]
+
+
+def cmd_token(args: argparse.Namespace) -> None:
+    if args.role == "customer" and not args.customer:
+        sys.exit("usage: ardoise token customer PRODUCER CUSTOMER")
+    principal = Principal(args.role, args.producer, args.customer if args.role == "customer" else None)
+    print(issue_token(_jwt_secret(), principal))
+
+
+def cmd_up(args: argparse.Namespace) -> None:
+    """Servers, migrations, then every gateway and worker in the foreground until Ctrl-C."""
+    stack = Stack(args.instance)
+    env = stack.up()
+    env_file = stack.write_env_file(env)
+    print(f"postgres and broker ready; environment in {env_file}", flush=True)
+    root = project_root()
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"
+    honcho = subprocess.Popen(
+        [sys.executable, "-m", "honcho", "start", "-f", str(root / "Procfile"), "-e", str(env_file),
+         "-d", str(root)],
+        env={**os.environ, "PATH": path},
+    )
+    try:
+        honcho.wait()
+    except KeyboardInterrupt:
+        honcho.wait()
+    finally:
+        if not args.keep_servers:
+            stack.down()
+            print("stopped the broker and PostgreSQL", flush=True)
+
+
+def cmd_servers(args: argparse.Namespace) -> None:
+    stack = Stack(args.instance)
+    if args.action == "down":
+        stack.down()
+        return
+    env = stack.up()
+    for key, value in sorted(env.items()):
+        print(f"{key}={value}" if args.show_secrets else f"{key}=…")
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from ardoise.migrations import upgrade
+
+    unknown = set(args.services) - set(SERVICES)
+    if unknown:
+        sys.exit(f"unknown services: {', '.join(sorted(unknown))}")
+    for service in args.services or SERVICES:
+        url = os.environ.get(f"{service.upper()}_DATABASE_URL") or os.environ.get("DATABASE_URL")
+        if not url:
+            sys.exit(f"set {service.upper()}_DATABASE_URL or DATABASE_URL")
+        upgrade(service, url)
+        print(f"{service}: migrated to head")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="ardoise", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    token = commands.add_parser("token", help="print a bearer token for local use")
+    token.add_argument("role", choices=["operator", "customer"])
+    token.add_argument("producer")
+    token.add_argument("customer", nargs="?")
+    token.set_defaults(run=cmd_token)
+
+    up = commands.add_parser("up", help="run the whole system in the foreground")
+    up.add_argument("--instance", default="dev")
+    up.add_argument("--keep-servers", action="store_true", help="leave PostgreSQL and the broker up")
+    up.set_defaults(run=cmd_up)
+
+    servers = commands.add_parser("servers", help="start (up) or stop (down) the local servers")
+    servers.add_argument("action", choices=["up", "down"])
+    servers.add_argument("--instance", default="dev")
+    servers.add_argument("--show-secrets", action="store_true")
+    servers.set_defaults(run=cmd_servers)
+
+    migrate = commands.add_parser("migrate", help="migrate services' schemas to head")
+    migrate.add_argument("services", nargs="*", help=f"some of {', '.join(SERVICES)} (default all)")
+    migrate.set_defaults(run=cmd_migrate)
+
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+"""Database engine and session factory for one service's own schema."""
+
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+
+def make_engine(database_url: str, schema: str, pool_size: int = 10) -> AsyncEngine:
+    """An engine whose connections look only in the service's own schema."""
+    return create_async_engine(
+        database_url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"search_path": schema, "application_name": schema}},
+    )
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def schema_metadata(schema: str) -> MetaData:
+    """Metadata for a service's tables, all in its schema."""
+    return MetaData(schema=schema)

@@ -1,0 +1,1 @@
+"""Local PostgreSQL and Kafka-protocol broker for development and tests, without Docker."""

@@ -1,0 +1,131 @@
+"""The local stack: servers, roles and schemas, migrations, and the environment processes get."""
+
+import asyncio
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+
+from ardoise.devservers.broker import LocalBroker, ensure_topics
+from ardoise.devservers.postgres import LocalPostgres
+
+SERVICES = ("orders", "accounts", "payments", "exports")
+DATABASE = "ardoise"
+DEFAULT_PORTS = {"dev": (55432, 59092), "test": (55433, 59093)}
+
+
+def project_root() -> Path:
+    """The checkout this command runs from (the folder holding `services/` and `Procfile`)."""
+    start = Path(os.environ.get("ARDOISE_ROOT", Path.cwd())).resolve()
+    for folder in (start, *start.parents):
+        if (folder / "Procfile").exists() and (folder / "services").is_dir():
+            return folder
+    raise RuntimeError("run this from inside the Ardoise checkout (or set ARDOISE_ROOT)")
+
+
+@dataclass
+class Stack:
+    """One named instance (`dev` for `make up`, `test` for the tests) under `.run/NAME/`."""
+
+    name: str = "dev"
+
+    @property
+    def home(self) -> Path:
+        return project_root() / ".run" / self.name
+
+    def _secrets(self) -> dict[str, str]:
+        path = self.home / "secrets.json"
+        if path.exists():
+            return json.loads(path.read_text())
+        self.home.mkdir(parents=True, exist_ok=True)
+        values = {name: secrets.token_urlsafe(24) for name in ("postgres", "jwt", *SERVICES)}
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(values))
+        return values
+
+    def _ports(self) -> tuple[int, int]:
+        pg, kafka = DEFAULT_PORTS.get(self.name, DEFAULT_PORTS["dev"])
+        return (int(os.environ.get("ARDOISE_PG_PORT", pg)),
+                int(os.environ.get("ARDOISE_KAFKA_PORT", kafka)))
+
+    def postgres(self) -> LocalPostgres:
+        return LocalPostgres(self.home, self._ports()[0], self._secrets()["postgres"],
+                             for_tests=self.name != "dev")
+
+    def broker(self) -> LocalBroker:
+        return LocalBroker(self.home, self._ports()[1])
+
+    def environment(self) -> dict[str, str]:
+        """KAFKA_BOOTSTRAP, ARDOISE_JWT_SECRET and one database URL per service role.
+
+        `KAFKA_BOOTSTRAP` / `DATABASE_URL` already set in the environment win: external servers.
+        """
+        values = self._secrets()
+        env = {"ARDOISE_JWT_SECRET": os.environ.get("ARDOISE_JWT_SECRET", values["jwt"])}
+        env["KAFKA_BOOTSTRAP"] = os.environ.get("KAFKA_BOOTSTRAP") or self.broker().bootstrap
+        external = os.environ.get("DATABASE_URL")
+        pg_port = self._ports()[0]
+        for service in SERVICES:
+            key = f"{service.upper()}_DATABASE_URL"
+            local = (f"postgresql+asyncpg://{service}:{values[service]}@127.0.0.1:{pg_port}"
+                     f"/{DATABASE}")
+            env[key] = os.environ.get(key) or external or local
+        env["ARDOISE_ADMIN_DATABASE_URL"] = external or self.postgres().admin_url(DATABASE)
+        return env
+
+    def up(self) -> dict[str, str]:
+        """Start what is not running, provision roles and topics, migrate; safe to repeat."""
+        from ardoise.migrations import upgrade
+
+        if not os.environ.get("DATABASE_URL"):
+            postgres = self.postgres()
+            postgres.ensure_running()
+            asyncio.run(provision(postgres.admin_url(), self._secrets()))
+        if not os.environ.get("KAFKA_BOOTSTRAP"):
+            self.broker().ensure_running()
+        env = self.environment()
+        ensure_topics(env["KAFKA_BOOTSTRAP"])
+        for service in SERVICES:
+            upgrade(service, env[f"{service.upper()}_DATABASE_URL"])
+        self.write_env_file(env)
+        return env
+
+    def write_env_file(self, env: dict[str, str]) -> Path:
+        path = self.home / "env"
+        path.touch(mode=0o600)
+        path.write_text("".join(f"{k}={v}\n" for k, v in sorted(env.items())))
+        return path
+
+    def down(self) -> None:
+        """Stop the servers this stack started, and nothing else."""
+        self.broker().stop()
+        self.postgres().stop()
+
+
+async def provision(admin_url: str, passwords: dict[str, str]) -> None:
+    """The database, and per service a login role owning its schema and nothing more."""
+    connection = await asyncpg.connect(admin_url)
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE):
+            await connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    finally:
+        await connection.close()
+    connection = await asyncpg.connect(admin_url.rsplit("/", 1)[0] + f"/{DATABASE}")
+    try:
+        await connection.execute(f'REVOKE ALL ON DATABASE "{DATABASE}" FROM PUBLIC')
+        await connection.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+        for service in SERVICES:
+            exists = await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", service)
+            verb = "ALTER" if exists else "CREATE"
+            password = passwords[service].replace("'", "''")
+            await connection.execute(f"{verb} ROLE \"{service}\" LOGIN PASSWORD '{password}'")
+            await connection.execute(f'GRANT CONNECT ON DATABASE "{DATABASE}" TO "{service}"')
+            await connection.execute(
+                f'CREATE SCHEMA IF NOT EXISTS "{service}" AUTHORIZATION "{service}"'
+            )
+            await connection.execute(f'REVOKE ALL ON SCHEMA "{service}" FROM PUBLIC')
+    finally:
+        await connection.close()

@@ -1,0 +1,32 @@
+"""Domain exception families; each service's gateway maps them to HTTP statuses."""
+
+
+class DomainError(Exception):
+    """A request the domain refuses; nothing was written."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.field = message, field
+
+    def detail(self) -> list[dict] | str:
+        if self.field is None:
+            return self.message
+        return [{"loc": ["body", self.field], "msg": self.message, "type": "value_error"}]
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Forbidden(DomainError):
+    status = 403

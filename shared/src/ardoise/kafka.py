@@ -1,0 +1,48 @@
+"""The Kafka broker factory, subscriber settings, and the relay's publisher."""
+
+import asyncio
+from typing import Any
+
+from faststream.kafka import KafkaBroker
+from faststream.middlewares import AckPolicy
+
+from ardoise.relay import OutgoingMessage, PublishMany
+
+SESSION_TIMEOUT_MS = 6000
+HEARTBEAT_INTERVAL_MS = 1500
+
+
+def make_broker(bootstrap: str, client_id: str, **kwargs: Any) -> KafkaBroker:
+    """A broker whose producer waits for all replicas; idempotence stays off (see ARCHITECTURE.md)."""
+    return KafkaBroker(
+        bootstrap,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=False,
+        request_timeout_ms=10_000,
+        **kwargs,
+    )
+
+
+def subscriber_options(group_id: str) -> dict[str, Any]:
+    """One group per subscriber; offsets are committed only after the handler's transaction."""
+    return {
+        "group_id": group_id,
+        "auto_offset_reset": "earliest",
+        "session_timeout_ms": SESSION_TIMEOUT_MS,
+        "heartbeat_interval_ms": HEARTBEAT_INTERVAL_MS,
+        "ack_policy": AckPolicy.NACK_ON_ERROR,
+    }
+
+
+def broker_publisher(broker: KafkaBroker) -> PublishMany:
+    """Send every message (the client keeps per-partition order), then await every ack."""
+
+    async def publish_many(messages: list[OutgoingMessage]) -> None:
+        futures = [
+            await broker.publish(m.value, m.topic, key=m.key, headers=m.headers, no_confirm=True)
+            for m in messages
+        ]
+        await asyncio.gather(*futures)
+
+    return publish_many

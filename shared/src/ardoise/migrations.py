@@ -1,0 +1,67 @@
+"""Alembic plumbing shared by the services: each migrates only its own schema."""
+
+import asyncio
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+def alembic_config(service: str, database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", f"{service}:migrations")
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(service: str, database_url: str, revision: str = "head") -> None:
+    """Bring a service's schema to `revision`; safe to run again."""
+    command.upgrade(alembic_config(service, database_url), revision)
+
+
+def run_env(target_metadata: MetaData, schema: str) -> None:
+    """The body of every service's migrations/env.py (online mode, asyncpg)."""
+    url = context.config.get_main_option("sqlalchemy.url")
+
+    def migrate(connection: Connection) -> None:
+        exists = connection.execute(
+            text("SELECT 1 FROM information_schema.schemata WHERE schema_name = :s"), {"s": schema}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        connection.execute(text(f'SET search_path TO "{schema}"'))
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            version_table_schema=schema,
+            include_schemas=False,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def main() -> None:
+        engine = create_async_engine(url)
+        try:
+            async with engine.begin() as connection:
+                await connection.run_sync(migrate)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
+def create_outbox_and_inbox(schema: str) -> None:
+    """The plumbing tables every service's first migration creates (version 1 of their shape)."""
+    from alembic import op
+
+    from ardoise.inbox import inbox_table
+    from ardoise.outbox import outbox_table, outbox_trigger_sql
+
+    metadata = MetaData(schema=schema)
+    outbox_table(metadata)
+    inbox_table(metadata)
+    metadata.create_all(op.get_bind())
+    for statement in outbox_trigger_sql(schema):
+        op.execute(statement)

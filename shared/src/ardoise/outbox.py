@@ -1,0 +1,73 @@
+"""Transactional outbox: events are rows written with the change that caused them."""
+
+import json
+from collections.abc import Iterable
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    func,
+    insert,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ardoise.events import Event, encode_event
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("event_type", String(100), nullable=False),
+        Column("payload", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+def notify_channel(schema: str) -> str:
+    return f"{schema}_outbox"
+
+
+def outbox_trigger_sql(schema: str) -> list[str]:
+    """A statement-level trigger that wakes the relay as soon as the transaction commits."""
+    channel = notify_channel(schema)
+    return [
+        f"""CREATE OR REPLACE FUNCTION {schema}.notify_outbox() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{channel}', ''); RETURN NULL; END $$""",
+        f"""CREATE TRIGGER outbox_notify AFTER INSERT ON {schema}.outbox
+            FOR EACH STATEMENT EXECUTE FUNCTION {schema}.notify_outbox()""",
+    ]
+
+
+def outbox_rows(events: Iterable[Event]) -> list[dict]:
+    return [
+        {
+            "event_id": event.event_id,
+            "topic": event.topic,
+            "key": event.key,
+            "event_type": type(event).__name__,
+            "payload": encode_event(event),
+        }
+        for event in events
+    ]
+
+
+async def write_events(session: AsyncSession, table: Table, events: Iterable[Event]) -> None:
+    """Queue events in the caller's transaction: published only if that transaction commits."""
+    rows = outbox_rows(events)
+    if rows:
+        await session.execute(insert(table), rows)
+
+
+def payload_bytes(payload: dict | str) -> bytes:
+    """asyncpg hands JSONB back as text; the relay publishes it as it was stored."""
+    return (payload if isinstance(payload, str) else json.dumps(payload)).encode()

@@ -1,0 +1,96 @@
+"""Process wiring shared by every service: the gateway app shell and the worker shell."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import partial
+
+import uvicorn
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from ardoise.db import make_engine, make_sessionmaker
+from ardoise.gateway import (
+    broker_answers,
+    database_answers,
+    install_error_handlers,
+    install_health,
+    install_whoami,
+)
+from ardoise.kafka import broker_publisher, make_broker
+from ardoise.relay import OutboxRelay
+from ardoise.settings import ServiceSettings
+from ardoise.worker import Background, worker_app
+
+
+def gateway_app(
+    settings: ServiceSettings,
+    schema: str,
+    routers: list[APIRouter],
+    title: str,
+    on_ready: Callable[[FastAPI], None] | None = None,
+) -> FastAPI:
+    """FastAPI with auth, error mapping and /health; the engine lives as long as the app."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url, schema)  # type: ignore[attr-defined]
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        if on_ready:
+            on_ready(app)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.jwt_secret = settings.jwt_secret.get_secret_value()
+    install_error_handlers(app)
+    install_health(
+        app,
+        [lambda: database_answers(app.state.engine), partial(broker_answers, settings.kafka_bootstrap)],
+    )
+    install_whoami(app)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def serve_gateway(app: FastAPI, settings: ServiceSettings, name: str) -> None:
+    """Run one gateway with uvicorn, saying where it listens."""
+    logging.basicConfig(level=settings.log_level)
+    port = settings.http_port  # type: ignore[attr-defined]
+    print(f"{name} gateway listening on http://{settings.http_host}:{port}", flush=True)
+    uvicorn.run(app, host=settings.http_host, port=port, log_level="warning")
+
+
+def run_worker(
+    settings: ServiceSettings,
+    schema: str,
+    subscribe: Callable[[KafkaBroker, async_sessionmaker], list[str]],
+    extra_background: Callable[[async_sessionmaker], list[Background]] | None = None,
+) -> None:
+    """Subscribers, the outbox relay and any timers, in one FastStream process."""
+    logging.basicConfig(level=settings.log_level)
+    broker = make_broker(settings.kafka_bootstrap, client_id=f"{schema}-worker")
+    engine: AsyncEngine = make_engine(settings.database_url, schema)  # type: ignore[attr-defined]
+    sessions = make_sessionmaker(engine)
+    consumed = subscribe(broker, sessions)
+    relay = OutboxRelay(settings.asyncpg_dsn, schema, broker_publisher(broker))
+    background: list[Background] = [relay.run]
+    if extra_background:
+        background.extend(extra_background(sessions))
+    banner = (
+        f"{schema} worker consuming {', '.join(consumed) or 'nothing'} "
+        f"and relaying its outbox via {settings.kafka_bootstrap}"
+    )
+    asyncio.run(worker_app(broker, background, banner, cleanup=[engine.dispose]).run())
+
+
+def group_id(settings: ServiceSettings, name: str) -> str:
+    """Each subscriber its own consumer group, e.g. `accounts.settlement-changed`."""
+    return f"{settings.group_prefix}{name}"

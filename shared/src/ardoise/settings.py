@@ -1,0 +1,27 @@
+"""Settings every process reads from its environment when it starts (never at import)."""
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def service_alias(service: str, name: str) -> AliasChoices:
+    """`ACCOUNTS_DATABASE_URL` wins over `DATABASE_URL`, so one env file can serve every process."""
+    return AliasChoices(f"{service.upper()}_{name}", name)
+
+
+class ServiceSettings(BaseSettings):
+    """What every gateway and worker needs: its database, the broker, the token secret."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service_name: str = "ardoise"
+    kafka_bootstrap: str = Field("127.0.0.1:59092", validation_alias="KAFKA_BOOTSTRAP")
+    jwt_secret: SecretStr = Field(validation_alias="ARDOISE_JWT_SECRET")
+    http_host: str = Field("127.0.0.1", validation_alias="HTTP_HOST")
+    group_prefix: str = Field("", validation_alias="KAFKA_GROUP_PREFIX")
+    log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+
+    @property
+    def asyncpg_dsn(self) -> str:
+        """The same database URL without SQLAlchemy's driver suffix, for asyncpg itself."""
+        return self.database_url.replace("+asyncpg", "")  # type: ignore[attr-defined]

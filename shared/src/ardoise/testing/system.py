@@ -1,0 +1,86 @@
+"""The whole system as child processes on free ports: every gateway, worker and the SumUp stand-in."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from ardoise.devservers.process import free_port, stop_pid
+from ardoise.devservers.stack import SERVICES
+
+
+@dataclass
+class RunningSystem:
+    """Started by `start()`, stopped by `stop()`; `urls` maps each gateway to its base URL."""
+
+    env: dict[str, str]
+    log_dir: Path
+    urls: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def start(self, timeout_s: float = 90.0) -> "RunningSystem":
+        bin_dir = Path(sys.executable).parent
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **self.env, "KAFKA_GROUP_PREFIX": f"t{uuid.uuid4().hex[:6]}."}
+        standin_port = free_port()
+        self.urls["sumup"] = f"http://127.0.0.1:{standin_port}"
+        env["SUMUP_STANDIN_PORT"] = str(standin_port)
+        env.setdefault("SUMUP_API_URL", self.urls["sumup"])
+        for service in SERVICES:
+            port = free_port()
+            env[f"{service.upper()}_HTTP_PORT"] = str(port)
+            self.urls[service] = f"http://127.0.0.1:{port}"
+        env.update({f"{s.upper()}_URL": url for s, url in self.urls.items()})
+        self.env = env
+        commands = {"sumup-standin": "sumup-standin"} if (bin_dir / "sumup-standin").exists() else {}
+        for service in SERVICES:
+            commands[f"{service}-gateway"] = f"{service}-gateway"
+            commands[f"{service}-worker"] = f"{service}-worker"
+        for name, command in commands.items():
+            log = open(self.log_dir / f"{name}.log", "ab")
+            self.processes[name] = subprocess.Popen(
+                [str(bin_dir / command)], env=env, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+        self._wait_until_healthy(timeout_s)
+        return self
+
+    def _wait_until_healthy(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        pending = set(SERVICES)
+        while pending:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited: see {self.log_dir / (name + '.log')}")
+            for service in list(pending):
+                try:
+                    if httpx.get(f"{self.urls[service]}/health", timeout=2).status_code == 200:
+                        pending.discard(service)
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not healthy after {timeout_s}s: {sorted(pending)}")
+            time.sleep(0.2)
+
+    def restart(self, name: str, kill: bool = True) -> None:
+        """Kill one process (SIGKILL by default) and start it again with the same environment."""
+        process = self.processes[name]
+        process.kill() if kill else process.terminate()
+        process.wait()
+        bin_dir = Path(sys.executable).parent
+        log = open(self.log_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            [str(bin_dir / name)], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                stop_pid(process.pid)
+            process.wait()

@@ -1,0 +1,50 @@
+"""What every worker shares: a FastStream app that also runs the outbox relay and timers."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from faststream import FastStream
+from faststream.kafka import KafkaBroker
+
+from ardoise.events import Event, decode_event
+
+log = logging.getLogger(__name__)
+Background = Callable[[], Awaitable[None]]
+
+
+def worker_app(
+    broker: KafkaBroker, background: list[Background], banner: str, cleanup: list[Background]
+) -> FastStream:
+    """The app starts the background loops (relay, expiry timers) once the broker is up."""
+    app = FastStream(broker)
+    tasks: list[asyncio.Task] = []
+
+    @app.after_startup
+    async def start_background() -> None:
+        tasks.extend(asyncio.create_task(loop()) for loop in background)
+        print(banner, flush=True)
+
+    @app.on_shutdown
+    async def stop_background() -> None:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for step in cleanup:
+            await step()
+
+    return app
+
+
+def read_event(body: dict) -> Event | None:
+    """Decode a consumed message; unknown event types (newer producers) are skipped."""
+    event = decode_event(body)
+    if event is None:
+        log.info("skipping unknown event type %s", body.get("event_type"))
+    return event
+
+
+async def pause_before_retry(error: BaseException, seconds: float = 1.0) -> None:
+    """A failing handler waits before the message is redelivered, so an outage is not a busy loop."""
+    log.warning("handler failed (%s: %s); the message will be redelivered", type(error).__name__, error)
+    await asyncio.sleep(seconds)

@@ -1,0 +1,115 @@
+"""The outbox on the real servers: only committed events go out, and none is lost in an outage."""
+
+import asyncio
+import json
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from sqlalchemy import func, select
+
+from ardoise.devservers.broker import LocalBroker, create_topics
+from ardoise.devservers.process import free_port
+from ardoise.kafka import broker_publisher, make_broker
+from ardoise.outbox import write_events
+from ardoise.relay import OutboxRelay
+from ardoise.testing.polling import eventually
+
+from .conftest import PROBE_TOPIC, ProbeRecorded
+
+
+async def published_numbers(bootstrap: str, producer_id: str, at_least: int) -> list[int]:
+    """Read the probe topic from the start until `at_least` events of this producer were seen."""
+    consumer = AIOKafkaConsumer(PROBE_TOPIC, bootstrap_servers=bootstrap,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    numbers: list[int] = []
+    try:
+        async with asyncio.timeout(30):
+            while len(numbers) < at_least:
+                batch = await consumer.getmany(timeout_ms=500)
+                for records in batch.values():
+                    for record in records:
+                        body = json.loads(record.value)
+                        if body["producer_id"] == producer_id:
+                            numbers.append(body["number"])
+        # whatever else is already there for this producer is read too
+        for records in (await consumer.getmany(timeout_ms=1000)).values():
+            numbers.extend(json.loads(r.value)["number"] for r in records
+                           if json.loads(r.value)["producer_id"] == producer_id)
+    finally:
+        await consumer.stop()
+    return numbers
+
+
+async def start_relay(plumbing, bootstrap: str):
+    broker = make_broker(bootstrap, client_id="outbox-test")
+    await broker.start()
+    relay = OutboxRelay(plumbing.dsn, plumbing.name, broker_publisher(broker), idle_poll_s=0.2,
+                        retry_s=0.2)
+    return broker, relay, asyncio.create_task(relay.run())
+
+
+async def outbox_size(plumbing) -> int:
+    async with plumbing.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(plumbing.outbox))).scalar()
+
+
+async def test_an_event_written_in_a_rolled_back_transaction_is_never_published(
+    plumbing, servers, producer_id
+):
+    async with plumbing.sessions() as session:
+        await write_events(session, plumbing.outbox, [ProbeRecorded(producer_id=producer_id, number=1)])
+        await session.rollback()
+    async with plumbing.sessions() as session, session.begin():
+        await write_events(session, plumbing.outbox, [ProbeRecorded(producer_id=producer_id, number=2)])
+    broker, relay, task = await start_relay(plumbing, servers["KAFKA_BOOTSTRAP"])
+    try:
+        assert await published_numbers(servers["KAFKA_BOOTSTRAP"], producer_id, at_least=1) == [2]
+        await eventually(lambda: outbox_size(plumbing), lambda n: n == 0)
+    finally:
+        task.cancel()
+        await broker.stop()
+
+
+async def test_events_keep_the_order_they_were_committed_in(plumbing, servers, producer_id):
+    for number in range(1, 51):
+        async with plumbing.sessions() as session, session.begin():
+            await write_events(session, plumbing.outbox,
+                               [ProbeRecorded(producer_id=producer_id, number=number)])
+    broker, relay, task = await start_relay(plumbing, servers["KAFKA_BOOTSTRAP"])
+    try:
+        numbers = await published_numbers(servers["KAFKA_BOOTSTRAP"], producer_id, at_least=50)
+        assert numbers == list(range(1, 51))
+    finally:
+        task.cancel()
+        await broker.stop()
+
+
+@pytest.fixture
+def own_broker(tmp_path):
+    broker = LocalBroker(tmp_path, free_port())
+    broker.ensure_running()
+    yield broker
+    broker.stop()
+
+
+async def test_an_event_committed_while_the_broker_is_down_is_published_once_it_is_back(
+    plumbing, own_broker, producer_id
+):
+    await create_topics(own_broker.bootstrap, (PROBE_TOPIC,))
+    broker, relay, task = await start_relay(plumbing, own_broker.bootstrap)
+    try:
+        own_broker.stop()
+        async with plumbing.sessions() as session, session.begin():
+            await write_events(session, plumbing.outbox,
+                               [ProbeRecorded(producer_id=producer_id, number=7)])
+        await eventually(lambda: asyncio.sleep(0, relay.stats.failures), lambda n: n > 0)
+        assert await outbox_size(plumbing) == 1, "the event must wait in the outbox, not be lost"
+        own_broker.ensure_running()
+        await create_topics(own_broker.bootstrap, (PROBE_TOPIC,))
+        await eventually(lambda: outbox_size(plumbing), lambda n: n == 0, timeout_s=60)
+        assert await published_numbers(own_broker.bootstrap, producer_id, at_least=1) == [7]
+    finally:
+        task.cancel()
+        await broker.stop()

@@ -1,0 +1,31 @@
+"""The whole system answers: every gateway healthy, documented, and closed to unknown callers."""
+
+import httpx
+import pytest
+
+from ardoise.auth import Principal, issue_token
+from ardoise.devservers.stack import SERVICES
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_gateway_is_healthy_and_documented(system, service):
+    url = system.urls[service]
+    health = httpx.get(f"{url}/health")
+    assert health.status_code == 200 and health.json() == {"status": "ok"}
+    openapi = httpx.get(f"{url}/openapi.json")
+    assert openapi.status_code == 200 and openapi.json()["info"]["title"].lower().endswith(service)
+    assert httpx.get(f"{url}/docs").status_code == 200
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_gateway_refuses_missing_and_unknown_tokens_and_knows_a_valid_one(system, service):
+    url = f"{system.urls[service]}/v1/whoami"
+    secret = system.env["ARDOISE_JWT_SECRET"]
+    forged = issue_token("not-the-real-secret-at-all-123456", Principal("operator", "ferme-a"))
+    expired = issue_token(secret, Principal("operator", "ferme-a"), lifetime_s=-5)
+    assert httpx.get(url).status_code == 401
+    for token in ("garbage", forged, expired):
+        assert httpx.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    valid = issue_token(secret, Principal("customer", "ferme-a", "c1"))
+    answer = httpx.get(url, headers={"Authorization": f"Bearer {valid}"})
+    assert answer.json() == {"role": "customer", "producer_id": "ferme-a", "customer_id": "c1"}
