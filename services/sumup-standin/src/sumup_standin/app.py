@@ -1,0 +1,57 @@
+"""Builds the SumUp stand-in's ASGI app; nothing is made until `create_app` is called."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+import httpx
+from fastapi import FastAPI
+
+from sumup_standin import api, control, hosted
+from sumup_standin.checkouts import utc_now
+from sumup_standin.config import Settings
+from sumup_standin.errors import install_error_handlers
+from sumup_standin.faults import FaultMiddleware, Faults
+from sumup_standin.notifier import Notifier
+from sumup_standin.service import CheckoutService
+from sumup_standin.store import CheckoutStore
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    notify_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """A fresh stand-in with an empty memory; tests may pass a clock and a notify transport."""
+    settings = settings or Settings.from_env()
+    notifier = Notifier(
+        settings.retry_delays_s,
+        clock=clock,
+        timeout_s=settings.notify_timeout_s,
+        transport=notify_transport,
+    )
+    faults = Faults()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await notifier.aclose()
+
+    app = FastAPI(
+        title="SumUp stand-in",
+        summary="SumUp's Checkouts API for development and tests, a hosted page and test controls.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.service = CheckoutService(CheckoutStore(), notifier, clock, settings.public_url)
+    app.state.notifier = notifier
+    app.state.faults = faults
+    app.add_middleware(FaultMiddleware, faults=faults)
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(control.router)
+    app.include_router(hosted.router)
+    return app

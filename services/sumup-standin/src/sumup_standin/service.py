@@ -1,0 +1,86 @@
+"""What the stand-in does with checkouts: create, read, deactivate, simulate how they end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sumup_standin.checkouts import Checkout, Status
+from sumup_standin.notifier import Notifier
+from sumup_standin.store import CheckoutStore
+from sumup_standin.validation import NewCheckout
+
+OUTCOMES = (Status.PAID, Status.FAILED, Status.EXPIRED)
+
+
+class CheckoutService:
+    """The checkouts, the clock they are read by, the notifier that tells return_urls of changes."""
+
+    def __init__(
+        self,
+        store: CheckoutStore,
+        notifier: Notifier,
+        clock: Callable[[], datetime],
+        public_url: str | None = None,
+    ) -> None:
+        self.store = store
+        self.notifier = notifier
+        self.clock = clock
+        self.public_url = public_url
+
+    def create(self, new: NewCheckout) -> Checkout:
+        """Open a PENDING checkout; a reference its merchant already used is refused."""
+        checkout = Checkout(
+            checkout_reference=new.checkout_reference,
+            amount=new.amount,
+            currency=new.currency,
+            merchant_code=new.merchant_code,
+            date=self.clock(),
+            description=new.description,
+            return_url=new.return_url,
+            redirect_url=new.redirect_url,
+            hosted=new.hosted,
+            valid_until=new.valid_until,
+        )
+        self.store.add(checkout)
+        return checkout
+
+    def get(self, checkout_id: str) -> Checkout:
+        """The checkout with this id."""
+        return self.store.get(checkout_id)
+
+    def with_reference(self, checkout_reference: str | None) -> list[Checkout]:
+        """The checkouts with this reference."""
+        return self.store.with_reference(checkout_reference)
+
+    def deactivate(self, checkout_id: str) -> Checkout:
+        """End a PENDING checkout unpaid (it then reads EXPIRED); a processed one is refused."""
+        checkout = self.store.get(checkout_id)
+        checkout.expire(self.clock())
+        return checkout
+
+    def simulate(
+        self, checkout_id: str, outcome: Status, paid_amount: Decimal | None = None
+    ) -> Checkout:
+        """End a PENDING checkout as the payer would, then notify its return_url in background."""
+        checkout = self.store.get(checkout_id)
+        now = self.clock()
+        if outcome is Status.PAID:
+            checkout.pay(now, paid_amount)
+        elif outcome is Status.FAILED:
+            checkout.fail(now)
+        else:
+            checkout.expire(now)
+        if checkout.return_url:
+            self.notifier.notify(checkout.return_url, checkout.id)
+        return checkout
+
+    def hosted_checkout_url(self, checkout: Checkout, base_url: str) -> str:
+        """The stand-in's own payment page, under its public URL or the URL it was reached at."""
+        return f"{(self.public_url or base_url).rstrip('/')}/pay/{checkout.id}"
+
+    def to_json(self, checkout: Checkout, base_url: str) -> dict[str, Any]:
+        """The checkout as SumUp's API shows it now."""
+        return checkout.to_json(self.clock(), self.hosted_checkout_url(checkout, base_url))
