@@ -1,18 +1,96 @@
 """The one place where the accounts processes are wired together."""
 
+import asyncio
+from datetime import timedelta
+from functools import partial
+
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from ardoise.runtime import gateway_app
 from accounts.adapters.orm import SCHEMA
 from accounts.config import Settings
+from accounts.domain.commands import ApplySettlement, HoldBalance, ReleaseHold
+from accounts.service_layer import handlers
+from accounts.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from ardoise import topics
+from ardoise.consumer import subscribe_events
+from ardoise.events import (
+    CheckoutClosed,
+    Event,
+    OrderPlaced,
+    PaymentRetryRequested,
+    SettlementChanged,
+)
+from ardoise.runtime import gateway_app, group_id
+
+HOLD_LIFETIME = timedelta(minutes=35)
+"""A hosted SumUp checkout lives about 30 minutes; the hold outlives it a little."""
+EXPIRY_INTERVAL_S = 5.0
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    from accounts.entrypoints.api import router
+
     settings = settings or Settings()
-    return gateway_app(settings, SCHEMA, routers=[], title="Ardoise accounts")
+
+    def wire(app: FastAPI) -> None:
+        app.state.uow_factory = partial(SqlAlchemyUnitOfWork, app.state.sessionmaker)
+
+    return gateway_app(settings, SCHEMA, routers=[router], title="Ardoise accounts", on_ready=wire)
+
+
+def command_for(event: Event):
+    """The command an incoming event asks for, or None for events the accounts ignore."""
+    match event:
+        case SettlementChanged():
+            return ApplySettlement(
+                event_id=event.event_id, producer_id=event.producer_id,
+                customer_id=event.customer_id, order_id=event.order_id, version=event.version,
+                total_cents=event.total_cents, mode=event.mode,
+                amount_paid_cents=event.amount_paid_cents,
+            )
+        case OrderPlaced(online_payment=True) | PaymentRetryRequested():
+            return HoldBalance(
+                event_id=event.event_id, producer_id=event.producer_id,
+                customer_id=event.customer_id, order_id=event.order_id,
+                attempt=getattr(event, "attempt", 1), total_cents=event.total_cents,
+                expires_at=event.occurred_at + HOLD_LIFETIME,
+            )
+        case CheckoutClosed(status="FAILED" | "EXPIRED"):
+            return ReleaseHold(
+                event_id=event.event_id, producer_id=event.producer_id,
+                customer_id=event.customer_id, order_id=event.order_id, attempt=event.attempt,
+                reason=event.status.lower(),
+            )
+    return None
+
+
+HANDLERS = {
+    ApplySettlement: handlers.apply_settlement,
+    HoldBalance: handlers.hold_balance,
+    ReleaseHold: handlers.release_hold,
+}
 
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
-    return []
+    for topic, name in ((topics.PAYMENTS, "accounts.payments-events"),
+                        (topics.ORDERS, "accounts.orders-events")):
+
+        async def handle(event: Event, consumer: str = name) -> None:
+            command = command_for(event)
+            if command is not None:
+                await HANDLERS[type(command)](command, SqlAlchemyUnitOfWork(sessions), consumer)
+
+        # The inbox is keyed by the stable consumer name, never by the (prefixable) group id.
+        subscribe_events(broker, topic, group_id(settings, name), handle)
+    return [topics.PAYMENTS, topics.ORDERS]
+
+
+def background(sessions: async_sessionmaker) -> list:
+    async def expire_holds_forever() -> None:
+        while True:
+            await handlers.expire_holds(partial(SqlAlchemyUnitOfWork, sessions))
+            await asyncio.sleep(EXPIRY_INTERVAL_S)
+
+    return [expire_holds_forever]

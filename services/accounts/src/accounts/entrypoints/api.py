@@ -1,10 +1,125 @@
-"""The accounts HTTP gateway (FastAPI on uvicorn)."""
+"""The accounts HTTP gateway: customers, the customers page, accounts and manual movements."""
 
-from ardoise.runtime import serve_gateway
-from accounts.bootstrap import create_app
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from accounts import views
 from accounts.config import Settings
+from accounts.domain.commands import RecordMovement, RegisterCustomer
+from accounts.entrypoints.schemas import (
+    AccountOut,
+    CustomerIn,
+    CustomerOut,
+    CustomersOut,
+    MovementIn,
+    MovementOut,
+)
+from accounts.service_layer import handlers
+from ardoise.auth import Principal
+from ardoise.errors import Forbidden, NotFound
+from ardoise.gateway import CurrentPrincipal, request_fingerprint
+from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
+from ardoise.runtime import serve_gateway
+
+router = APIRouter(prefix="/v1", tags=["accounts"])
+Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
+Customer = Annotated[str, Path(pattern=CUSTOMER_ID_PATTERN)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+def check_operator_of(principal: Principal, producer_id: str) -> None:
+    if not principal.can_reach_producer(producer_id):
+        raise NotFound("no such producer")
+    if principal.role != "operator":
+        raise Forbidden("this route is for the producer's operators")
+
+
+def check_can_read(principal: Principal, producer_id: str, customer_id: str) -> None:
+    if not principal.can_reach_customer(producer_id, customer_id):
+        raise NotFound("no such customer")
+
+
+def _uow(request: Request):
+    return request.app.state.uow_factory()
+
+
+@router.put("/producers/{producer}/customers/{customer}", response_model=CustomerOut)
+async def put_customer(
+    producer: Producer, customer: Customer, body: CustomerIn, principal: CurrentPrincipal,
+    request: Request,
+) -> dict:
+    check_operator_of(principal, producer)
+    command = RegisterCustomer(producer, customer, body.name.strip(), body.email)
+    return await handlers.register_customer(command, _uow(request))
+
+
+@router.get("/producers/{producer}/customers", response_model=CustomersOut)
+async def list_customers(
+    producer: Producer, principal: CurrentPrincipal, request: Request,
+    sort: views.Sort = "balance",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict:
+    check_operator_of(principal, producer)
+    async with request.app.state.sessionmaker() as session:
+        return {"customers": await views.customers_page(session, producer, sort, limit, offset)}
+
+
+async def _account(request: Request, producer: str, customer: str, limit: int,
+                   before: uuid.UUID | None) -> dict:
+    async with request.app.state.sessionmaker() as session:
+        page = await views.account_page(session, producer, customer, limit, before)
+    if page is None:
+        raise NotFound("no such customer")
+    return page
+
+
+@router.get("/producers/{producer}/customers/{customer}/account", response_model=AccountOut)
+async def get_account(
+    producer: Producer, customer: Customer, principal: CurrentPrincipal, request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50, before: uuid.UUID | None = None,
+) -> dict:
+    check_can_read(principal, producer, customer)
+    return await _account(request, producer, customer, limit, before)
+
+
+@router.get("/me/account", response_model=AccountOut)
+async def get_my_account(
+    principal: CurrentPrincipal, request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50, before: uuid.UUID | None = None,
+) -> dict:
+    if principal.role != "customer" or principal.customer_id is None:
+        raise Forbidden("this route is for customers")
+    return await _account(request, principal.producer_id, principal.customer_id, limit, before)
+
+
+@router.post(
+    "/producers/{producer}/customers/{customer}/movements",
+    response_model=MovementOut, status_code=201,
+    responses={200: {"description": "replay of an earlier request with the same Idempotency-Key"},
+               409: {"description": "Idempotency-Key reused with another body"}},
+)
+async def post_movement(
+    producer: Producer, customer: Customer, body: MovementIn, principal: CurrentPrincipal,
+    request: Request, idempotency_key: IdempotencyKey = None,
+):
+    check_operator_of(principal, producer)
+    command = RecordMovement(producer, customer, body.direction, body.amount_cents, body.label,
+                             body.mode)
+    fingerprint = request_fingerprint({"customer": customer, **body.model_dump()})
+    movement, replayed = await handlers.record_movement_once(
+        command, lambda: _uow(request), idempotency_key, fingerprint
+    )
+    if replayed:
+        return JSONResponse(movement, status_code=200)
+    return movement
 
 
 def main() -> None:
+    from accounts.bootstrap import create_app
+
     settings = Settings()
     serve_gateway(create_app(settings), settings, "accounts")

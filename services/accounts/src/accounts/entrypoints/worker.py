@@ -1,13 +1,13 @@
-"""The accounts worker (FastStream): event subscribers and the outbox relay."""
+"""The accounts worker (FastStream): settlements and checkout events in, outbox out, hold expiry."""
 
 from functools import partial
 
-from ardoise.runtime import run_worker
 from accounts.adapters.orm import SCHEMA
-from accounts.bootstrap import subscribe
+from accounts.bootstrap import background, subscribe
 from accounts.config import Settings
+from ardoise.runtime import run_worker
 
 
 def main() -> None:
     settings = Settings()
-    run_worker(settings, SCHEMA, partial(subscribe, settings=settings))
+    run_worker(settings, SCHEMA, partial(subscribe, settings=settings), background)

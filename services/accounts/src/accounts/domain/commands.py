@@ -1,0 +1,56 @@
+"""Commands the accounts service carries out, in the imperative."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class RegisterCustomer:
+    producer_id: str
+    customer_id: str
+    name: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class RecordMovement:
+    producer_id: str
+    customer_id: str
+    direction: str
+    amount_cents: int
+    label: str | None
+    mode: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplySettlement:
+    event_id: uuid.UUID
+    producer_id: str
+    customer_id: str
+    order_id: uuid.UUID
+    version: int
+    total_cents: int
+    mode: str
+    amount_paid_cents: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoldBalance:
+    event_id: uuid.UUID
+    producer_id: str
+    customer_id: str
+    order_id: uuid.UUID
+    attempt: int
+    total_cents: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseHold:
+    event_id: uuid.UUID
+    producer_id: str
+    customer_id: str
+    order_id: uuid.UUID
+    attempt: int | None
+    reason: str

@@ -1,0 +1,199 @@
+"""One small async handler per command; each runs in its own unit of work."""
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from accounts.domain import Account, Hold
+from accounts.domain.commands import (
+    ApplySettlement,
+    HoldBalance,
+    RecordMovement,
+    RegisterCustomer,
+    ReleaseHold,
+)
+from accounts.domain.exceptions import CustomerNotFound
+from ardoise.errors import Conflict
+from ardoise.events import (
+    BalanceChanged,
+    BalanceHeld,
+    CustomerRegistered,
+    HoldPosted,
+    HoldReleased,
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def customer_view(account: Account) -> dict:
+    return {
+        "customer_id": account.customer_id, "name": account.name,
+        "balance_cents": account.balance_cents, "held_cents": account.held_cents,
+        "available_cents": account.available_cents,
+    }
+
+
+def movement_view(movement) -> dict:
+    return {
+        "movement_id": str(movement.movement_id), "at": movement.at.isoformat(),
+        "kind": movement.kind, "amount_cents": movement.amount_cents,
+        "balance_after_cents": movement.balance_after_cents, "label": movement.label,
+        "order_id": str(movement.order_id) if movement.order_id else None, "mode": movement.mode,
+    }
+
+
+def balance_changed(account: Account, movement_id: uuid.UUID | None = None) -> BalanceChanged:
+    return BalanceChanged(producer_id=account.producer_id, customer_id=account.customer_id,
+                          balance_cents=account.balance_cents, held_cents=account.held_cents,
+                          movement_id=movement_id)
+
+
+async def register_customer(cmd: RegisterCustomer, uow) -> dict:
+    async with uow:
+        existing = await uow.accounts.get_for_update(cmd.producer_id, cmd.customer_id)
+        account = Account.open(cmd.producer_id, cmd.customer_id, cmd.name, cmd.email)
+        await uow.accounts.register(account)
+        if existing is not None:
+            existing.name, existing.email = account.name, account.email
+            account = existing
+        uow.publish(CustomerRegistered(producer_id=cmd.producer_id, customer_id=cmd.customer_id,
+                                       name=account.name, email=account.email))
+        await uow.commit()
+    return customer_view(account)
+
+
+async def record_movement(cmd: RecordMovement, uow, key: str | None = None,
+                          fingerprint: str = "") -> tuple[dict, bool]:
+    """The movement, and whether it is the replay of an earlier request with the same key."""
+    async with uow:
+        if key is not None:
+            remembered = await uow.remembered_response(cmd.producer_id, key)
+            if remembered is not None:
+                if remembered[0] != fingerprint:
+                    raise Conflict("Idempotency-Key already used with another request")
+                return remembered[1], True
+        account = await uow.accounts.get_for_update(cmd.producer_id, cmd.customer_id)
+        if account is None:
+            raise CustomerNotFound("no such customer")
+        movement = account.record(cmd.direction, cmd.amount_cents, cmd.label, cmd.mode, now())
+        await uow.accounts.save(account)
+        uow.publish(balance_changed(account, movement.movement_id))
+        view = movement_view(movement)
+        if key is not None:
+            await uow.remember_response(cmd.producer_id, key, fingerprint, view)
+        await uow.commit()
+    return view, False
+
+
+async def record_movement_once(cmd: RecordMovement, new_uow: Callable, key: str | None,
+                               fingerprint: str) -> tuple[dict, bool]:
+    """Two requests racing with one key: the loser's insert of the key fails, it reads the winner's."""
+    try:
+        return await record_movement(cmd, new_uow(), key, fingerprint)
+    except IntegrityError:
+        if key is None:
+            raise
+        return await record_movement(cmd, new_uow(), key, fingerprint)
+
+
+async def apply_settlement(cmd: ApplySettlement, uow, consumer: str) -> None:
+    async with uow:
+        if not await uow.claim(consumer, cmd.event_id):
+            return
+        account = await uow.accounts.get_or_open_for_update(cmd.producer_id, cmd.customer_id)
+        position = await uow.accounts.position(cmd.producer_id, cmd.order_id)
+        at = now()
+        updated = account.apply_settlement(position, cmd.order_id, cmd.version, cmd.total_cents,
+                                           cmd.mode, cmd.amount_paid_cents, at)
+        if updated is not None:
+            await uow.accounts.save_position(cmd.producer_id, cmd.customer_id, updated)
+            if cmd.mode != "not_delivered":
+                await _post_pending_holds(uow, account, cmd.order_id, at)
+            await uow.accounts.save(account)
+            last = account.new_movements[-1].movement_id if account.new_movements else None
+            uow.publish(balance_changed(account, last))
+        await uow.commit()
+
+
+async def _post_pending_holds(uow, account: Account, order_id: uuid.UUID, at: datetime) -> None:
+    """The settlement realises what was promised: the order's pending holds are posted."""
+    for hold in await uow.accounts.holds_of_order(account.producer_id, order_id):
+        if account.post_hold(hold, at):
+            await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
+            uow.publish(HoldPosted(producer_id=account.producer_id,
+                                   customer_id=account.customer_id, order_id=order_id,
+                                   hold_id=hold.hold_id, applied_cents=hold.amount_cents))
+
+
+async def hold_balance(cmd: HoldBalance, uow, consumer: str) -> Hold | None:
+    async with uow:
+        if not await uow.claim(consumer, cmd.event_id):
+            return None
+        account = await uow.accounts.get_or_open_for_update(cmd.producer_id, cmd.customer_id)
+        existing = next((h for h in await uow.accounts.holds_of_order(cmd.producer_id, cmd.order_id)
+                         if h.attempt == cmd.attempt), None)
+        hold = account.hold(cmd.order_id, cmd.attempt, cmd.total_cents, cmd.expires_at, existing,
+                            now())
+        if existing is None:
+            await uow.accounts.save_hold(cmd.producer_id, cmd.customer_id, hold)
+            await uow.accounts.save(account)
+            uow.publish(balance_changed(account))
+        uow.publish(BalanceHeld(
+            producer_id=cmd.producer_id, customer_id=cmd.customer_id, order_id=cmd.order_id,
+            hold_id=hold.hold_id, attempt=hold.attempt, total_cents=cmd.total_cents,
+            applied_cents=hold.amount_cents, expires_at=hold.expires_at,
+        ))
+        await uow.commit()
+    return hold
+
+
+async def release_hold(cmd: ReleaseHold, uow, consumer: str) -> None:
+    async with uow:
+        if not await uow.claim(consumer, cmd.event_id):
+            return
+        account = await uow.accounts.get_for_update(cmd.producer_id, cmd.customer_id)
+        holds = await uow.accounts.holds_of_order(cmd.producer_id, cmd.order_id)
+        for hold in holds:
+            if (cmd.attempt is None or hold.attempt == cmd.attempt) and account is not None:
+                await _release(uow, account, hold, cmd.reason)
+        await uow.commit()
+
+
+async def _release(uow, account: Account, hold: Hold, reason: str) -> None:
+    if not account.release_hold(hold, reason, now()):
+        return
+    await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
+    await uow.accounts.save(account)
+    uow.publish(
+        HoldReleased(producer_id=account.producer_id, customer_id=account.customer_id,
+                     order_id=hold.order_id, hold_id=hold.hold_id,
+                     applied_cents=hold.amount_cents, reason=reason),
+        balance_changed(account),
+    )
+
+
+async def expire_holds(new_uow: Callable, batch: int = 100) -> int:
+    """Release every pending hold past its expiry; returns how many were released."""
+    released = 0
+    async with new_uow() as uow:
+        owners = await uow.accounts.expired_hold_owners(now(), batch)
+    for producer_id, customer_id in owners:
+        async with new_uow() as uow:
+            account = await uow.accounts.get_for_update(producer_id, customer_id)
+            if account is None:
+                continue
+            pending = await uow.accounts.pending_holds(producer_id, customer_id)
+            for hold in account.expire_holds(pending, now()):
+                released += 1
+                await uow.accounts.save_hold(producer_id, customer_id, hold)
+                uow.publish(HoldReleased(producer_id=producer_id, customer_id=customer_id,
+                                         order_id=hold.order_id, hold_id=hold.hold_id,
+                                         applied_cents=hold.amount_cents, reason="expired"))
+            await uow.accounts.save(account)
+            uow.publish(balance_changed(account))
+            await uow.commit()
+    return released
