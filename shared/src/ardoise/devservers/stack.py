@@ -4,6 +4,7 @@ import asyncio
 import json
 import os
 import secrets
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from ardoise.devservers.postgres import LocalPostgres
 
 SERVICES = ("orders", "accounts", "payments", "exports")
 DATABASE = "ardoise"
-DEFAULT_PORTS = {"dev": (55432, 59092), "test": (55433, 59093)}
+DEV_PORTS = (55432, 59092)
 
 
 def project_root() -> Path:
@@ -47,7 +48,12 @@ class Stack:
         return values
 
     def _ports(self) -> tuple[int, int]:
-        pg, kafka = DEFAULT_PORTS.get(self.name, DEFAULT_PORTS["dev"])
+        """Fixed ports for `dev`; other instances get ports of their own checkout, so that two
+        checkouts (or a developer's and CI's) can run their tests side by side."""
+        pg, kafka = DEV_PORTS
+        if self.name != "dev":
+            offset = 1 + zlib.crc32(f"{project_root()}/{self.name}".encode()) % 2000
+            pg, kafka = pg + offset, kafka + offset
         return (int(os.environ.get("ARDOISE_PG_PORT", pg)),
                 int(os.environ.get("ARDOISE_KAFKA_PORT", kafka)))
 
