@@ -28,3 +28,28 @@ def subscribe_events(broker: KafkaBroker, topic: str, group_id: str, handle: Eve
         except Exception as error:
             await pause_before_retry(error)
             raise
+
+
+BatchHandler = Callable[[list[Event]], Awaitable[None]]
+
+
+def subscribe_event_batches(
+    broker: KafkaBroker, topic: str, group_id: str, handle: BatchHandler, max_records: int = 500
+) -> None:
+    """Like `subscribe_events`, a poll's worth of events at a time (one transaction per batch).
+
+    On failure every partition of the batch is rewound to its first record, so nothing is
+    committed past an event whose transaction did not commit.
+    """
+
+    @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=50,
+                       **subscriber_options(group_id))
+    async def on_batch(bodies: list[dict]) -> None:
+        events = [event for event in map(read_event, bodies) if event is not None]
+        if not events:
+            return
+        try:
+            await handle(events)
+        except Exception as error:
+            await pause_before_retry(error)
+            raise

@@ -30,3 +30,18 @@ async def claim(session: AsyncSession, table: Table, consumer: str, event_id: uu
         .returning(table.c.event_id)
     )
     return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def claim_many(
+    session: AsyncSession, table: Table, consumer: str, event_ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """The ids of a batch this consumer sees for the first time (one statement)."""
+    if not event_ids:
+        return set()
+    statement = (
+        insert(table)
+        .values([{"consumer": consumer, "event_id": event_id} for event_id in event_ids])
+        .on_conflict_do_nothing()
+        .returning(table.c.event_id)
+    )
+    return set((await session.execute(statement)).scalars())

@@ -14,7 +14,7 @@ from accounts.domain.commands import ApplySettlement, HoldBalance, ReleaseHold
 from accounts.service_layer import handlers
 from accounts.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from ardoise import topics
-from ardoise.consumer import subscribe_events
+from ardoise.consumer import subscribe_event_batches
 from ardoise.events import (
     CheckoutClosed,
     Event,
@@ -66,24 +66,30 @@ def command_for(event: Event):
     return None
 
 
-HANDLERS = {
-    ApplySettlement: handlers.apply_settlement,
-    HoldBalance: handlers.hold_balance,
-    ReleaseHold: handlers.release_hold,
-}
+SINGLE_HANDLERS = {HoldBalance: handlers.hold_balance, ReleaseHold: handlers.release_hold}
+
+
+async def handle_batch(events: list[Event], sessions: async_sessionmaker, consumer: str) -> None:
+    """Runs of settlement changes go in one transaction each; other commands one by one, in order."""
+    run: list[ApplySettlement] = []
+    for command in filter(None, map(command_for, events)):
+        if isinstance(command, ApplySettlement):
+            run.append(command)
+            continue
+        if run:
+            await handlers.apply_settlements(run, SqlAlchemyUnitOfWork(sessions), consumer)
+            run = []
+        await SINGLE_HANDLERS[type(command)](command, SqlAlchemyUnitOfWork(sessions), consumer)
+    if run:
+        await handlers.apply_settlements(run, SqlAlchemyUnitOfWork(sessions), consumer)
 
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
+    # The inbox is keyed by the stable consumer name, never by the (prefixable) group id.
     for topic, name in ((topics.PAYMENTS, "accounts.payments-events"),
                         (topics.ORDERS, "accounts.orders-events")):
-
-        async def handle(event: Event, consumer: str = name) -> None:
-            command = command_for(event)
-            if command is not None:
-                await HANDLERS[type(command)](command, SqlAlchemyUnitOfWork(sessions), consumer)
-
-        # The inbox is keyed by the stable consumer name, never by the (prefixable) group id.
-        subscribe_events(broker, topic, group_id(settings, name), handle)
+        subscribe_event_batches(broker, topic, group_id(settings, name),
+                                partial(handle_batch, sessions=sessions, consumer=name))
     return [topics.PAYMENTS, topics.ORDERS]
 
 

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,23 +22,32 @@ class AccountRepository:
             select(accounts).where(accounts.c.producer_id == producer_id,
                                    accounts.c.customer_id == customer_id).with_for_update()
         )).first()
-        if row is None:
-            return None
-        return Account(
-            producer_id=row.producer_id, customer_id=row.customer_id, name=row.name,
-            email=row.email, balance_cents=row.balance_cents, held_cents=row.held_cents,
-        )
+        return None if row is None else _account(row)
 
     async def get_or_open_for_update(self, producer_id: str, customer_id: str) -> Account:
         """An account for money that arrives before its customer was registered: nothing is lost."""
+        key = (producer_id, customer_id)
+        return (await self.get_or_open_many_for_update([key]))[key]
+
+    async def get_or_open_many_for_update(
+        self, keys: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], Account]:
+        """Accounts locked in key order (so concurrent batches cannot deadlock), opened if new."""
+        keys = sorted(set(keys))
+        if not keys:
+            return {}
         await self.session.execute(
             insert(accounts)
-            .values(producer_id=producer_id, customer_id=customer_id, name=customer_id)
+            .values([{"producer_id": p, "customer_id": c, "name": c} for p, c in keys])
             .on_conflict_do_nothing()
         )
-        account = await self.get_for_update(producer_id, customer_id)
-        assert account is not None
-        return account
+        rows = await self.session.execute(
+            select(accounts)
+            .where(tuple_(accounts.c.producer_id, accounts.c.customer_id).in_(keys))
+            .order_by(accounts.c.producer_id, accounts.c.customer_id)
+            .with_for_update()
+        )
+        return {(r.producer_id, r.customer_id): _account(r) for r in rows}
 
     async def register(self, account: Account) -> None:
         statement = insert(accounts).values(
@@ -52,45 +61,65 @@ class AccountRepository:
 
     async def save(self, account: Account) -> None:
         """The new movements and the stored balance, in the caller's transaction."""
-        if account.new_movements:
-            await self.session.execute(insert(movements), [
-                {
-                    "movement_id": m.movement_id, "producer_id": account.producer_id,
-                    "customer_id": account.customer_id, "at": m.at, "kind": m.kind,
-                    "amount_cents": m.amount_cents, "balance_after_cents": m.balance_after_cents,
-                    "label": m.label, "order_id": m.order_id, "mode": m.mode,
-                }
-                for m in account.new_movements
+        await self.save_many([account])
+
+    async def save_many(self, changed: list[Account]) -> None:
+        new_movements = [
+            {
+                "movement_id": m.movement_id, "producer_id": account.producer_id,
+                "customer_id": account.customer_id, "at": m.at, "kind": m.kind,
+                "amount_cents": m.amount_cents, "balance_after_cents": m.balance_after_cents,
+                "label": m.label, "order_id": m.order_id, "mode": m.mode,
+            }
+            for account in changed for m in account.new_movements
+        ]
+        if new_movements:
+            await self.session.execute(insert(movements), new_movements)
+        if changed:
+            await self.session.execute(_UPDATE_BALANCE, [
+                {"p": a.producer_id, "c": a.customer_id, "balance": a.balance_cents,
+                 "held": a.held_cents} for a in changed
             ])
-        await self.session.execute(
-            update(accounts)
-            .where(accounts.c.producer_id == account.producer_id,
-                   accounts.c.customer_id == account.customer_id)
-            .values(balance_cents=account.balance_cents, held_cents=account.held_cents)
+
+    async def positions_many(
+        self, keys: list[tuple[str, uuid.UUID]]
+    ) -> dict[tuple[str, uuid.UUID], OrderPosition]:
+        if not keys:
+            return {}
+        rows = await self.session.execute(
+            select(order_positions).where(
+                tuple_(order_positions.c.producer_id, order_positions.c.order_id).in_(set(keys)))
         )
+        return {(r.producer_id, r.order_id): _position(r) for r in rows}
 
-    async def position(self, producer_id: str, order_id: uuid.UUID) -> OrderPosition | None:
-        row = (await self.session.execute(
-            select(order_positions).where(order_positions.c.producer_id == producer_id,
-                                          order_positions.c.order_id == order_id)
-        )).first()
-        if row is None:
-            return None
-        return OrderPosition(order_id=row.order_id, version=row.version,
-                             debited_cents=row.debited_cents, credited_cents=row.credited_cents,
-                             credit_mode=row.credit_mode)
-
-    async def save_position(self, producer_id: str, customer_id: str, position: OrderPosition) -> None:
-        values = {
-            "producer_id": producer_id, "order_id": position.order_id, "customer_id": customer_id,
-            "version": position.version, "debited_cents": position.debited_cents,
-            "credited_cents": position.credited_cents, "credit_mode": position.credit_mode,
-        }
-        statement = insert(order_positions).values(**values)
+    async def save_positions(self, changed: list[tuple[str, str, OrderPosition]]) -> None:
+        """Upsert (producer, customer, position) rows, one statement for the lot."""
+        if not changed:
+            return
+        statement = insert(order_positions).values([
+            {"producer_id": p, "order_id": pos.order_id, "customer_id": c, "version": pos.version,
+             "debited_cents": pos.debited_cents, "credited_cents": pos.credited_cents,
+             "credit_mode": pos.credit_mode}
+            for p, c, pos in changed
+        ])
         await self.session.execute(statement.on_conflict_do_update(
             index_elements=[order_positions.c.producer_id, order_positions.c.order_id],
-            set_={k: statement.excluded[k] for k in values if k not in ("producer_id", "order_id")},
+            set_={k: statement.excluded[k]
+                  for k in ("customer_id", "version", "debited_cents", "credited_cents",
+                            "credit_mode")},
         ))
+
+    async def pending_holds_of_orders(
+        self, keys: list[tuple[str, uuid.UUID]]
+    ) -> dict[tuple[str, uuid.UUID], list[Hold]]:
+        found: dict[tuple[str, uuid.UUID], list[Hold]] = {}
+        if keys:
+            rows = await self.session.execute(
+                select(holds).where(tuple_(holds.c.producer_id, holds.c.order_id).in_(set(keys)),
+                                    holds.c.status == "pending"))
+            for row in rows:
+                found.setdefault((row.producer_id, row.order_id), []).append(_hold(row))
+        return found
 
     async def holds_of_order(self, producer_id: str, order_id: uuid.UUID) -> list[Hold]:
         rows = await self.session.execute(
@@ -127,6 +156,24 @@ class AccountRepository:
                                 holds.c.customer_id == customer_id, holds.c.status == "pending")
         )
         return [_hold(row) for row in rows]
+
+
+_UPDATE_BALANCE = (
+    update(accounts)
+    .where(accounts.c.producer_id == bindparam("p"), accounts.c.customer_id == bindparam("c"))
+    .values(balance_cents=bindparam("balance"), held_cents=bindparam("held"))
+)
+
+
+def _account(row) -> Account:
+    return Account(producer_id=row.producer_id, customer_id=row.customer_id, name=row.name,
+                   email=row.email, balance_cents=row.balance_cents, held_cents=row.held_cents)
+
+
+def _position(row) -> OrderPosition:
+    return OrderPosition(order_id=row.order_id, version=row.version,
+                         debited_cents=row.debited_cents, credited_cents=row.credited_cents,
+                         credit_mode=row.credit_mode)
 
 
 def _hold(row) -> Hold:

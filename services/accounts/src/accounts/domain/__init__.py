@@ -1,6 +1,23 @@
 """Pure domain model of the accounts: ledger, balances, order positions, holds. No I/O."""
 
 from accounts.domain.holds import Hold
-from accounts.domain.model import Account, Movement, OrderPosition
+from accounts.domain.model import (
+    Account,
+    BalanceMoved,
+    CustomerDetailsSet,
+    HoldClosed,
+    HoldOpened,
+    Movement,
+)
+from accounts.domain.settlements import OrderPosition
 
-__all__ = ["Account", "Hold", "Movement", "OrderPosition"]
+__all__ = [
+    "Account",
+    "BalanceMoved",
+    "CustomerDetailsSet",
+    "Hold",
+    "HoldClosed",
+    "HoldOpened",
+    "Movement",
+    "OrderPosition",
+]

@@ -24,6 +24,12 @@ class Hold:
     def is_pending(self) -> bool:
         return self.status == PENDING
 
+    def is_for(self, order_id: uuid.UUID, attempt: int) -> bool:
+        return (self.order_id, self.attempt) == (order_id, attempt)
+
+    def has_expired(self, at: datetime) -> bool:
+        return self.expires_at <= at
+
     def close(self, status: str, at: datetime, reason: str | None) -> bool:
         """Exactly once: a hold that is no longer pending stays as it is."""
         if not self.is_pending:
@@ -33,7 +39,8 @@ class Hold:
 
 
 def amount_to_apply(available_cents: int, total_cents: int) -> int:
-    """The credit an order may use (up to its total), or the whole debt it must collect."""
+    """The credit an order may use (up to its total), or the whole debt its checkout collects."""
     if available_cents > 0:
         return min(available_cents, total_cents)
+    # A debt is collected in full by the next checkout; nothing available means nothing to hold.
     return available_cents

@@ -100,33 +100,48 @@ async def record_movement_once(cmd: RecordMovement, new_uow: Callable, key: str 
         return await record_movement(cmd, new_uow(), key, fingerprint)
 
 
-async def apply_settlement(cmd: ApplySettlement, uow, consumer: str) -> None:
+async def apply_settlements(cmds: list[ApplySettlement], uow, consumer: str) -> None:
+    """A batch of settlement changes in one transaction: each account locked once, in key order."""
     async with uow:
-        if not await uow.claim(consumer, cmd.event_id):
-            return
-        account = await uow.accounts.get_or_open_for_update(cmd.producer_id, cmd.customer_id)
-        position = await uow.accounts.position(cmd.producer_id, cmd.order_id)
+        fresh = await uow.claim_many(consumer, [cmd.event_id for cmd in cmds])
+        cmds = [cmd for cmd in cmds if cmd.event_id in fresh]
+        ledger = await uow.accounts.get_or_open_many_for_update(
+            [(cmd.producer_id, cmd.customer_id) for cmd in cmds])
+        orders = [(cmd.producer_id, cmd.order_id) for cmd in cmds]
+        positions = await uow.accounts.positions_many(orders)
+        pending = await uow.accounts.pending_holds_of_orders(orders)
+        changed_positions: dict = {}
+        changed_accounts: dict = {}
         at = now()
-        updated = account.apply_settlement(position, cmd.order_id, cmd.version, cmd.total_cents,
-                                           cmd.mode, cmd.amount_paid_cents, at)
-        if updated is not None:
-            await uow.accounts.save_position(cmd.producer_id, cmd.customer_id, updated)
+        for cmd in cmds:
+            key = (cmd.producer_id, cmd.customer_id)
+            account = ledger[key]
+            updated = account.apply_settlement(positions.get((cmd.producer_id, cmd.order_id)),
+                                               cmd.order_id, cmd.version, cmd.total_cents,
+                                               cmd.mode, cmd.amount_paid_cents, at)
+            if updated is None:
+                continue
+            positions[(cmd.producer_id, cmd.order_id)] = updated
+            changed_positions[(cmd.producer_id, cmd.order_id)] = (*key, updated)
+            changed_accounts[key] = account
             if cmd.mode != "not_delivered":
-                await _post_pending_holds(uow, account, cmd.order_id, at)
-            await uow.accounts.save(account)
-            last = account.new_movements[-1].movement_id if account.new_movements else None
-            uow.publish(balance_changed(account, last))
+                for hold in pending.pop((cmd.producer_id, cmd.order_id), []):
+                    await _post_hold(uow, account, hold, at)
+        await uow.accounts.save_positions(list(changed_positions.values()))
+        await uow.accounts.save_many(list(changed_accounts.values()))
+        for account in changed_accounts.values():
+            uow.publish(balance_changed(account, account.new_movements[-1].movement_id
+                                        if account.new_movements else None))
         await uow.commit()
 
 
-async def _post_pending_holds(uow, account: Account, order_id: uuid.UUID, at: datetime) -> None:
-    """The settlement realises what was promised: the order's pending holds are posted."""
-    for hold in await uow.accounts.holds_of_order(account.producer_id, order_id):
-        if account.post_hold(hold, at):
-            await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
-            uow.publish(HoldPosted(producer_id=account.producer_id,
-                                   customer_id=account.customer_id, order_id=order_id,
-                                   hold_id=hold.hold_id, applied_cents=hold.amount_cents))
+async def _post_hold(uow, account: Account, hold: Hold, at: datetime) -> None:
+    """The settlement realises what was promised: the order's pending hold is posted."""
+    if account.post_hold(hold, at):
+        await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
+        uow.publish(HoldPosted(producer_id=account.producer_id, customer_id=account.customer_id,
+                               order_id=hold.order_id, hold_id=hold.hold_id,
+                               applied_cents=hold.amount_cents))
 
 
 async def hold_balance(cmd: HoldBalance, uow, consumer: str) -> Hold | None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from accounts.adapters import orm
 from accounts.adapters.repository import AccountRepository
 from ardoise.events import Event
-from ardoise.inbox import claim
+from ardoise.inbox import claim, claim_many
 from ardoise.outbox import write_events
 
 
@@ -44,6 +44,9 @@ class SqlAlchemyUnitOfWork:
 
     async def claim(self, consumer: str, event_id: uuid.UUID) -> bool:
         return await claim(self.session, orm.inbox, consumer, event_id)
+
+    async def claim_many(self, consumer: str, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        return await claim_many(self.session, orm.inbox, consumer, event_ids)
 
     async def remembered_response(self, producer_id: str, key: str) -> tuple[str, dict] | None:
         table = orm.idempotency_keys
