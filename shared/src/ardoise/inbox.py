@@ -38,10 +38,7 @@ async def claim_many(
     """The ids of a batch this consumer sees for the first time (one statement)."""
     if not event_ids:
         return set()
-    statement = (
-        insert(table)
-        .values([{"consumer": consumer, "event_id": event_id} for event_id in event_ids])
-        .on_conflict_do_nothing()
-        .returning(table.c.event_id)
-    )
-    return set((await session.execute(statement)).scalars())
+    # executemany form: the statement compiles once and is cached, whatever the batch size
+    statement = insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+    rows = [{"consumer": consumer, "event_id": event_id} for event_id in event_ids]
+    return set((await session.execute(statement, rows)).scalars())

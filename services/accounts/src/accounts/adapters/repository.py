@@ -37,9 +37,8 @@ class AccountRepository:
         if not keys:
             return {}
         await self.session.execute(
-            insert(accounts)
-            .values([{"producer_id": p, "customer_id": c, "name": c} for p, c in keys])
-            .on_conflict_do_nothing()
+            insert(accounts).on_conflict_do_nothing(),
+            [{"producer_id": p, "customer_id": c, "name": c} for p, c in keys],
         )
         rows = await self.session.execute(
             select(accounts)
@@ -96,18 +95,12 @@ class AccountRepository:
         """Upsert (producer, customer, position) rows, one statement for the lot."""
         if not changed:
             return
-        statement = insert(order_positions).values([
+        await self.session.execute(_UPSERT_POSITION, [
             {"producer_id": p, "order_id": pos.order_id, "customer_id": c, "version": pos.version,
              "debited_cents": pos.debited_cents, "credited_cents": pos.credited_cents,
              "credit_mode": pos.credit_mode}
             for p, c, pos in changed
         ])
-        await self.session.execute(statement.on_conflict_do_update(
-            index_elements=[order_positions.c.producer_id, order_positions.c.order_id],
-            set_={k: statement.excluded[k]
-                  for k in ("customer_id", "version", "debited_cents", "credited_cents",
-                            "credit_mode")},
-        ))
 
     async def pending_holds_of_orders(
         self, keys: list[tuple[str, uuid.UUID]]
@@ -158,6 +151,12 @@ class AccountRepository:
         return [_hold(row) for row in rows]
 
 
+_POSITION_INSERT = insert(order_positions)
+_UPSERT_POSITION = _POSITION_INSERT.on_conflict_do_update(
+    index_elements=[order_positions.c.producer_id, order_positions.c.order_id],
+    set_={k: _POSITION_INSERT.excluded[k]
+          for k in ("customer_id", "version", "debited_cents", "credited_cents", "credit_mode")},
+)
 _UPDATE_BALANCE = (
     update(accounts)
     .where(accounts.c.producer_id == bindparam("p"), accounts.c.customer_id == bindparam("c"))
