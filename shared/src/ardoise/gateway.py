@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ardoise.auth import Principal, Unauthenticated, read_token
-from ardoise.errors import DomainError
+from ardoise.errors import DomainError, Forbidden, NotFound
 
 _bearer = HTTPBearer(auto_error=False)
 HEALTH_TIMEOUT_S = 2.0
@@ -37,6 +37,14 @@ async def current_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def check_operator_of(principal: Principal, producer_id: str) -> None:
+    """Another producer's routes do not exist for the caller; a customer may not use them."""
+    if not principal.can_reach_producer(producer_id):
+        raise NotFound("no such producer")
+    if principal.role != "operator":
+        raise Forbidden("this route is for the producer's operators")
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -19,11 +19,14 @@ from .conftest import PROBE_TOPIC, ProbeRecorded
 class CountingConsumer:
     """Adds each probe's number to a per-producer total, once per event."""
 
-    def __init__(self, plumbing, fail_first: int = 0, on_apply=None) -> None:
-        self.plumbing, self.fail_first, self.on_apply = plumbing, fail_first, on_apply
+    def __init__(self, plumbing, producer_id: str, fail_first: int = 0, on_apply=None) -> None:
+        self.plumbing, self.producer_id = plumbing, producer_id
+        self.fail_first, self.on_apply = fail_first, on_apply
         self.attempts = 0
 
     async def handle(self, event: ProbeRecorded) -> None:
+        if event.producer_id != self.producer_id:
+            return  # the topic also holds other tests' probes
         self.attempts += 1
         async with self.plumbing.sessions() as session, session.begin():
             if not await claim(session, self.plumbing.inbox, "probe-counter", event.event_id):
@@ -68,7 +71,7 @@ async def committed_offsets(bootstrap: str, group: str) -> dict[TopicPartition, 
 
 async def test_a_redelivered_event_is_applied_once(plumbing, servers, producer_id):
     bootstrap = servers["KAFKA_BOOTSTRAP"]
-    consumer = CountingConsumer(plumbing)
+    consumer = CountingConsumer(plumbing, producer_id)
     broker = await run_consumer(bootstrap, consumer, f"test.inbox.{uuid.uuid4().hex}")
     try:
         event = ProbeRecorded(producer_id=producer_id, number=5)
@@ -91,7 +94,7 @@ async def test_the_offset_is_committed_only_after_the_transaction(plumbing, serv
     async def look_at_offsets(_: ProbeRecorded) -> None:
         seen_before_commit.append(await committed_offsets(bootstrap, group))
 
-    consumer = CountingConsumer(plumbing, fail_first=1, on_apply=look_at_offsets)
+    consumer = CountingConsumer(plumbing, producer_id, fail_first=1, on_apply=look_at_offsets)
     broker = await run_consumer(bootstrap, consumer, group)
     try:
         event = ProbeRecorded(producer_id=producer_id, number=3)

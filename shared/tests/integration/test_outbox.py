@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer

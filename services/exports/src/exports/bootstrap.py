@@ -1,18 +1,63 @@
 """The one place where the exports processes are wired together."""
 
+import asyncio
+import logging
+from functools import partial
+
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from ardoise.runtime import gateway_app
+from ardoise import topics
+from ardoise.consumer import subscribe_events
+from ardoise.runtime import gateway_app, group_id
+from exports.adapters.mailer import SmtpMailer
 from exports.adapters.orm import SCHEMA
 from exports.config import Settings
+from exports.service_layer import weekly
+from exports.service_layer.read_model import apply_event
+
+log = logging.getLogger(__name__)
+
+
+def make_mailer(settings: Settings) -> SmtpMailer:
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    return SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from,
+                      settings.smtp_username, password, settings.smtp_tls, settings.smtp_starttls)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    from exports.entrypoints.api import router
+
     settings = settings or Settings()
-    return gateway_app(settings, SCHEMA, routers=[], title="Ardoise exports")
+
+    def wire(app: FastAPI) -> None:
+        app.state.mailer = make_mailer(settings)
+
+    return gateway_app(settings, SCHEMA, routers=[router], title="Ardoise exports", on_ready=wire)
 
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
-    return []
+    """The read model follows orders, settlements and customers' names."""
+    consumed = [topics.ORDERS, topics.PAYMENTS, topics.ACCOUNTS]
+    for topic in consumed:
+        name = f"exports.{topic.split('.')[1]}-events"
+        subscribe_events(broker, topic, group_id(settings, name), partial(apply_event, sessions, name))
+    return consumed
+
+
+def background(settings: Settings):
+    def loops(sessions: async_sessionmaker) -> list:
+        mailer = make_mailer(settings)
+
+        async def send_weekly_emails_forever() -> None:
+            while True:
+                try:
+                    await weekly.send_due_weeks(sessions, mailer, settings.weekly_send_hour)
+                except Exception as error:  # noqa: BLE001 - retried at the next tick
+                    log.error("weekly e-mails: %s", error)
+                await asyncio.sleep(settings.weekly_check_interval_s)
+
+        return [send_weekly_emails_forever]
+
+    return loops

@@ -20,7 +20,7 @@ from accounts.entrypoints.schemas import (
 from accounts.service_layer import handlers
 from ardoise.auth import Principal
 from ardoise.errors import Forbidden, NotFound
-from ardoise.gateway import CurrentPrincipal, request_fingerprint
+from ardoise.gateway import CurrentPrincipal, check_operator_of, request_fingerprint
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
 from ardoise.runtime import serve_gateway
 
@@ -28,13 +28,6 @@ router = APIRouter(prefix="/v1", tags=["accounts"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
 Customer = Annotated[str, Path(pattern=CUSTOMER_ID_PATTERN)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-
-
-def check_operator_of(principal: Principal, producer_id: str) -> None:
-    if not principal.can_reach_producer(producer_id):
-        raise NotFound("no such producer")
-    if principal.role != "operator":
-        raise Forbidden("this route is for the producer's operators")
 
 
 def check_can_read(principal: Principal, producer_id: str, customer_id: str) -> None:

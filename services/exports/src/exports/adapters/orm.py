@@ -1,4 +1,7 @@
-"""Tables of the exports schema."""
+"""Tables of the exports schema: its own read model of orders, settlements and customers."""
+
+from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, String, Table, func
+from sqlalchemy.dialects.postgresql import UUID
 
 from ardoise.db import schema_metadata
 from ardoise.inbox import inbox_table
@@ -8,3 +11,48 @@ SCHEMA = "exports"
 metadata = schema_metadata(SCHEMA)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
+sales = Table(
+    "sales",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("order_id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", String(64), nullable=False),
+    Column("delivery_date", Date, nullable=False),
+    Column("total_cents", BigInteger, nullable=False),
+    Column("mode", String(20), nullable=False, server_default="not_delivered"),
+    Column("amount_paid_cents", BigInteger, nullable=False, server_default="0"),
+    Column("credit_note_cents", BigInteger, nullable=False, server_default="0"),
+    Column("settlement_version", Integer, nullable=False, server_default="0"),
+    Index("sales_by_date", "producer_id", "delivery_date", "order_id"),
+)
+
+producers = Table(
+    "producers",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("time_zone", String(64), nullable=False, server_default="Europe/Paris"),
+)
+
+weekly_emails = Table(
+    "weekly_emails",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("week", String(8), primary_key=True),
+    Column("status", String(10), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", String(500)),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

@@ -1,10 +1,117 @@
-"""The exports HTTP gateway (FastAPI on uvicorn)."""
+"""The exports HTTP gateway: XLSX of sales by mode and of received payments; the weekly e-mail."""
 
-from ardoise.runtime import serve_gateway
-from exports.bootstrap import create_app
-from exports.config import Settings
+import uuid
+from datetime import date
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.dialects.postgresql import insert
+
+from ardoise.errors import NotFound
+from ardoise.gateway import CurrentPrincipal, check_operator_of
+from ardoise.ids import PRODUCER_ID_PATTERN
+from exports.adapters.orm import producers
+from exports.adapters.workbooks import filename_for, write_received_payments, write_sales_by_mode
+from exports.domain.periods import check_period, parse_week
+from exports.service_layer import weekly
+from exports.service_layer.building import (
+    build_workbook,
+    chunks,
+    known_orders,
+    orders_query,
+    period_query,
+)
+
+router = APIRouter(prefix="/v1/producers/{producer}", tags=["exports"])
+Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ORDERS = 10_000
+
+
+class ExportSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    time_zone: str = "Europe/Paris"
+
+    @field_validator("time_zone")
+    @classmethod
+    def known_time_zone(cls, value: str) -> str:
+        if value not in available_timezones():
+            raise ValueError("unknown time zone")
+        return value
+
+
+class OrderSelection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    order_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_ORDERS)
+
+
+def _download(file, filename: str) -> StreamingResponse:
+    return StreamingResponse(chunks(file), media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.put("/exports/settings", response_model=ExportSettings)
+async def put_settings(producer: Producer, body: ExportSettings, principal: CurrentPrincipal,
+                       request: Request) -> ExportSettings:
+    """Where and when the weekly e-mail goes (the producer's address and time zone)."""
+    check_operator_of(principal, producer)
+    statement = insert(producers).values(producer_id=producer, **body.model_dump())
+    async with request.app.state.sessionmaker() as session, session.begin():
+        await session.execute(statement.on_conflict_do_update(
+            index_elements=[producers.c.producer_id], set_=body.model_dump()))
+    return body
+
+
+@router.get("/exports/sales-by-mode.xlsx", response_class=StreamingResponse,
+            responses={200: {"content": {XLSX: {}}}})
+async def sales_by_mode(
+    producer: Producer, principal: CurrentPrincipal, request: Request,
+    period_from: Annotated[date, Query(alias="from")], period_to: Annotated[date, Query(alias="to")],
+) -> StreamingResponse:
+    check_operator_of(principal, producer)
+    check_period(period_from, period_to)
+    async with request.app.state.sessionmaker() as session:
+        file = await build_workbook(
+            session, period_query(producer, period_from, period_to),
+            lambda rows, out: write_sales_by_mode(rows, period_from, period_to, producer, out))
+    return _download(file, filename_for("sales-by-mode", producer, period_from, period_to))
+
+
+@router.post("/exports/payments.xlsx", response_class=StreamingResponse,
+             responses={200: {"content": {XLSX: {}}}})
+async def received_payments(producer: Producer, body: OrderSelection, principal: CurrentPrincipal,
+                            request: Request) -> StreamingResponse:
+    check_operator_of(principal, producer)
+    wanted = set(body.order_ids)
+    async with request.app.state.sessionmaker() as session:
+        missing = wanted - await known_orders(session, producer, wanted)
+        if missing:
+            raise NotFound(f"unknown orders: {', '.join(sorted(map(str, missing))[:5])}")
+        file = await build_workbook(session, orders_query(producer, list(wanted)),
+                                    lambda rows, out: write_received_payments(rows, producer, out))
+    today = date.today()
+    return _download(file, filename_for("payments", producer, today, today))
+
+
+@router.post("/exports/weekly-email")
+async def weekly_email_now(producer: Producer, principal: CurrentPrincipal, request: Request,
+                           week: Annotated[str, Query()]) -> dict:
+    check_operator_of(principal, producer)
+    parse_week(week)
+    sent = await weekly.send_week(request.app.state.sessionmaker, request.app.state.mailer,
+                                  producer, week, again=True)
+    return {"week": week, "sent": sent}
 
 
 def main() -> None:
+    from ardoise.runtime import serve_gateway
+    from exports.bootstrap import create_app
+    from exports.config import Settings
+
     settings = Settings()
     serve_gateway(create_app(settings), settings, "exports")

@@ -1,0 +1,1 @@
+"""Exports adapters: workbook writers and other I/O edges."""

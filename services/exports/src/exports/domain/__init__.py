@@ -1,0 +1,1 @@
+"""Exports domain: sales and payment figures, free of I/O."""

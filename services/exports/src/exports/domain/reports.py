@@ -1,0 +1,110 @@
+"""Sales and received payments per settlement mode, in integer cents."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+MODES = ("not_delivered", "account", "cash", "cheque", "card", "transfer", "online")
+PAYING_MODES = frozenset({"cash", "cheque", "card", "transfer", "online"})
+MODE_LABELS = {
+    "not_delivered": "Non livré",
+    "account": "Compte client",
+    "cash": "Espèces",
+    "cheque": "Chèque",
+    "card": "Carte bancaire",
+    "transfer": "Virement",
+    "online": "En ligne (SumUp)",
+}
+TOTAL = "total"
+
+
+class UnknownMode(ValueError):
+    """A row carries a settlement mode that is not one of MODES."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRow:
+    order_id: str
+    delivery_date: date
+    customer_id: str
+    customer_name: str
+    total_cents: int
+    mode: str
+    amount_paid_cents: int
+    credit_note_cents: int
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODE_LABELS:
+            raise UnknownMode(f"unknown settlement mode {self.mode!r} for order {self.order_id}")
+
+    @property
+    def sales_cents(self) -> int:
+        return 0 if self.mode == "not_delivered" else self.total_cents
+
+    @property
+    def received_cents(self) -> int:
+        return self.amount_paid_cents if self.mode in PAYING_MODES else 0
+
+
+@dataclass(frozen=True, slots=True)
+class ModeSummary:
+    mode: str
+    orders: int
+    sales_cents: int
+    received_cents: int
+    credit_note_cents: int = 0
+
+    @property
+    def label(self) -> str:
+        return "Total" if self.mode == TOTAL else MODE_LABELS[self.mode]
+
+
+class ModeTotals:
+    """Running per-mode totals, fed one row at a time so that rows can be streamed."""
+
+    __slots__ = ("_figures",)
+
+    def __init__(self) -> None:
+        # mode -> [orders, sales_cents, received_cents, credit_note_cents]
+        self._figures: dict[str, list[int]] = {}
+
+    def add(self, row: PaymentRow) -> None:
+        figures = self._figures.get(row.mode)
+        if figures is None:
+            figures = self._figures[row.mode] = [0, 0, 0, 0]
+        figures[0] += 1
+        figures[1] += row.sales_cents
+        figures[2] += row.received_cents
+        figures[3] += row.credit_note_cents
+
+    def summaries(self) -> list[ModeSummary]:
+        return [ModeSummary(mode, *self._figures[mode]) for mode in MODES if mode in self._figures]
+
+    def total(self) -> ModeSummary:
+        return total_of(self.summaries())
+
+
+def summarise_by_mode(rows: Iterable[PaymentRow]) -> list[ModeSummary]:
+    """One summary per mode present in ``rows``, in MODES order.
+
+    An order counts once, in the mode of its current settlement. Sales are the order total,
+    except for a ``not_delivered`` order: it is listed (it counts in ``orders``) with 0 sales, as
+    it does not count in the customer account either. Received is the amount paid for the paying
+    modes (cash, cheque, card, transfer, online) and 0 for ``account`` (settled from the balance,
+    no money changes hands) and ``not_delivered``. Credit notes are summed as given.
+    """
+    totals = ModeTotals()
+    for row in rows:
+        totals.add(row)
+    return totals.summaries()
+
+
+def total_of(summaries: Iterable[ModeSummary]) -> ModeSummary:
+    """The grand total (mode ``TOTAL``) of per-mode summaries."""
+    orders = sales_cents = received_cents = credit_note_cents = 0
+    for summary in summaries:
+        orders += summary.orders
+        sales_cents += summary.sales_cents
+        received_cents += summary.received_cents
+        credit_note_cents += summary.credit_note_cents
+    return ModeSummary(TOTAL, orders, sales_cents, received_cents, credit_note_cents)

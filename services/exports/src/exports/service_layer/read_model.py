@@ -1,0 +1,49 @@
+"""Keeping the read model from events: upserts that a replay leaves unchanged."""
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ardoise.events import CustomerRegistered, Event, OrderPlaced, SettlementChanged
+from ardoise.inbox import claim
+from exports.adapters.orm import customers, inbox, sales
+
+
+async def apply_event(sessions: async_sessionmaker, consumer: str, event: Event) -> None:
+    """One event, with its inbox row, in one transaction."""
+    if not isinstance(event, CustomerRegistered | OrderPlaced | SettlementChanged):
+        return
+    async with sessions() as session, session.begin():
+        if await claim(session, inbox, consumer, event.event_id):
+            await _apply(session, event)
+
+
+async def _apply(session: AsyncSession, event: Event) -> None:
+    match event:
+        case CustomerRegistered():
+            statement = insert(customers).values(producer_id=event.producer_id,
+                                                 customer_id=event.customer_id, name=event.name)
+            await session.execute(statement.on_conflict_do_update(
+                index_elements=[customers.c.producer_id, customers.c.customer_id],
+                set_={"name": statement.excluded.name}))
+        case OrderPlaced():
+            await session.execute(insert(sales).values(
+                producer_id=event.producer_id, order_id=event.order_id,
+                customer_id=event.customer_id, delivery_date=event.delivery_date,
+                total_cents=event.total_cents,
+            ).on_conflict_do_nothing())
+        case SettlementChanged():
+            values = {
+                "customer_id": event.customer_id, "delivery_date": event.delivery_date,
+                "total_cents": event.total_cents, "mode": event.mode,
+                "amount_paid_cents": event.amount_paid_cents,
+                "credit_note_cents": event.credit_note_cents,
+                "settlement_version": event.version,
+            }
+            statement = insert(sales).values(producer_id=event.producer_id,
+                                             order_id=event.order_id, **values)
+            await session.execute(statement.on_conflict_do_update(
+                index_elements=[sales.c.producer_id, sales.c.order_id],
+                set_={k: statement.excluded[k] for k in values},
+                # an older version arriving late never overwrites a newer one
+                where=sales.c.settlement_version < statement.excluded.settlement_version,
+            ))
