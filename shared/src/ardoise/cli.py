@@ -74,6 +74,27 @@ def cmd_migrate(args: argparse.Namespace) -> None:
         print(f"{service}: migrated to head")
 
 
+def cmd_reconcile(args: argparse.Namespace) -> None:
+    """Recompute balances and holds from the movements; exit 1 on any drift."""
+    import asyncio
+    import importlib
+
+    reconcile = importlib.import_module("accounts.reconcile")
+    url = os.environ.get("ACCOUNTS_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if not url:
+        url = Stack(args.instance).environment()["ACCOUNTS_DATABASE_URL"]
+    try:
+        checked, drift = asyncio.run(reconcile.find_drift(url.replace("+asyncpg", "")))
+    except OSError as error:
+        sys.exit(f"cannot reach the accounts database ({error}): is the system up?")
+    for item in drift:
+        print(f"DRIFT {item.check}: {item.producer_id}/{item.customer_id} stored "
+              f"{item.stored_cents} recomputed {item.recomputed_cents}")
+    print(f"reconcile: {checked} accounts checked, {len(drift)} drifts")
+    if drift:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="ardoise", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +119,10 @@ def main(argv: list[str] | None = None) -> None:
     migrate = commands.add_parser("migrate", help="migrate services' schemas to head")
     migrate.add_argument("services", nargs="*", help=f"some of {', '.join(SERVICES)} (default all)")
     migrate.set_defaults(run=cmd_migrate)
+
+    reconcile = commands.add_parser("reconcile", help="recompute balances and holds; report drift")
+    reconcile.add_argument("--instance", default="dev")
+    reconcile.set_defaults(run=cmd_reconcile)
 
     args = parser.parse_args(argv)
     args.run(args)

@@ -1,0 +1,63 @@
+"""Recomputing every balance, held amount and order position from the movements: drift is 0."""
+
+from dataclasses import dataclass
+
+import asyncpg
+
+CHECKS = {
+    "balance differs from the sum of movements": """
+        SELECT a.producer_id, a.customer_id, a.balance_cents AS stored,
+               coalesce(sum(m.amount_cents), 0) AS recomputed
+        FROM accounts.accounts a
+        LEFT JOIN accounts.movements m USING (producer_id, customer_id)
+        GROUP BY a.producer_id, a.customer_id, a.balance_cents
+        HAVING a.balance_cents <> coalesce(sum(m.amount_cents), 0)""",
+    "held differs from the open holds": """
+        SELECT a.producer_id, a.customer_id, a.held_cents AS stored,
+               coalesce(sum(h.amount_cents) FILTER (WHERE h.status = 'pending'), 0) AS recomputed
+        FROM accounts.accounts a
+        LEFT JOIN accounts.holds h USING (producer_id, customer_id)
+        GROUP BY a.producer_id, a.customer_id, a.held_cents
+        HAVING a.held_cents <> coalesce(sum(h.amount_cents) FILTER (WHERE h.status = 'pending'), 0)""",
+    "balance_after does not follow from the previous movement": """
+        SELECT producer_id, customer_id, balance_after_cents AS stored, running AS recomputed
+        FROM (SELECT producer_id, customer_id, balance_after_cents,
+                     sum(amount_cents) OVER (PARTITION BY producer_id, customer_id ORDER BY id)
+                       AS running
+              FROM accounts.movements) AS chain
+        WHERE balance_after_cents <> running""",
+    "an order counts otherwise than its settlement": """
+        SELECT p.producer_id, p.customer_id, p.credited_cents - p.debited_cents AS stored,
+               coalesce(sum(m.amount_cents), 0) AS recomputed
+        FROM accounts.order_positions p
+        LEFT JOIN accounts.movements m
+          ON m.producer_id = p.producer_id AND m.order_id = p.order_id
+        GROUP BY p.producer_id, p.customer_id, p.order_id, p.credited_cents, p.debited_cents
+        HAVING p.credited_cents - p.debited_cents <> coalesce(sum(m.amount_cents), 0)""",
+}
+
+
+@dataclass(frozen=True)
+class Drift:
+    check: str
+    producer_id: str
+    customer_id: str
+    stored_cents: int
+    recomputed_cents: int
+
+
+async def find_drift(dsn: str) -> tuple[int, list[Drift]]:
+    """How many accounts were checked, and every difference found (expected: none)."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        async with connection.transaction(isolation="repeatable_read", readonly=True):
+            accounts = await connection.fetchval("SELECT count(*) FROM accounts.accounts")
+            drift = [
+                Drift(check, row["producer_id"], row["customer_id"], row["stored"],
+                      row["recomputed"])
+                for check, query in CHECKS.items()
+                for row in await connection.fetch(query)
+            ]
+    finally:
+        await connection.close()
+    return accounts, drift
