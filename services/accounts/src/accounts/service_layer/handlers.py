@@ -202,13 +202,15 @@ async def expire_holds(new_uow: Callable, batch: int = 100) -> int:
             if account is None:
                 continue
             pending = await uow.accounts.pending_holds(producer_id, customer_id)
-            for hold in account.expire_holds(pending, now()):
-                released += 1
+            expired = account.expire_holds(pending, now())
+            for hold in expired:
                 await uow.accounts.save_hold(producer_id, customer_id, hold)
                 uow.publish(HoldReleased(producer_id=producer_id, customer_id=customer_id,
                                          order_id=hold.order_id, hold_id=hold.hold_id,
                                          applied_cents=hold.amount_cents, reason="expired"))
-            await uow.accounts.save(account)
-            uow.publish(balance_changed(account))
-            await uow.commit()
+            if expired:
+                released += len(expired)
+                await uow.accounts.save(account)
+                uow.publish(balance_changed(account))
+                await uow.commit()
     return released

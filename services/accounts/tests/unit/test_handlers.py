@@ -1,0 +1,112 @@
+"""The accounts handlers with an in-memory unit of work: events out, idempotency, nothing on error."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from accounts.domain.commands import (
+    ApplySettlement,
+    HoldBalance,
+    RecordMovement,
+    RegisterCustomer,
+    ReleaseHold,
+)
+from accounts.domain.exceptions import AmountOutOfRange, CustomerNotFound
+from accounts.service_layer import handlers
+from ardoise.errors import Conflict
+from ardoise.events import BalanceChanged, BalanceHeld, HoldPosted, HoldReleased
+
+from .fakes import FakeUnitOfWork, Store
+
+ORDER = uuid.UUID(int=7)
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store()
+
+
+async def registered(store: Store, credit_cents: int = 0) -> None:
+    await handlers.register_customer(RegisterCustomer("ferme-a", "c1", "Claire", None),
+                                     FakeUnitOfWork(store))
+    if credit_cents:
+        await handlers.record_movement(
+            RecordMovement("ferme-a", "c1", "credit", credit_cents, None, "cash"),
+            FakeUnitOfWork(store))
+
+
+async def test_a_movement_publishes_the_new_balance(store):
+    await registered(store, 5000)
+    changed = [e for e in store.published if isinstance(e, BalanceChanged)]
+    assert changed[-1].balance_cents == 5000 and changed[-1].movement_id == store.movements[-1].movement_id
+
+
+async def test_a_refused_movement_writes_and_publishes_nothing(store):
+    await registered(store, 5000)
+    before = (list(store.movements), list(store.published))
+    with pytest.raises(AmountOutOfRange):
+        await handlers.record_movement(RecordMovement("ferme-a", "c1", "debit", 0, None, None),
+                                       FakeUnitOfWork(store))
+    with pytest.raises(CustomerNotFound):
+        await handlers.record_movement(RecordMovement("ferme-a", "zz", "debit", 5, None, None),
+                                       FakeUnitOfWork(store))
+    assert (store.movements, store.published) == before
+
+
+async def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_body(store):
+    await registered(store)
+    command = RecordMovement("ferme-a", "c1", "credit", 700, None, None)
+    first, replayed = await handlers.record_movement(command, FakeUnitOfWork(store), "k", "f1")
+    again, replayed_again = await handlers.record_movement(command, FakeUnitOfWork(store), "k", "f1")
+    assert (replayed, replayed_again) == (False, True) and again == first
+    with pytest.raises(Conflict):
+        await handlers.record_movement(command, FakeUnitOfWork(store), "k", "f2")
+    assert len(store.movements) == 1
+
+
+async def test_a_checkout_hold_is_posted_when_the_order_is_settled(store):
+    await registered(store, 500)
+    hold = HoldBalance(event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1",
+                       order_id=ORDER, attempt=1, total_cents=2000,
+                       expires_at=datetime.now(UTC) + timedelta(minutes=30))
+    await handlers.hold_balance(hold, FakeUnitOfWork(store), "t")
+    await handlers.hold_balance(hold, FakeUnitOfWork(store), "t")  # redelivered
+    held = [e for e in store.published if isinstance(e, BalanceHeld)]
+    assert [e.applied_cents for e in held] == [500]
+    paid_online = ApplySettlement(event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1",
+                                  order_id=ORDER, version=1, total_cents=2000, mode="online",
+                                  amount_paid_cents=1500)
+    await handlers.apply_settlements([paid_online], FakeUnitOfWork(store), "t")
+    account = store.accounts[("ferme-a", "c1")]
+    assert (account.balance_cents, account.held_cents) == (0, 0)
+    assert [e.applied_cents for e in store.published if isinstance(e, HoldPosted)] == [500]
+
+
+async def test_a_failed_checkout_releases_its_hold_once(store):
+    await registered(store, 500)
+    await handlers.hold_balance(HoldBalance(
+        event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1", order_id=ORDER,
+        attempt=1, total_cents=2000, expires_at=datetime.now(UTC) + timedelta(minutes=30)),
+        FakeUnitOfWork(store), "t")
+    release = ReleaseHold(event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1",
+                          order_id=ORDER, attempt=1, reason="failed")
+    await handlers.release_hold(release, FakeUnitOfWork(store), "t")
+    await handlers.release_hold(release, FakeUnitOfWork(store), "t")
+    assert len([e for e in store.published if isinstance(e, HoldReleased)]) == 1
+    assert store.accounts[("ferme-a", "c1")].held_cents == 0
+
+
+async def test_an_expired_hold_is_released_by_the_timer(store):
+    await registered(store, 500)
+    await handlers.hold_balance(HoldBalance(
+        event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1", order_id=ORDER,
+        attempt=1, total_cents=2000, expires_at=datetime.now(UTC) - timedelta(seconds=1)),
+        FakeUnitOfWork(store), "t")
+    assert store.accounts[("ferme-a", "c1")].held_cents == 500
+    assert await handlers.expire_holds(lambda: FakeUnitOfWork(store)) == 1
+    assert await handlers.expire_holds(lambda: FakeUnitOfWork(store)) == 0
+    account = store.accounts[("ferme-a", "c1")]
+    assert (account.balance_cents, account.held_cents, account.available_cents) == (500, 0, 500)
+    released = [e for e in store.published if isinstance(e, HoldReleased)]
+    assert [(e.reason, e.applied_cents) for e in released] == [("expired", 500)]

@@ -1,0 +1,67 @@
+"""Subscribers on FastStream's in-memory broker: events decoded, unknown ones skipped."""
+
+import uuid
+from datetime import date
+
+import pytest
+from faststream.kafka import TestKafkaBroker
+
+from ardoise import topics
+from ardoise.consumer import subscribe_event_batches, subscribe_events
+from ardoise.events import OrderPlaced, SettlementChanged, encode_event
+from ardoise.kafka import make_broker
+
+
+def placed() -> OrderPlaced:
+    return OrderPlaced(producer_id="ferme-a", order_id=uuid.uuid4(), customer_id="c1",
+                       total_cents=2000, delivery_date=date(2026, 11, 27))
+
+
+async def test_a_subscriber_hands_decoded_events_to_its_handler_and_skips_unknown_types():
+    broker = make_broker("127.0.0.1:1", client_id="unit")
+    received = []
+
+    async def handle(event):
+        received.append(event)
+
+    subscribe_events(broker, topics.ORDERS, "unit.orders", handle)
+    event = placed()
+    async with TestKafkaBroker(broker) as test_broker:
+        await test_broker.publish({"event_type": "FromTheFuture", "producer_id": "ferme-a"},
+                                  topics.ORDERS)
+        await test_broker.publish(encode_event(event), topics.ORDERS, key=event.key.encode())
+    assert received == [event]
+
+
+async def test_a_failing_handler_fails_the_message_so_that_it_is_not_acknowledged(monkeypatch):
+    monkeypatch.setattr("ardoise.consumer.pause_before_retry", _no_pause)
+    broker = make_broker("127.0.0.1:1", client_id="unit")
+
+    async def handle(event):
+        raise RuntimeError("database is down")
+
+    subscribe_events(broker, topics.ORDERS, "unit.orders", handle)
+    async with TestKafkaBroker(broker) as test_broker:
+        with pytest.raises(RuntimeError, match="database is down"):
+            await test_broker.publish(encode_event(placed()), topics.ORDERS)
+
+
+async def test_a_batch_subscriber_gets_the_events_of_a_poll_together():
+    broker = make_broker("127.0.0.1:1", client_id="unit")
+    batches = []
+
+    async def handle(events):
+        batches.append(events)
+
+    subscribe_event_batches(broker, topics.PAYMENTS, "unit.payments", handle)
+    change = SettlementChanged(producer_id="ferme-a", order_id=uuid.uuid4(), customer_id="c1",
+                               version=1, total_cents=2000, delivery_date=date(2026, 11, 27),
+                               mode="cash", amount_paid_cents=2500)
+    async with TestKafkaBroker(broker) as test_broker:
+        await test_broker.publish_batch(encode_event(change), encode_event(change),
+                                        topic=topics.PAYMENTS)
+    assert [len(batch) for batch in batches] == [2] and batches[0][0] == change
+
+
+async def _no_pause(error, seconds=1.0):
+    return None
