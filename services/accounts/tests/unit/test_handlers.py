@@ -110,3 +110,16 @@ async def test_an_expired_hold_is_released_by_the_timer(store):
     assert (account.balance_cents, account.held_cents, account.available_cents) == (500, 0, 500)
     released = [e for e in store.published if isinstance(e, HoldReleased)]
     assert [(e.reason, e.applied_cents) for e in released] == [("expired", 500)]
+
+
+async def test_an_order_settled_before_its_hold_arrives_gets_no_hold(store):
+    await registered(store, 5000)
+    await handlers.apply_settlements([ApplySettlement(
+        event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1", order_id=ORDER,
+        version=1, total_cents=2000, mode="cash", amount_paid_cents=2000)],
+        FakeUnitOfWork(store), "t")
+    late = HoldBalance(event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1",
+                       order_id=ORDER, attempt=1, total_cents=2000,
+                       expires_at=datetime.now(UTC) + timedelta(minutes=30))
+    assert await handlers.hold_balance(late, FakeUnitOfWork(store), "t") is None
+    assert store.accounts[("ferme-a", "c1")].held_cents == 0

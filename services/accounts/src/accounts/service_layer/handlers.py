@@ -149,6 +149,12 @@ async def hold_balance(cmd: HoldBalance, uow, consumer: str) -> Hold | None:
         if not await uow.claim(consumer, cmd.event_id):
             return None
         account = await uow.accounts.get_or_open_for_update(cmd.producer_id, cmd.customer_id)
+        settled = (await uow.accounts.positions_many([(cmd.producer_id, cmd.order_id)])).get(
+            (cmd.producer_id, cmd.order_id))
+        if settled is not None and settled.debited_cents:
+            # the order was settled before its checkout asked for a hold: nothing to promise
+            await uow.commit()
+            return None
         existing = next((h for h in await uow.accounts.holds_of_order(cmd.producer_id, cmd.order_id)
                          if h.attempt == cmd.attempt), None)
         hold = account.hold(cmd.order_id, cmd.attempt, cmd.total_cents, cmd.expires_at, existing,
