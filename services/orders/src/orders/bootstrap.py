@@ -4,15 +4,36 @@ from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from ardoise.runtime import gateway_app
-from orders.adapters.orm import SCHEMA
+from ardoise import topics
+from ardoise.consumer import subscribe_events
+from ardoise.events import Event
+from ardoise.runtime import gateway_app, group_id
+from ardoise.uow import UnitOfWork
+from orders.adapters import orm
+from orders.adapters.accounts_client import AccountsClient
 from orders.config import Settings
+from orders.service_layer import handlers
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    from orders.entrypoints.api import router
+
     settings = settings or Settings()
-    return gateway_app(settings, SCHEMA, routers=[], title="Ardoise orders")
+
+    def wire(app: FastAPI) -> None:
+        app.state.accounts = AccountsClient(settings.accounts_url,
+                                            settings.jwt_secret.get_secret_value())
+
+    return gateway_app(settings, orm.SCHEMA, routers=[router], title="Ardoise orders",
+                       on_ready=wire)
 
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
-    return []
+    """Settlements and payment settings, for the order page, invoices and receipts."""
+    name = "orders.payments-events"
+
+    async def handle(event: Event) -> None:
+        await handlers.apply_event(event, UnitOfWork(sessions, orm.outbox, orm.inbox), name)
+
+    subscribe_events(broker, topics.PAYMENTS, group_id(settings, name), handle)
+    return [topics.PAYMENTS]

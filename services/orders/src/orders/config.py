@@ -11,3 +11,4 @@ class Settings(ServiceSettings):
     service_name: str = "orders"
     database_url: str = Field(validation_alias=service_alias("orders", "DATABASE_URL"))
     http_port: int = Field(8001, validation_alias=service_alias("orders", "HTTP_PORT"))
+    accounts_url: str = Field("http://127.0.0.1:8002", validation_alias="ACCOUNTS_URL")

@@ -15,6 +15,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 from hypothesis import given
 from hypothesis import strategies as st
+
 from payments.adapters.sumup_client import (
     DUPLICATED_CHECKOUT,
     EXPIRED,

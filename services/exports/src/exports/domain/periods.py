@@ -1,29 +1,13 @@
-"""ISO weeks and export periods, checked the way the producer's requests need them."""
+"""Export periods and when the weekly e-mail is due."""
 
-import re
 from datetime import date, datetime, timedelta
 
 from ardoise.errors import Invalid
+from ardoise.weeks import parse_week, week_of
+
+__all__ = ["check_period", "parse_week", "week_due", "week_of"]
 
 MAX_PERIOD_DAYS = 2 * 366
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def parse_week(text: str, field: str = "week") -> tuple[date, date]:
-    """`2026-W48` → (Monday, Sunday) of that ISO week."""
-    match = _WEEK.match(text or "")
-    if not match:
-        raise Invalid("week must look like 2026-W48", field)
-    try:
-        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError as error:
-        raise Invalid(f"no such ISO week: {text}", field) from error
-    return monday, monday + timedelta(days=6)
-
-
-def week_of(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def check_period(period_from: date, period_to: date) -> None:

@@ -4,8 +4,8 @@ import os
 
 from alembic import context
 
-from orders.adapters.orm import SCHEMA, metadata
 from ardoise.migrations import run_env
+from orders.adapters.orm import SCHEMA, metadata
 
 if not context.config.get_main_option("sqlalchemy.url"):
     url = os.environ.get("ORDERS_DATABASE_URL") or os.environ["DATABASE_URL"]

@@ -1,4 +1,18 @@
-"""Tables of the payments schema."""
+"""Tables of the payments schema: settings, settlements, credit notes, and read models."""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
 from ardoise.db import schema_metadata
 from ardoise.inbox import inbox_table
@@ -8,3 +22,62 @@ SCHEMA = "payments"
 metadata = schema_metadata(SCHEMA)
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("payment_tracking", Boolean, nullable=False),
+    Column("accepted_modes", ARRAY(String(20)), nullable=False),
+    Column("online_payment_required", Boolean, nullable=False),
+    Column("sumup_merchant_code", String(64)),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("order_id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", String(64), nullable=False),
+    Column("total_cents", BigInteger, nullable=False),
+    Column("delivery_date", Date, nullable=False),
+    Index("orders_by_week", "producer_id", "delivery_date"),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
+settlements = Table(
+    "settlements",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("order_id", UUID(as_uuid=True), primary_key=True),
+    Column("mode", String(20), nullable=False),
+    Column("amount_paid_cents", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("credit_note_number", Integer),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+credit_notes = Table(
+    "credit_notes",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("order_id", UUID(as_uuid=True), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+credit_note_counters = Table(
+    "credit_note_counters",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("last_number", Integer, nullable=False),
+)

@@ -1,4 +1,4 @@
-"""The payments worker (FastStream): event subscribers and the outbox relay."""
+"""The payments worker (FastStream): read models in, outbox out."""
 
 from functools import partial
 

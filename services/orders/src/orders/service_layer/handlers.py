@@ -1,0 +1,53 @@
+"""Orders handlers: placing an order, and keeping what the orders service hears of payments."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+
+from ardoise.events import Event, OrderPlaced, PaymentSettingsChanged, SettlementChanged
+from orders.adapters.orm import orders, producers, settlements
+from orders.domain.order import Line, order_total
+
+
+async def place_order(producer_id: str, customer_id: str, delivery_date: date,
+                      lines: list[Line], uow) -> dict:
+    total_cents = order_total(lines)
+    order_id = uuid.uuid4()
+    async with uow:
+        online = (await uow.session.execute(select(producers.c.online_payment_required).where(
+            producers.c.producer_id == producer_id))).scalar() or False
+        await uow.session.execute(insert(orders).values(
+            producer_id=producer_id, order_id=order_id, customer_id=customer_id,
+            delivery_date=delivery_date, total_cents=total_cents, status="placed",
+            lines=[line.__dict__ for line in lines]))
+        uow.publish(OrderPlaced(producer_id=producer_id, order_id=order_id,
+                                customer_id=customer_id, total_cents=total_cents,
+                                delivery_date=delivery_date, online_payment=online))
+        await uow.commit()
+    return {"order_id": str(order_id), "total_cents": total_cents, "status": "placed"}
+
+
+async def apply_event(event: Event, uow, consumer: str) -> None:
+    if not isinstance(event, SettlementChanged | PaymentSettingsChanged):
+        return
+    async with uow:
+        if await uow.claim(consumer, event.event_id):
+            if isinstance(event, SettlementChanged):
+                values = {"mode": event.mode, "amount_paid_cents": event.amount_paid_cents,
+                          "credit_note_cents": event.credit_note_cents,
+                          "credit_note_number": event.credit_note_number,
+                          "version": event.version}
+                statement = insert(settlements).values(producer_id=event.producer_id,
+                                                       order_id=event.order_id, **values)
+                await uow.session.execute(statement.on_conflict_do_update(
+                    index_elements=[settlements.c.producer_id, settlements.c.order_id],
+                    set_=values, where=settlements.c.version < statement.excluded.version))
+            else:
+                values = {"payment_tracking": event.payment_tracking,
+                          "online_payment_required": event.online_payment_required}
+                statement = insert(producers).values(producer_id=event.producer_id, **values)
+                await uow.session.execute(statement.on_conflict_do_update(
+                    index_elements=[producers.c.producer_id], set_=values))
+        await uow.commit()

@@ -1,0 +1,51 @@
+"""Read side: an order as the API shows it, and what an invoice states."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ardoise.auth import Principal
+from ardoise.errors import NotFound
+from orders.adapters.orm import orders, producers, settlements
+from orders.domain.order import Line, Printout
+
+
+async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID,
+                    principal: Principal):
+    joined = orders.outerjoin(settlements, and_(
+        settlements.c.producer_id == orders.c.producer_id,
+        settlements.c.order_id == orders.c.order_id,
+    )).outerjoin(producers, producers.c.producer_id == orders.c.producer_id)
+    row = (await session.execute(
+        select(orders, settlements.c.mode, settlements.c.amount_paid_cents,
+               settlements.c.credit_note_cents, settlements.c.credit_note_number,
+               producers.c.payment_tracking)
+        .select_from(joined)
+        .where(orders.c.producer_id == producer_id, orders.c.order_id == order_id))).first()
+    if row is None or not principal.can_reach_customer(producer_id, row.customer_id):
+        raise NotFound("no such order")
+    return row
+
+
+def order_view(row) -> dict:
+    return {
+        "order_id": str(row.order_id), "customer_id": row.customer_id,
+        "total_cents": row.total_cents, "delivery_date": row.delivery_date.isoformat(),
+        "status": row.status,
+        "settlement": {"mode": row.mode or "not_delivered",
+                       "amount_paid_cents": row.amount_paid_cents or 0},
+        "payment": None,
+    }
+
+
+def printout(row, balance_cents: int | None) -> Printout:
+    return Printout(
+        order_id=str(row.order_id), producer_id=row.producer_id, customer_id=row.customer_id,
+        delivery_date=row.delivery_date.isoformat(), lines=[Line(**line) for line in row.lines],
+        total_cents=row.total_cents, tracking=row.payment_tracking is not False,
+        mode=row.mode or "not_delivered", amount_paid_cents=row.amount_paid_cents or 0,
+        credit_note_cents=row.credit_note_cents or 0, credit_note_number=row.credit_note_number,
+        balance_cents=balance_cents, printed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )

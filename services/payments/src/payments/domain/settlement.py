@@ -1,0 +1,67 @@
+"""Settlement rules: which modes exist, what is paid, when a credit note is owed. No I/O."""
+
+from dataclasses import dataclass
+
+from ardoise.errors import Conflict, Invalid
+from ardoise.money import MAX_AMOUNT_CENTS
+
+MODES = ("not_delivered", "account", "cash", "cheque", "card", "transfer", "online")
+PAYING_MODES = frozenset({"cash", "cheque", "card", "transfer", "online"})
+DEFAULT_ACCEPTED = ["account", "cash", "cheque", "card", "transfer", "online"]
+
+
+@dataclass(frozen=True)
+class PaymentSettings:
+    payment_tracking: bool = True
+    accepted_modes: tuple[str, ...] = tuple(DEFAULT_ACCEPTED)
+    online_payment_required: bool = False
+    sumup_merchant_code: str | None = None
+
+    def check_tracking_is_on(self) -> None:
+        if not self.payment_tracking:
+            raise Conflict("payment tracking is off for this producer: turn it on in the settings")
+
+    def check_mode_is_accepted(self, mode: str) -> None:
+        if mode not in MODES:
+            raise Invalid(f"unknown mode {mode!r}", "mode")
+        if mode != "not_delivered" and mode not in self.accepted_modes:
+            raise Invalid(f"the producer does not accept {mode!r}", "mode")
+
+
+def check_accepted_modes(modes: list[str]) -> tuple[str, ...]:
+    unknown = [m for m in modes if m not in MODES or m == "not_delivered"]
+    if unknown:
+        raise Invalid(f"unknown payment modes: {unknown}", "accepted_modes")
+    return tuple(dict.fromkeys(modes))
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """How one order was settled; version 0 is the default `not_delivered`."""
+
+    mode: str = "not_delivered"
+    amount_paid_cents: int = 0
+    version: int = 0
+
+    def credit_note_for(self, total_cents: int) -> int:
+        """The difference the customer is owed (positive) or owes (negative) on a paying mode."""
+        return self.amount_paid_cents - total_cents if self.mode in PAYING_MODES else 0
+
+
+def settle(current: Settlement, total_cents: int, mode: str, amount_paid_cents: int | None,
+           settings: PaymentSettings) -> Settlement | None:
+    """The new settlement, or None when nothing changes (no new version, no event)."""
+    settings.check_tracking_is_on()
+    settings.check_mode_is_accepted(mode)
+    if mode in PAYING_MODES:
+        paid = total_cents if amount_paid_cents is None else amount_paid_cents
+    else:
+        if amount_paid_cents not in (None, 0):
+            raise Invalid(f"nothing is paid with {mode!r}: amount_paid_cents must be 0",
+                          "amount_paid_cents")
+        paid = 0
+    if not 0 <= paid <= MAX_AMOUNT_CENTS:
+        raise Invalid("amount_paid_cents must be between 0 and 10^11", "amount_paid_cents")
+    if (current.mode, current.amount_paid_cents) == (mode, paid):
+        return None
+    return Settlement(mode, paid, current.version + 1)

@@ -1,0 +1,136 @@
+"""The settlement story of PRODUCT.md across the running services, with its amounts."""
+
+import uuid
+from datetime import date
+
+from ardoise.testing.polling import eventually
+
+from .conftest import Caller
+
+WEEK = "2026-W48"
+
+
+def place(operator: Caller, producer_id: str, customer_id: str, day: str, total_cents: int) -> str:
+    answer = operator.request("POST", "orders", f"/v1/producers/{producer_id}/orders", json={
+        "customer_id": customer_id, "delivery_date": day,
+        "lines": [{"label": "Panier de légumes", "quantity": 1, "unit_price_cents": total_cents}]})
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["total_cents"] == total_cents
+    return answer.json()["order_id"]
+
+
+def settle(operator: Caller, producer_id: str, order_id: str, **body):
+    return operator.request("PUT", "payments",
+                            f"/v1/producers/{producer_id}/orders/{order_id}/settlement", json=body)
+
+
+async def balance(operator: Caller, producer_id: str) -> int | None:
+    answer = await operator.arequest("GET", "accounts",
+                                     f"/v1/producers/{producer_id}/customers/c1/account")
+    return answer.json()["balance_cents"] if answer.status_code == 200 else None
+
+
+async def test_a_20_euro_order_settled_then_changed_moves_the_balance_as_the_story_says(
+    system, operator, producer_id
+):
+    operator.request("PUT", "accounts", f"/v1/producers/{producer_id}/customers/c1",
+                     json={"name": "Claire Martin"})
+    order_id = place(operator, producer_id, "c1", "2026-11-25", 2000)
+
+    # not delivered: the order does not count in the account
+    assert settle(operator, producer_id, order_id, mode="not_delivered").status_code == 200
+    assert await balance(operator, producer_id) == 0
+
+    # paid 25,00 € in cash: +5,00 € and a 5,00 € credit note on the invoice
+    answer = settle(operator, producer_id, order_id, mode="cash", amount_paid_cents=2500)
+    assert answer.json() == {"order_id": order_id, "mode": "cash", "amount_paid_cents": 2500}
+    await eventually(lambda: balance(operator, producer_id), lambda b: b == 500)
+    invoice_path = f"/v1/producers/{producer_id}/orders/{order_id}/invoice"
+
+    async def invoice() -> dict:
+        return (await operator.arequest("GET", "orders", invoice_path,
+                                        headers={"Accept": "application/json"})).json()
+
+    printed = await eventually(invoice, lambda i: i["credit_note_cents"] == 500)
+    assert printed["balance_cents"] == 500 and printed["settlement"]["mode"] == "cash"
+    assert "Avoir n°1 : 5,00 €" in operator.request("GET", "orders", invoice_path).text
+
+    # changed to a cheque of 20,00 €: back to 0
+    settle(operator, producer_id, order_id, mode="cheque", amount_paid_cents=2000)
+    await eventually(lambda: balance(operator, producer_id), lambda b: b == 0)
+
+    # deducted from the account: −20,00 €, and the receipt printed now says so
+    settle(operator, producer_id, order_id, mode="account")
+    await eventually(lambda: balance(operator, producer_id), lambda b: b == -2000)
+    receipt = (await eventually(
+        lambda: operator.arequest("GET", "orders", f"/v1/producers/{producer_id}/orders/{order_id}/receipt"),
+        lambda r: "Déduit du compte client" in r.text)).text
+    assert "Solde du compte" in receipt and "-20,00 €" in receipt
+    assert max(len(line) for line in receipt.splitlines()) <= 42
+
+
+async def test_the_weekly_payments_page_shows_each_order_once_with_totals_per_mode(
+    system, operator, producer_id
+):
+    operator.request("PUT", "accounts", f"/v1/producers/{producer_id}/customers/c1",
+                     json={"name": "Claire Martin"})
+    cash = place(operator, producer_id, "c1", "2026-11-23", 2000)
+    card = place(operator, producer_id, "c1", "2026-11-29", 1250)
+    undelivered = place(operator, producer_id, "c1", "2026-11-27", 900)
+    next_week = place(operator, producer_id, "c1", "2026-11-30", 700)
+    settle(operator, producer_id, cash, mode="cash", amount_paid_cents=2500)
+    many = operator.request("POST", "payments", f"/v1/producers/{producer_id}/settlements",
+                            json={"order_ids": [card, next_week], "mode": "card"})
+    assert many.status_code == 200
+
+    async def page() -> dict:
+        return (await operator.arequest("GET", "payments", f"/v1/producers/{producer_id}/payments",
+                                        params={"week": WEEK})).json()
+
+    shown = await eventually(page, lambda p: len(p["rows"]) == 3
+                             and all(r["customer_name"] == "Claire Martin" for r in p["rows"]))
+    assert sorted(r["order_id"] for r in shown["rows"]) == sorted([cash, card, undelivered])
+    assert shown["totals"] == {"cash": 2500, "card": 1250, "not_delivered": 0}
+    assert shown["total_cents"] == 3750
+
+
+def test_bad_settlements_are_refused_and_change_nothing(system, operator, customer_of, producer_id):
+    order_id = place(operator, producer_id, "c1", "2026-11-25", 2000)
+    operator.request("PUT", "payments", f"/v1/producers/{producer_id}/settings", json={
+        "payment_tracking": True, "accepted_modes": ["cash", "account"],
+        "online_payment_required": False})
+    assert settle(operator, producer_id, order_id, mode="cheque").status_code == 422
+    assert settle(operator, producer_id, order_id, mode="cash", amount_paid_cents=-1).status_code == 422
+    assert settle(operator, producer_id, order_id, mode="account", amount_paid_cents=5).status_code == 422
+    assert settle(operator, producer_id, str(uuid.uuid4()), mode="cash").status_code == 404
+    assert settle(operator, producer_id, "not-an-order", mode="cash").status_code == 422
+    assert settle(customer_of("c1"), producer_id, order_id, mode="cash").status_code == 403
+    assert operator.request("POST", "payments", f"/v1/producers/{producer_id}/settlements", json={
+        "order_ids": [order_id, str(uuid.uuid4())], "mode": "cash"}).status_code == 404
+    assert operator.request("GET", "orders", f"/v1/producers/{producer_id}/orders/{order_id}"
+                            ).json()["settlement"] == {"mode": "not_delivered", "amount_paid_cents": 0}
+    for lines in ([], [{"label": "x", "quantity": 0, "unit_price_cents": 100}],
+                  [{"label": "x", "quantity": 1, "unit_price_cents": -5}]):
+        answer = operator.request("POST", "orders", f"/v1/producers/{producer_id}/orders",
+                                  json={"customer_id": "c1", "lines": lines})
+        assert answer.status_code == 422
+
+
+async def test_with_payment_tracking_off_nothing_is_shown_or_counted(system, operator,
+                                                                    producer_id):
+    order_id = place(operator, producer_id, "c1", str(date.today()), 2000)
+    settle(operator, producer_id, order_id, mode="cash", amount_paid_cents=2000)
+    operator.request("PUT", "payments", f"/v1/producers/{producer_id}/settings",
+                     json={"payment_tracking": False})
+    assert settle(operator, producer_id, order_id, mode="card").status_code == 409
+    assert operator.request("GET", "payments", f"/v1/producers/{producer_id}/payments",
+                            params={"week": WEEK}).status_code == 409
+    invoice_path = f"/v1/producers/{producer_id}/orders/{order_id}/invoice"
+    hidden = await eventually(
+        lambda: operator.arequest("GET", "orders", invoice_path, headers={"Accept": "application/json"}),
+        lambda r: r.json()["settlement"] is None)
+    assert hidden.json()["balance_cents"] is None and hidden.json()["total_cents"] == 2000
+    operator.request("PUT", "payments", f"/v1/producers/{producer_id}/settings",
+                     json={"payment_tracking": True})
+    assert settle(operator, producer_id, order_id, mode="cash", amount_paid_cents=2000).json()[
+        "mode"] == "cash"
