@@ -12,8 +12,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ardoise import topics
 from ardoise.auth import Principal
-from ardoise.events import OrderPlaced, SettlementChanged
 from ardoise.devservers.process import stop_pid
+from ardoise.events import OrderPlaced, SettlementChanged
 from ardoise.testing.polling import eventually
 
 from ..e2e.conftest import Caller

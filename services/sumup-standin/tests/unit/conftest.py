@@ -11,6 +11,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
+
 from sumup_standin import Settings, create_app
 from sumup_standin.testing import FakeClock, WebhookReceiver
 

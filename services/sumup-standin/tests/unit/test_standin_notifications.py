@@ -6,6 +6,7 @@ import asyncio
 
 import httpx
 import pytest
+
 from sumup_standin import Settings
 
 pytestmark = pytest.mark.asyncio

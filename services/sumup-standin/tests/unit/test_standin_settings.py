@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from sumup_standin.config import DEFAULT_RETRY_DELAYS_S, Settings, parse_delays
 from sumup_standin.exactjson import MalformedJSON, dumps, loads
 
