@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ardoise.auth import Principal
 from ardoise.errors import NotFound
-from orders.adapters.orm import orders, producers, settlements
+from orders.adapters.orm import orders, payments, producers, settlements
 from orders.domain.order import Line, Printout
 
 
@@ -29,14 +29,29 @@ async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID
     return row
 
 
-def order_view(row) -> dict:
+async def latest_payment(session: AsyncSession, producer_id: str, order_id: uuid.UUID):
+    return (await session.execute(
+        select(payments).where(payments.c.producer_id == producer_id,
+                               payments.c.order_id == order_id)
+        .order_by(payments.c.attempt.desc()).limit(1))).first()
+
+
+def payment_view(payment) -> dict | None:
+    if payment is None:
+        return None
+    return {"balance_applied_cents": payment.balance_applied_cents,
+            "amount_due_cents": payment.amount_due_cents, "checkout_id": payment.checkout_id,
+            "checkout_url": payment.checkout_url, "status": payment.status}
+
+
+def order_view(row, payment=None) -> dict:
     return {
         "order_id": str(row.order_id), "customer_id": row.customer_id,
         "total_cents": row.total_cents, "delivery_date": row.delivery_date.isoformat(),
         "status": row.status,
         "settlement": {"mode": row.mode or "not_delivered",
                        "amount_paid_cents": row.amount_paid_cents or 0},
-        "payment": None,
+        "payment": payment_view(payment),
     }
 
 

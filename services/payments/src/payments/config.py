@@ -14,4 +14,11 @@ class Settings(ServiceSettings):
     orders_url: str = Field("http://127.0.0.1:8001", validation_alias="ORDERS_URL")
     sumup_api_url: str = Field("http://127.0.0.1:8009", validation_alias="SUMUP_API_URL")
     sumup_api_key: SecretStr = Field(SecretStr("standin"), validation_alias="SUMUP_API_KEY")
-    public_base_url: str = Field("http://127.0.0.1:8003", validation_alias="PUBLIC_BASE_URL")
+    sumup_merchant_code: str = Field("MSTANDIN", validation_alias="SUMUP_MERCHANT_CODE")
+    public_base_url: str | None = Field(None, validation_alias="PUBLIC_BASE_URL")
+
+    @property
+    def webhook_url(self) -> str:
+        """Where SumUp notifies (its `return_url`): this gateway's public address."""
+        base = self.public_base_url or f"http://{self.http_host}:{self.http_port}"
+        return f"{base.rstrip('/')}/v1/sumup/webhook"

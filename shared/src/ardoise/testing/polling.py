@@ -11,7 +11,7 @@ T = TypeVar("T")
 async def eventually(
     probe: Callable[[], Awaitable[T]],
     accept: Callable[[T], bool],
-    timeout_s: float = 20.0,
+    timeout_s: float = 60.0,
     interval_s: float = 0.05,
 ) -> T:
     """Call `probe` until `accept` holds for its answer; fail with the last answer at the deadline."""

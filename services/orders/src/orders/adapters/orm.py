@@ -54,3 +54,16 @@ producers = Table(
     Column("payment_tracking", Boolean, nullable=False),
     Column("online_payment_required", Boolean, nullable=False),
 )
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("order_id", UUID(as_uuid=True), primary_key=True),
+    Column("attempt", Integer, primary_key=True),
+    Column("balance_applied_cents", BigInteger, nullable=False),
+    Column("amount_due_cents", BigInteger, nullable=False),
+    Column("checkout_id", String(64)),
+    Column("checkout_url", String(500)),
+    Column("status", String(12), nullable=False),
+)

@@ -61,7 +61,10 @@ async def _row(request: Request, producer: str, order_id: uuid.UUID, principal):
 @router.get("/{order_id}")
 async def get_order(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
                     request: Request) -> dict:
-    return views.order_view(await _row(request, producer, order_id, principal))
+    row = await _row(request, producer, order_id, principal)
+    async with request.app.state.sessionmaker() as session:
+        payment = await views.latest_payment(session, producer, order_id)
+    return views.order_view(row, payment)
 
 
 async def _printout(request: Request, producer: str, order_id: uuid.UUID, principal) -> Printout:

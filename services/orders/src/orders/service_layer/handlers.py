@@ -6,8 +6,17 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from ardoise.events import Event, OrderPlaced, PaymentSettingsChanged, SettlementChanged
-from orders.adapters.orm import orders, producers, settlements
+from ardoise.events import (
+    CheckoutClosed,
+    CheckoutOpened,
+    Event,
+    OrderPlaced,
+    PaymentSettingsChanged,
+    SettlementChanged,
+)
+from sqlalchemy import update
+
+from orders.adapters.orm import orders, payments, producers, settlements
 from orders.domain.order import Line, order_total
 
 
@@ -30,11 +39,14 @@ async def place_order(producer_id: str, customer_id: str, delivery_date: date,
 
 
 async def apply_event(event: Event, uow, consumer: str) -> None:
-    if not isinstance(event, SettlementChanged | PaymentSettingsChanged):
+    if not isinstance(event, SettlementChanged | PaymentSettingsChanged | CheckoutOpened
+                      | CheckoutClosed):
         return
     async with uow:
         if await uow.claim(consumer, event.event_id):
-            if isinstance(event, SettlementChanged):
+            if isinstance(event, CheckoutOpened | CheckoutClosed):
+                await _record_payment(uow.session, event)
+            elif isinstance(event, SettlementChanged):
                 values = {"mode": event.mode, "amount_paid_cents": event.amount_paid_cents,
                           "credit_note_cents": event.credit_note_cents,
                           "credit_note_number": event.credit_note_number,
@@ -51,3 +63,24 @@ async def apply_event(event: Event, uow, consumer: str) -> None:
                 await uow.session.execute(statement.on_conflict_do_update(
                     index_elements=[producers.c.producer_id], set_=values))
         await uow.commit()
+
+
+async def _record_payment(session, event: CheckoutOpened | CheckoutClosed) -> None:
+    """The order page's payment: opened (awaiting payment, or accepted when the balance covers
+    it), then paid (accepted) or failed/expired (left unpaid for another attempt)."""
+    key = (payments.c.producer_id == event.producer_id) & (payments.c.order_id == event.order_id)
+    order = (orders.c.producer_id == event.producer_id) & (orders.c.order_id == event.order_id)
+    if isinstance(event, CheckoutOpened):
+        status = "PENDING" if event.checkout_id else "NOT_NEEDED"
+        await session.execute(insert(payments).values(
+            producer_id=event.producer_id, order_id=event.order_id, attempt=event.attempt,
+            balance_applied_cents=event.balance_applied_cents,
+            amount_due_cents=event.amount_due_cents, checkout_id=event.checkout_id,
+            checkout_url=event.checkout_url, status=status).on_conflict_do_nothing())
+        await session.execute(update(orders).where(order, orders.c.status != "accepted").values(
+            status="awaiting_payment" if event.checkout_id else "accepted"))
+        return
+    await session.execute(update(payments).where(key, payments.c.attempt == event.attempt)
+                          .values(status=event.status))
+    if event.status == "PAID":
+        await session.execute(update(orders).where(order).values(status="accepted"))

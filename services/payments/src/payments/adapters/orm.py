@@ -81,3 +81,21 @@ credit_note_counters = Table(
     Column("producer_id", String(64), primary_key=True),
     Column("last_number", Integer, nullable=False),
 )
+
+checkouts = Table(
+    "checkouts",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("order_id", UUID(as_uuid=True), primary_key=True),
+    Column("attempt", Integer, primary_key=True),
+    Column("checkout_id", String(64), unique=True),
+    Column("customer_id", String(64), nullable=False),
+    Column("total_cents", BigInteger, nullable=False),
+    Column("applied_cents", BigInteger, nullable=False),
+    Column("amount_due_cents", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("checkout_url", String(500)),
+    Column("status", String(12), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("checkouts_open", "status", "created_at"),
+)

@@ -49,30 +49,40 @@ async def _orders(uow, producer_id: str, order_ids: list[uuid.UUID],
 
 
 async def settle_orders(producer_id: str, order_ids: list[uuid.UUID], mode: str,
-                        amount_paid_cents: int | None, uow, fetch_order: FetchOrder) -> list[dict]:
+                        amount_paid_cents: int | None, uow, fetch_order: FetchOrder,
+                        settings: PaymentSettings | None = None) -> list[dict]:
     """All or nothing: any refused order leaves every settlement as it was."""
-    order_ids = sorted(set(order_ids))
     async with uow:
-        settings = await repo.load_settings(uow.session, producer_id)
-        orders = await _orders(uow, producer_id, order_ids, fetch_order)
-        current = await repo.settlements_for_update(uow.session, producer_id, order_ids)
-        answers = []
-        for order_id in order_ids:
-            order, before = orders[order_id], current.get(order_id, Settlement())
-            after = settle(before, order.total_cents, mode, amount_paid_cents, settings)
-            if after is None:
-                answers.append(settlement_view(order_id, before))
-                continue
-            credit_cents, number = await _credit_note(uow, producer_id, order, after)
-            await repo.save_settlement(uow.session, producer_id, order_id, after, number)
-            uow.publish(SettlementChanged(
-                producer_id=producer_id, order_id=order_id, customer_id=order.customer_id,
-                version=after.version, total_cents=order.total_cents,
-                delivery_date=order.delivery_date, mode=after.mode,
-                amount_paid_cents=after.amount_paid_cents, credit_note_cents=credit_cents,
-                credit_note_number=number))
-            answers.append(settlement_view(order_id, after))
+        answers = await settle_within(uow, producer_id, order_ids, mode, amount_paid_cents,
+                                      fetch_order, settings)
         await uow.commit()
+    return answers
+
+
+async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode: str,
+                        amount_paid_cents: int | None, fetch_order: FetchOrder,
+                        settings: PaymentSettings | None = None) -> list[dict]:
+    """The settlements and their events, inside the caller's open unit of work."""
+    order_ids = sorted(set(order_ids))
+    settings = settings or await repo.load_settings(uow.session, producer_id)
+    orders = await _orders(uow, producer_id, order_ids, fetch_order)
+    current = await repo.settlements_for_update(uow.session, producer_id, order_ids)
+    answers = []
+    for order_id in order_ids:
+        order, before = orders[order_id], current.get(order_id, Settlement())
+        after = settle(before, order.total_cents, mode, amount_paid_cents, settings)
+        if after is None:
+            answers.append(settlement_view(order_id, before))
+            continue
+        credit_cents, number = await _credit_note(uow, producer_id, order, after)
+        await repo.save_settlement(uow.session, producer_id, order_id, after, number)
+        uow.publish(SettlementChanged(
+            producer_id=producer_id, order_id=order_id, customer_id=order.customer_id,
+            version=after.version, total_cents=order.total_cents,
+            delivery_date=order.delivery_date, mode=after.mode,
+            amount_paid_cents=after.amount_paid_cents, credit_note_cents=credit_cents,
+            credit_note_number=number))
+        answers.append(settlement_view(order_id, after))
     return answers
 
 

@@ -17,6 +17,7 @@ branch_labels = None
 depends_on = None
 
 TABLES = (settings, orders, customers, settlements, credit_notes, credit_note_counters)
+# later tables (checkouts) have migrations of their own
 
 
 def upgrade() -> None:
