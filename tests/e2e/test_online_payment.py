@@ -194,3 +194,25 @@ async def test_an_expired_checkout_releases_its_hold(system, operator, shop, pro
                                 lambda a: a["held_cents"] == 0)
     assert (released["balance_cents"], released["available_cents"]) == (800, 800)
     assert (await order(shop, producer_id, expiring))["payment"]["status"] == "EXPIRED"
+
+
+async def test_after_a_failed_checkout_the_customer_pays_with_a_new_attempt(system, operator, shop,
+                                                                          producer_id):
+    movement(operator, producer_id, "credit", 500)
+    order_id = await order_20_euros(shop, producer_id)
+    first = await checkout_of(shop, producer_id, order_id)
+    too_early = await shop.arequest("POST", "orders",
+                                    f"/v1/producers/{producer_id}/orders/{order_id}/payment-attempts")
+    assert too_early.status_code == 409
+    await pay_at_sumup(system, first["checkout_id"], "FAILED")
+    await eventually(lambda: order(shop, producer_id, order_id),
+                     lambda o: o["payment"]["status"] == "FAILED")
+    again = await shop.arequest("POST", "orders",
+                                f"/v1/producers/{producer_id}/orders/{order_id}/payment-attempts")
+    assert again.status_code == 202 and again.json()["attempt"] == 2
+    second = await eventually(lambda: order(shop, producer_id, order_id),
+                              lambda o: o["payment"]["checkout_id"] not in (None, first["checkout_id"]))
+    assert second["payment"]["amount_due_cents"] == 1500
+    await pay_at_sumup(system, second["payment"]["checkout_id"])
+    await eventually(lambda: account(operator, producer_id),
+                     lambda a: a["balance_cents"] == 0 and a["held_cents"] == 0)

@@ -67,6 +67,15 @@ async def get_order(producer: Producer, order_id: uuid.UUID, principal: CurrentP
     return views.order_view(row, payment)
 
 
+@router.post("/{order_id}/payment-attempts", status_code=202)
+async def retry_payment(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
+                        request: Request) -> dict:
+    """Pay online again after a failed or expired checkout (a new attempt, a new checkout)."""
+    await _row(request, producer, order_id, principal)
+    return await handlers.retry_payment(
+        producer, order_id, UnitOfWork(request.app.state.sessionmaker, orm.outbox, orm.inbox))
+
+
 async def _printout(request: Request, producer: str, order_id: uuid.UUID, principal) -> Printout:
     row = await _row(request, producer, order_id, principal)
     balance = await request.app.state.accounts.balance_cents(producer, row.customer_id)

@@ -3,19 +3,19 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from ardoise.errors import Conflict, NotFound
 from ardoise.events import (
     CheckoutClosed,
     CheckoutOpened,
     Event,
     OrderPlaced,
+    PaymentRetryRequested,
     PaymentSettingsChanged,
     SettlementChanged,
 )
-from sqlalchemy import update
-
 from orders.adapters.orm import orders, payments, producers, settlements
 from orders.domain.order import Line, order_total
 
@@ -36,6 +36,28 @@ async def place_order(producer_id: str, customer_id: str, delivery_date: date,
                                 delivery_date=delivery_date, online_payment=online))
         await uow.commit()
     return {"order_id": str(order_id), "total_cents": total_cents, "status": "placed"}
+
+
+async def retry_payment(producer_id: str, order_id: uuid.UUID, uow) -> dict:
+    """A new online payment attempt for an order whose last checkout failed or expired."""
+    async with uow:
+        order = (await uow.session.execute(
+            select(orders).where(orders.c.producer_id == producer_id,
+                                 orders.c.order_id == order_id).with_for_update())).first()
+        last = (await uow.session.execute(
+            select(payments.c.attempt, payments.c.status)
+            .where(payments.c.producer_id == producer_id, payments.c.order_id == order_id)
+            .order_by(payments.c.attempt.desc()).limit(1))).first()
+        if order is None:
+            raise NotFound("no such order")
+        if order.status == "accepted" or last is None or last.status not in ("FAILED", "EXPIRED"):
+            raise Conflict("only an order whose online payment failed or expired can be paid again")
+        attempt = last.attempt + 1
+        uow.publish(PaymentRetryRequested(producer_id=producer_id, order_id=order_id,
+                                          customer_id=order.customer_id,
+                                          total_cents=order.total_cents, attempt=attempt))
+        await uow.commit()
+    return {"order_id": str(order_id), "attempt": attempt}
 
 
 async def apply_event(event: Event, uow, consumer: str) -> None:
