@@ -37,9 +37,9 @@ def producer_id() -> str:
 @pytest.fixture(scope="session")
 def system(servers) -> Iterator["RunningSystem"]:
     """Every gateway and worker (and the SumUp stand-in) running against the test servers."""
-    from ardoise.devservers.stack import Stack
+    from ardoise.testing.servers import test_stack
     from ardoise.testing.system import RunningSystem
 
-    running = RunningSystem(servers, Stack("test").home / "logs").start()
+    running = RunningSystem(servers, test_stack().home / "logs").start()
     yield running
     running.stop()

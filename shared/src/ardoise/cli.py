@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import httpx
+
 from ardoise.auth import Principal, issue_token
 from ardoise.devservers.stack import SERVICES, Stack, project_root
 
@@ -74,6 +76,18 @@ def cmd_migrate(args: argparse.Namespace) -> None:
         print(f"{service}: migrated to head")
 
 
+def cmd_demo(args: argparse.Namespace) -> None:
+    """Play the online-payment walkthrough against the running system (`make up`)."""
+    from ardoise.demo import run_demo
+
+    urls = {s: os.environ[f"{s.upper()}_URL"] for s in ("orders", "accounts", "payments", "sumup")
+            if os.environ.get(f"{s.upper()}_URL")}
+    try:
+        run_demo(_jwt_secret(), urls)
+    except httpx.HTTPError as error:
+        sys.exit(f"the system did not answer ({error}): is `make up` running?")
+
+
 def cmd_reconcile(args: argparse.Namespace) -> None:
     """Recompute balances and holds from the movements; exit 1 on any drift."""
     import asyncio
@@ -123,6 +137,9 @@ def main(argv: list[str] | None = None) -> None:
     reconcile = commands.add_parser("reconcile", help="recompute balances and holds; report drift")
     reconcile.add_argument("--instance", default="dev")
     reconcile.set_defaults(run=cmd_reconcile)
+
+    demo = commands.add_parser("demo", help="play the online-payment walkthrough")
+    demo.set_defaults(run=cmd_demo)
 
     args = parser.parse_args(argv)
     args.run(args)

@@ -1,13 +1,16 @@
 """Subscribing to a topic: decode each event, hand it to a handler, commit the offset after."""
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from faststream.kafka import KafkaBroker
 
+from ardoise.errors import DomainError
 from ardoise.events import Event
 from ardoise.kafka import subscriber_options
 from ardoise.worker import pause_before_retry, read_event
 
+log = logging.getLogger(__name__)
 EventHandler = Callable[[Event], Awaitable[None]]
 
 
@@ -25,6 +28,8 @@ def subscribe_events(broker: KafkaBroker, topic: str, group_id: str, handle: Eve
             return
         try:
             await handle(event)
+        except DomainError as error:
+            skip_refused(event, error)
         except Exception as error:
             await pause_before_retry(error)
             raise
@@ -42,7 +47,7 @@ def subscribe_event_batches(
     committed past an event whose transaction did not commit.
     """
 
-    @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=50,
+    @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=10,
                        **subscriber_options(group_id))
     async def on_batch(bodies: list[dict]) -> None:
         events = [event for event in map(read_event, bodies) if event is not None]
@@ -50,6 +55,23 @@ def subscribe_event_batches(
             return
         try:
             await handle(events)
+        except DomainError:
+            await handle_one_by_one(events, handle)
         except Exception as error:
             await pause_before_retry(error)
             raise
+
+
+async def handle_one_by_one(events: list[Event], handle: BatchHandler) -> None:
+    """A batch refused by the domain: apply its events alone, skipping only the refused ones."""
+    for event in events:
+        try:
+            await handle([event])
+        except DomainError as error:
+            skip_refused(event, error)
+
+
+def skip_refused(event: Event, error: DomainError) -> None:
+    """Retrying an event the domain refuses would block its partition forever: log it, move on."""
+    log.error("skipping %s %s refused by the domain: %s", type(event).__name__, event.event_id,
+              error.message)

@@ -10,6 +10,7 @@ from ardoise.relay import OutgoingMessage, PublishMany
 
 SESSION_TIMEOUT_MS = 6000
 HEARTBEAT_INTERVAL_MS = 1500
+FETCH_MAX_WAIT_MS = 100
 
 
 def make_broker(bootstrap: str, client_id: str, **kwargs: Any) -> KafkaBroker:
@@ -32,6 +33,8 @@ def subscriber_options(group_id: str) -> dict[str, Any]:
         "session_timeout_ms": SESSION_TIMEOUT_MS,
         "heartbeat_interval_ms": HEARTBEAT_INTERVAL_MS,
         "ack_policy": AckPolicy.NACK_ON_ERROR,
+        # the local broker answers an empty fetch only when this wait ends: keep hops short
+        "fetch_max_wait_ms": FETCH_MAX_WAIT_MS,
     }
 
 

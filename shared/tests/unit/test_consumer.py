@@ -65,3 +65,24 @@ async def test_a_batch_subscriber_gets_the_events_of_a_poll_together():
 
 async def _no_pause(error, seconds=1.0):
     return None
+
+
+async def test_an_event_the_domain_refuses_is_skipped_rather_than_blocking_its_partition():
+    from ardoise.errors import NotFound
+
+    broker = make_broker("127.0.0.1:1", client_id="unit")
+    applied = []
+
+    async def handle(events):
+        if any(e.total_cents == 666 for e in events):
+            raise NotFound("no such order")
+        applied.extend(events)
+
+    subscribe_event_batches(broker, topics.ORDERS, "unit.orders", handle)
+    good, poison = placed(), OrderPlaced(producer_id="ferme-a", order_id=uuid.uuid4(),
+                                         customer_id="c1", total_cents=666,
+                                         delivery_date=date(2026, 11, 27))
+    async with TestKafkaBroker(broker) as test_broker:
+        await test_broker.publish_batch(encode_event(poison), encode_event(good),
+                                        topic=topics.ORDERS)
+    assert applied == [good]
