@@ -20,6 +20,14 @@ from ardoise.gateway import (
     install_whoami,
 )
 from ardoise.kafka import broker_publisher, make_broker
+from ardoise.observability import (
+    WorkerMetrics,
+    configure_logging,
+    get_logger,
+    instrument_gateway,
+    serve_worker_endpoints,
+)
+from ardoise.processes import worker_metrics_port
 from ardoise.relay import OutboxRelay
 from ardoise.settings import ServiceSettings
 from ardoise.worker import Background, worker_app
@@ -32,7 +40,7 @@ def gateway_app(
     title: str,
     on_ready: Callable[[FastAPI], None] | None = None,
 ) -> FastAPI:
-    """FastAPI with auth, error mapping and /health; the engine lives as long as the app."""
+    """FastAPI with auth, errors, /health and /metrics; the engine lives as long as the app."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -50,6 +58,7 @@ def gateway_app(
     app.state.settings = settings
     app.state.jwt_secret = settings.jwt_secret.get_secret_value()
     install_error_handlers(app)
+    instrument_gateway(app)
     install_health(
         app,
         [lambda: database_answers(app.state.engine), partial(broker_answers, settings.kafka_bootstrap)],
@@ -61,11 +70,12 @@ def gateway_app(
 
 
 def serve_gateway(app: FastAPI, settings: ServiceSettings, name: str) -> None:
-    """Run one gateway with uvicorn, saying where it listens."""
-    logging.basicConfig(level=settings.log_level)
+    """Run one gateway with uvicorn (its logs as JSON too), saying where it listens."""
+    configure_logging(settings.log_level, f"{name}-gateway")
     port = settings.http_port  # type: ignore[attr-defined]
-    print(f"{name} gateway listening on http://{settings.http_host}:{port}", flush=True)
-    uvicorn.run(app, host=settings.http_host, port=port, log_level="warning")
+    get_logger("ardoise.gateway").info(
+        f"{name} gateway listening on http://{settings.http_host}:{port}")
+    uvicorn.run(app, host=settings.http_host, port=port, log_level="warning", log_config=None)
 
 
 def run_worker(
@@ -74,14 +84,21 @@ def run_worker(
     subscribe: Callable[[KafkaBroker, async_sessionmaker], list[str]],
     extra_background: Callable[[async_sessionmaker], list[Background]] | None = None,
 ) -> None:
-    """Subscribers, the outbox relay and any timers, in one FastStream process."""
-    logging.basicConfig(level=settings.log_level)
-    broker = make_broker(settings.kafka_bootstrap, client_id=f"{schema}-worker")
+    """Subscribers, the outbox relay, any timers and /metrics, in one FastStream process."""
+    configure_logging(settings.log_level, f"{schema}-worker")
+    metrics = WorkerMetrics(schema)
+    # FastStream's per-message lines go to DEBUG: the middleware logs each event with its ids
+    broker = make_broker(settings.kafka_bootstrap, client_id=f"{schema}-worker",
+                         middlewares=[metrics.middleware],
+                         logger=logging.getLogger("ardoise.kafka"), log_level=logging.DEBUG)
     engine: AsyncEngine = make_engine(settings.database_url, schema)  # type: ignore[attr-defined]
     sessions = make_sessionmaker(engine)
     consumed = subscribe(broker, sessions)
     relay = OutboxRelay(settings.asyncpg_dsn, schema, broker_publisher(broker))
-    background: list[Background] = [relay.run]
+    metrics.watch(broker, engine, relay)
+    endpoints = partial(serve_worker_endpoints, metrics, settings.http_host,
+                        worker_metrics_port(schema))
+    background: list[Background] = [relay.run, endpoints]
     if extra_background:
         background.extend(extra_background(sessions))
     banner = (

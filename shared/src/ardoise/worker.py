@@ -8,6 +8,7 @@ from faststream import FastStream
 from faststream.kafka import KafkaBroker
 
 from ardoise.events import Event, decode_event
+from ardoise.observability import get_logger
 
 log = logging.getLogger(__name__)
 Background = Callable[[], Awaitable[None]]
@@ -17,13 +18,13 @@ def worker_app(
     broker: KafkaBroker, background: list[Background], banner: str, cleanup: list[Background]
 ) -> FastStream:
     """The app starts the background loops (relay, expiry timers) once the broker is up."""
-    app = FastStream(broker)
+    app = FastStream(broker, logger=logging.getLogger("ardoise.worker"))
     tasks: list[asyncio.Task] = []
 
     @app.after_startup
     async def start_background() -> None:
         tasks.extend(asyncio.create_task(loop()) for loop in background)
-        print(banner, flush=True)
+        get_logger("ardoise.worker").info(banner)
 
     @app.on_shutdown
     async def stop_background() -> None:

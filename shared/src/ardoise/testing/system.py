@@ -21,6 +21,8 @@ class RunningSystem:
     env: dict[str, str]
     log_dir: Path
     urls: dict[str, str] = field(default_factory=dict)
+    metrics_urls: dict[str, str] = field(default_factory=dict)
+    """Each worker's /metrics and /health, e.g. `metrics_urls["accounts-worker"]`."""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, timeout_s: float = 90.0) -> "RunningSystem":
@@ -36,6 +38,10 @@ class RunningSystem:
             env[f"{service.upper()}_HTTP_PORT"] = str(port)
             self.urls[service] = f"http://127.0.0.1:{port}"
         env.update({f"{s.upper()}_URL": url for s, url in self.urls.items()})
+        for service in SERVICES:
+            port = free_port()
+            env[f"{service.upper()}_METRICS_PORT"] = str(port)
+            self.metrics_urls[f"{service}-worker"] = f"http://127.0.0.1:{port}"
         self.env = env
         commands = {"sumup-standin": "sumup-standin"} if (bin_dir / "sumup-standin").exists() else {}
         for service in SERVICES:

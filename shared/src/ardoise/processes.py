@@ -1,0 +1,134 @@
+"""Every process a deployment runs, its image, port and settings' names, and its one-shot jobs.
+
+The Dockerfile, docker-compose.yml and deploy/ are checked against this table by
+tests/deploy, so that the code, the compose file and the Kubernetes manifests cannot drift.
+`python -m ardoise.processes provision|topics` runs the two jobs that are not `ardoise migrate`.
+"""
+
+import argparse
+import asyncio
+import os
+from dataclasses import dataclass
+from typing import Literal
+
+from ardoise.devservers.stack import SERVICES
+
+Kind = Literal["gateway", "worker", "stand-in"]
+
+SHARED_SETTINGS = ("KAFKA_BOOTSTRAP", "LOG_LEVEL", "HTTP_HOST")
+SHARED_SECRETS = ("DATABASE_URL", "ARDOISE_JWT_SECRET")
+"""Each process gets its own role's `DATABASE_URL` (a password inside: a secret)."""
+SERVICE_SETTINGS = {
+    "orders": ("ACCOUNTS_URL",),
+    "accounts": (),
+    "payments": ("ORDERS_URL", "SUMUP_API_URL", "SUMUP_MERCHANT_CODE", "PUBLIC_BASE_URL"),
+    "exports": ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS", "SMTP_STARTTLS",
+                "MAIL_FROM"),
+}
+SERVICE_SECRETS = {"orders": (), "accounts": (), "payments": ("SUMUP_API_KEY",),
+                   "exports": ("SMTP_PASSWORD",)}
+GATEWAY_PORTS = {"orders": 8001, "accounts": 8002, "payments": 8003, "exports": 8004}
+WORKER_METRICS_PORTS = {"orders": 9101, "accounts": 9102, "payments": 9103, "exports": 9104}
+STANDIN_PORT = 8009
+
+
+@dataclass(frozen=True)
+class Process:
+    """One long-running process: its console script is also its compose service and Deployment."""
+
+    name: str
+    package: str
+    """The folder under services/ whose image runs it (`Dockerfile --build-arg SERVICE=…`)."""
+    kind: Kind
+    port: int
+    """The API of a gateway or of the stand-in; `/metrics` and `/health` of a worker."""
+    settings: tuple[str, ...]
+    secrets: tuple[str, ...] = ()
+
+    @property
+    def image(self) -> str:
+        return f"ardoise/{self.package}"
+
+    @property
+    def env(self) -> frozenset[str]:
+        return frozenset(self.settings + self.secrets)
+
+    @property
+    def port_variable(self) -> str:
+        return {"gateway": "HTTP_PORT", "worker": "METRICS_PORT",
+                "stand-in": "SUMUP_STANDIN_PORT"}[self.kind]
+
+
+def _service_processes(service: str) -> tuple[Process, Process]:
+    own, secrets = SERVICE_SETTINGS[service], SHARED_SECRETS + SERVICE_SECRETS[service]
+    return (
+        Process(f"{service}-gateway", service, "gateway", GATEWAY_PORTS[service],
+                SHARED_SETTINGS + ("HTTP_PORT",) + own, secrets),
+        Process(f"{service}-worker", service, "worker", WORKER_METRICS_PORTS[service],
+                SHARED_SETTINGS + ("METRICS_PORT", "KAFKA_GROUP_PREFIX") + own, secrets),
+    )
+
+
+STANDIN = Process("sumup-standin", "sumup-standin", "stand-in", STANDIN_PORT,
+                  ("SUMUP_STANDIN_HOST", "SUMUP_STANDIN_PORT", "SUMUP_STANDIN_PUBLIC_URL"))
+"""SumUp's Checkouts API for development and staging; production talks to SumUp itself."""
+
+PROCESSES: tuple[Process, ...] = (
+    *(process for service in SERVICES for process in _service_processes(service)),
+    STANDIN,
+)
+
+MIGRATE_COMMANDS = {service: ("ardoise", "migrate", service) for service in SERVICES}
+"""One migrations job per schema, run with that service's image and `DATABASE_URL`."""
+PROVISION_COMMAND = ("python", "-m", "ardoise.processes", "provision")
+PROVISION_ENV = ("ARDOISE_ADMIN_DATABASE_URL",
+                 *(f"{service.upper()}_DATABASE_URL" for service in SERVICES))
+TOPICS_COMMAND = ("python", "-m", "ardoise.processes", "topics")
+
+
+def process(name: str) -> Process:
+    return next(p for p in PROCESSES if p.name == name)
+
+
+def worker_metrics_port(service: str, environ: dict[str, str] | None = None) -> int:
+    """`<SERVICE>_METRICS_PORT`, else `METRICS_PORT`, else the worker's own default (9101…)."""
+    env = os.environ if environ is None else environ
+    value = env.get(f"{service.upper()}_METRICS_PORT") or env.get("METRICS_PORT")
+    return int(value) if value else WORKER_METRICS_PORTS[service]
+
+
+def role_passwords(environ: dict[str, str]) -> dict[str, str]:
+    """Each service's password, read from its `<SERVICE>_DATABASE_URL` (user = service name)."""
+    from sqlalchemy.engine import make_url
+
+    passwords = {}
+    for service in SERVICES:
+        url = make_url(environ[f"{service.upper()}_DATABASE_URL"])
+        if url.username != service or not url.password:
+            raise SystemExit(f"{service.upper()}_DATABASE_URL must log in as {service!r} "
+                             "with a password")
+        passwords[service] = url.password
+    return passwords
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`provision`: the database, roles and schemas; `topics`: the topics (one broker)."""
+    parser = argparse.ArgumentParser(prog="python -m ardoise.processes", description=main.__doc__)
+    parser.add_argument("job", choices=["provision", "topics"])
+    job = parser.parse_args(argv).job
+    if job == "provision":
+        from ardoise.devservers.stack import provision
+
+        admin_url = os.environ["ARDOISE_ADMIN_DATABASE_URL"].replace("+asyncpg", "")
+        asyncio.run(provision(admin_url, role_passwords(dict(os.environ))))
+        print(f"provisioned the database and the roles of {', '.join(SERVICES)}", flush=True)
+    else:
+        from ardoise import topics
+        from ardoise.devservers.broker import ensure_topics
+
+        ensure_topics(os.environ["KAFKA_BOOTSTRAP"])
+        print(f"topics ready: {', '.join(topics.ALL)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
