@@ -52,8 +52,10 @@ class Stack:
         checkouts (or a developer's and CI's) can run their tests side by side."""
         pg, kafka = DEV_PORTS
         if self.name != "dev":
-            offset = 1 + zlib.crc32(f"{project_root()}/{self.name}".encode()) % 2000
-            pg, kafka = pg + offset, kafka + offset
+            # below the kernel's ephemeral range, so no free port handed to a test process
+            # can be one a stack is about to listen on
+            offset = zlib.crc32(f"{project_root()}/{self.name}".encode()) % 4000
+            pg, kafka = 21000 + offset, 26000 + offset
         return (int(os.environ.get("ARDOISE_PG_PORT", pg)),
                 int(os.environ.get("ARDOISE_KAFKA_PORT", kafka)))
 
