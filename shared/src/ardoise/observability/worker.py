@@ -134,7 +134,7 @@ class WorkerMetrics:
                     highwater = consumer.highwater(partition)
                     async with asyncio.timeout(PROBE_TIMEOUT_S / 2):
                         position = await consumer.position(partition)
-                except Exception:  # noqa: BLE001 - rebalancing: this partition is skipped
+                except Exception:  # noqa: BLE001, S112 - rebalancing: this partition is skipped
                     continue
                 if highwater is not None:
                     self.lag.labels(subscriber.group_id or "", partition.topic,
