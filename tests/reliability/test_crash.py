@@ -83,7 +83,7 @@ async def test_killing_each_worker_in_turn_loses_and_doubles_nothing(system, pro
         finally:
             await connection.close()
 
-    await eventually(applied_versions, lambda v: v == 4 * len(final), timeout_s=180, interval_s=0.5)
+    await eventually(applied_versions, lambda v: v == 4 * len(final), timeout_s=300, interval_s=0.5)
     connection = await asyncpg.connect(dsn)
     try:
         rows = await connection.fetch(
@@ -118,4 +118,5 @@ async def exports_read_model_matches(system, producer_id: str, final: dict) -> N
                 for r in rows}
 
     wanted = {order_id: (e.mode, e.amount_paid_cents, e.version) for order_id, e in final.items()}
-    assert await eventually(settled, lambda got: got == wanted, timeout_s=120, interval_s=0.5)
+    # a deadline, not a wait: the exports worker applies these one event at a time
+    assert await eventually(settled, lambda got: got == wanted, timeout_s=300, interval_s=1)
