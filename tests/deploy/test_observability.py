@@ -122,7 +122,8 @@ async def test_handled_and_failed_events_are_counted_per_topic_and_logged_with_t
     good, bad = placed(), placed()
     failing.add(bad.event_id)
     async with TestKafkaBroker(broker) as test_broker:
-        await test_broker.publish(encode_event(good), topics.ORDERS, key=good.key.encode())
+        await test_broker.publish(encode_event(good), topics.ORDERS, key=good.key.encode(),
+                                  headers={"request_id": "req-7"})
         with pytest.raises(RuntimeError):
             await test_broker.publish(encode_event(bad), topics.ORDERS, key=bad.key.encode())
     sample = metrics.registry.get_sample_value
@@ -132,6 +133,7 @@ async def test_handled_and_failed_events_are_counted_per_topic_and_logged_with_t
     handled = next(line for line in lines if line["event"] == "event handled")
     assert handled["event_id"] == str(good.event_id)
     assert handled["order_id"] == str(good.order_id) and handled["event_type"] == "OrderPlaced"
+    assert handled["request_id"] == "req-7", "the causing request, when the producer passes it"
     failed = next(line for line in lines if line["event"] == "database is down")
     assert failed["event_id"] == str(bad.event_id), "lines written while handling carry the id"
 

@@ -44,6 +44,9 @@ def describe(record: ConsumerRecord) -> dict[str, Any]:
     """The log fields of one consumed record (its position, and the event's ids when JSON)."""
     fields: dict[str, Any] = {"topic": record.topic, "partition": record.partition,
                               "offset": record.offset}
+    for name, value in record.headers or ():
+        if name == "request_id":  # the request that caused the event, when the producer says
+            fields["request_id"] = value.decode(errors="replace")
     try:
         body = json.loads(record.value)
     except (TypeError, ValueError):
