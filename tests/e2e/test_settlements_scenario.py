@@ -55,18 +55,28 @@ async def test_a_20_euro_order_settled_then_changed_moves_the_balance_as_the_sto
     assert printed["balance_cents"] == 500 and printed["settlement"]["mode"] == "cash"
     assert "Avoir n°1 : 5,00 €" in operator.request("GET", "orders", invoice_path).text
 
-    # changed to a cheque of 20,00 €: back to 0
+    # changed to a cheque of 20,00 €: back to 0, and the credit note is no longer in force
     settle(operator, producer_id, order_id, mode="cheque", amount_paid_cents=2000)
     await eventually(lambda: balance(operator, producer_id), lambda b: b == 0)
+    printed = await eventually(invoice, lambda i: i["settlement"]["mode"] == "cheque")
+    assert printed["credit_note_cents"] == 0 and printed["balance_cents"] == 0
 
     # deducted from the account: −20,00 €, and the receipt printed now says so
     settle(operator, producer_id, order_id, mode="account")
     await eventually(lambda: balance(operator, producer_id), lambda b: b == -2000)
-    receipt = (await eventually(
-        lambda: operator.arequest("GET", "orders", f"/v1/producers/{producer_id}/orders/{order_id}/receipt"),
-        lambda r: "Déduit du compte client" in r.text)).text
-    assert "Solde du compte" in receipt and "-20,00 €" in receipt
+    receipt_path = f"/v1/producers/{producer_id}/orders/{order_id}/receipt"
+    receipt = (await eventually(lambda: operator.arequest("GET", "orders", receipt_path),
+                                lambda r: "Déduit du compte client" in r.text)).text
+    assert any(line.startswith("Solde du compte") and line.endswith("-20,00 €")
+               for line in receipt.splitlines())
     assert max(len(line) for line in receipt.splitlines()) <= 42
+
+    # the week's payments page shows the order once, deducted from the account, nothing received
+    page = operator.request("GET", "payments", f"/v1/producers/{producer_id}/payments",
+                            params={"week": WEEK}).json()
+    assert [(r["order_id"], r["customer_name"], r["mode"], r["amount_paid_cents"])
+            for r in page["rows"]] == [(order_id, "Claire Martin", "account", 0)]
+    assert page["total_cents"] == 0
 
 
 async def test_the_weekly_payments_page_shows_each_order_once_with_totals_per_mode(
@@ -90,25 +100,36 @@ async def test_the_weekly_payments_page_shows_each_order_once_with_totals_per_mo
     shown = await eventually(page, lambda p: len(p["rows"]) == 3
                              and all(r["customer_name"] == "Claire Martin" for r in p["rows"]))
     assert sorted(r["order_id"] for r in shown["rows"]) == sorted([cash, card, undelivered])
-    assert shown["totals"] == {"cash": 2500, "card": 1250, "not_delivered": 0}
+    assert shown["totals"] == {"not_delivered": 0, "account": 0, "cash": 2500, "cheque": 0,
+                               "card": 1250, "transfer": 0, "online": 0}
     assert shown["total_cents"] == 3750
 
 
-def test_bad_settlements_are_refused_and_change_nothing(system, operator, customer_of, producer_id):
+async def test_bad_settlements_are_refused_and_change_nothing(system, operator, customer_of,
+                                                             producer_id):
     order_id = place(operator, producer_id, "c1", "2026-11-25", 2000)
     operator.request("PUT", "payments", f"/v1/producers/{producer_id}/settings", json={
         "payment_tracking": True, "accepted_modes": ["cash", "account"],
         "online_payment_required": False})
-    assert settle(operator, producer_id, order_id, mode="cheque").status_code == 422
-    assert settle(operator, producer_id, order_id, mode="cash", amount_paid_cents=-1).status_code == 422
-    assert settle(operator, producer_id, order_id, mode="account", amount_paid_cents=5).status_code == 422
+    refused = settle(operator, producer_id, order_id, mode="cheque")
+    assert refused.status_code == 422 and "mode" in refused.text
+    for body in ({"mode": "cash", "amount_paid_cents": -1},
+                 {"mode": "account", "amount_paid_cents": 5}):
+        refused = settle(operator, producer_id, order_id, **body)
+        assert refused.status_code == 422 and "amount_paid_cents" in refused.text
     assert settle(operator, producer_id, str(uuid.uuid4()), mode="cash").status_code == 404
     assert settle(operator, producer_id, "not-an-order", mode="cash").status_code == 422
     assert settle(customer_of("c1"), producer_id, order_id, mode="cash").status_code == 403
     assert operator.request("POST", "payments", f"/v1/producers/{producer_id}/settlements", json={
         "order_ids": [order_id, str(uuid.uuid4())], "mode": "cash"}).status_code == 404
-    assert operator.request("GET", "orders", f"/v1/producers/{producer_id}/orders/{order_id}"
-                            ).json()["settlement"] == {"mode": "not_delivered", "amount_paid_cents": 0}
+    # nothing was written: once the payments service has heard of the order, its own page
+    # (which shows its own writes at once) has it unsettled
+    page = await eventually(
+        lambda: operator.arequest("GET", "payments", f"/v1/producers/{producer_id}/payments",
+                                  params={"week": WEEK}),
+        lambda r: r.json()["rows"])
+    assert [(r["order_id"], r["mode"]) for r in page.json()["rows"]] == [
+        (order_id, "not_delivered")]
     for lines in ([], [{"label": "x", "quantity": 0, "unit_price_cents": 100}],
                   [{"label": "x", "quantity": 1, "unit_price_cents": -5}]):
         answer = operator.request("POST", "orders", f"/v1/producers/{producer_id}/orders",
@@ -127,10 +148,15 @@ async def test_with_payment_tracking_off_nothing_is_shown_or_counted(system, ope
                             params={"week": WEEK}).status_code == 409
     invoice_path = f"/v1/producers/{producer_id}/orders/{order_id}/invoice"
     hidden = await eventually(
-        lambda: operator.arequest("GET", "orders", invoice_path, headers={"Accept": "application/json"}),
+        lambda: operator.arequest("GET", "orders", invoice_path,
+                                  headers={"Accept": "application/json"}),
         lambda r: r.json()["settlement"] is None)
     assert hidden.json()["balance_cents"] is None and hidden.json()["total_cents"] == 2000
     operator.request("PUT", "payments", f"/v1/producers/{producer_id}/settings",
                      json={"payment_tracking": True})
-    assert settle(operator, producer_id, order_id, mode="cash", amount_paid_cents=2000).json()[
-        "mode"] == "cash"
+    # turned on again: what was recorded before is shown again
+    shown = await eventually(
+        lambda: operator.arequest("GET", "orders", invoice_path,
+                                  headers={"Accept": "application/json"}),
+        lambda r: r.json()["settlement"] is not None)
+    assert shown.json()["settlement"] == {"mode": "cash", "amount_paid_cents": 2000}

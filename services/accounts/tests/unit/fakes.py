@@ -3,6 +3,8 @@
 import copy
 from dataclasses import dataclass, field, replace
 
+from ardoise.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
+
 
 @dataclass
 class Store:
@@ -82,37 +84,9 @@ class FakeAccounts:
         self.store.holds[(producer_id, hold.hold_id)] = copy.copy(hold)
 
 
-class FakeUnitOfWork:
-    """Changes made inside `async with` are kept only when `commit()` was called."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    async def __aenter__(self):
-        self._snapshot = copy.deepcopy(self.store)
-        self._events = []
-        self.accounts = FakeAccounts(self.store)
-        return self
-
-    async def __aexit__(self, *exc_info):
-        if self._snapshot is not None:
-            restored = self._snapshot
-            self.store.__dict__.update(restored.__dict__)
-
-    def publish(self, *events):
-        self._events.extend(events)
-
-    async def commit(self):
-        self.store.published.extend(self._events)
-        self._snapshot = None
-
-    async def claim(self, consumer, event_id):
-        return event_id in await self.claim_many(consumer, [event_id])
-
-    async def claim_many(self, consumer, event_ids):
-        fresh = {e for e in event_ids if (consumer, e) not in self.store.inbox}
-        self.store.inbox.update((consumer, e) for e in fresh)
-        return fresh
+class FakeUnitOfWork(SharedFakeUnitOfWork):
+    def repositories(self):
+        return {"accounts": FakeAccounts(self.store)}
 
     async def remembered_response(self, producer_id, key):
         return self.store.keys.get((producer_id, key))

@@ -1,5 +1,8 @@
 """The one place where the orders processes are wired together."""
 
+from collections.abc import Callable
+from functools import partial
+
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -8,11 +11,11 @@ from ardoise import topics
 from ardoise.consumer import subscribe_events
 from ardoise.events import Event
 from ardoise.runtime import gateway_app, group_id
-from ardoise.uow import UnitOfWork
 from orders.adapters import orm
 from orders.adapters.accounts_client import AccountsClient
 from orders.config import Settings
 from orders.service_layer import handlers
+from orders.service_layer.unit_of_work import OrdersUnitOfWork
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,10 +33,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
     """Settlements and payment settings, for the order page, invoices and receipts."""
+    return subscribe_with(broker, settings, partial(OrdersUnitOfWork, sessions))
+
+
+def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable) -> list[str]:
+    """`subscribe` with its unit of work given (a fake one, in the unit tests)."""
     name = "orders.payments-events"
 
     async def handle(event: Event) -> None:
-        await handlers.apply_event(event, UnitOfWork(sessions, orm.outbox, orm.inbox), name)
+        await handlers.apply_event(event, new_uow(), name)
 
     subscribe_events(broker, topics.PAYMENTS, group_id(settings, name), handle)
     return [topics.PAYMENTS]

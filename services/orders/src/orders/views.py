@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ardoise.auth import Principal
 from ardoise.errors import NotFound
 from orders.adapters.orm import orders, payments, producers, settlements
-from orders.domain.order import Line, Printout
+from orders.domain.order import Line
+from orders.domain.printouts import Printout
 
 
 async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID,
@@ -55,11 +56,16 @@ def order_view(row, payment=None) -> dict:
     }
 
 
+def tracking_is_on(row) -> bool:
+    """Payment tracking, as last heard from the payments service (on until it says otherwise)."""
+    return row.payment_tracking is not False
+
+
 def printout(row, balance_cents: int | None) -> Printout:
     return Printout(
         order_id=str(row.order_id), producer_id=row.producer_id, customer_id=row.customer_id,
         delivery_date=row.delivery_date.isoformat(), lines=[Line(**line) for line in row.lines],
-        total_cents=row.total_cents, tracking=row.payment_tracking is not False,
+        total_cents=row.total_cents, tracking=tracking_is_on(row),
         mode=row.mode or "not_delivered", amount_paid_cents=row.amount_paid_cents or 0,
         credit_note_cents=row.credit_note_cents or 0, credit_note_number=row.credit_note_number,
         balance_cents=balance_cents, printed_at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -2,10 +2,12 @@
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -14,12 +16,12 @@ from ardoise import topics
 from ardoise.consumer import subscribe_events
 from ardoise.events import BalanceHeld, Event
 from ardoise.runtime import gateway_app, group_id
-from ardoise.uow import UnitOfWork
 from payments.adapters import orm
-from payments.adapters.orders_client import OrdersClient
-from payments.adapters.sumup_client import PENDING, SumUpClient
+from payments.adapters.orders_client import OrdersClient, OrdersUnavailable
+from payments.adapters.sumup_client import PENDING, PaymentGateway, SumUpClient
 from payments.config import Settings
 from payments.service_layer import checkouts, handlers
+from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL_S = 10.0
@@ -44,16 +46,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def wire(app: FastAPI) -> None:
         app.state.orders = _orders(settings)
         app.state.sumup = _sumup(settings)
-        app.state.new_uow = partial(UnitOfWork, app.state.sessionmaker, orm.outbox, orm.inbox)
+        app.state.new_uow = partial(PaymentsUnitOfWork, app.state.sessionmaker)
 
-    return gateway_app(settings, orm.SCHEMA, routers=[router, webhook], title="Ardoise payments",
-                       on_ready=wire)
+    app = gateway_app(settings, orm.SCHEMA, routers=[router, webhook], title="Ardoise payments",
+                      on_ready=wire)
+
+    @app.exception_handler(OrdersUnavailable)
+    async def orders_unavailable(_: Request, error: OrdersUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "1"})
+
+    return app
 
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
     """Orders and customers' names for the read models; balance holds open checkouts."""
-    new_uow = partial(UnitOfWork, sessions, orm.outbox, orm.inbox)
-    sumup, orders = _sumup(settings), _orders(settings)
+    return subscribe_with(broker, settings, partial(PaymentsUnitOfWork, sessions),
+                          _sumup(settings), _orders(settings))
+
+
+def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable,
+                   sumup: PaymentGateway, orders: OrdersClient) -> list[str]:
+    """`subscribe` with its unit of work and clients given (fakes, in the unit tests)."""
     consumed = [topics.ORDERS, topics.ACCOUNTS]
     for topic in consumed:
         name = f"payments.{topic.split('.')[1]}-events"
@@ -73,7 +86,7 @@ def background(settings: Settings):
     """A safety net for lost notifications: pending checkouts are read back now and then."""
 
     def loops(sessions: async_sessionmaker) -> list:
-        new_uow = partial(UnitOfWork, sessions, orm.outbox, orm.inbox)
+        new_uow = partial(PaymentsUnitOfWork, sessions)
         sumup, orders = _sumup(settings), _orders(settings)
 
         async def poll_pending_checkouts() -> None:

@@ -1,16 +1,19 @@
 """Read side: the weekly payments page."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payments.adapters.orm import customers, orders, settlements
+from payments.domain.settlement import PaymentSettings
+from payments.domain.weekly import totals_per_mode
 
 
 async def payments_page(session: AsyncSession, producer_id: str, monday: date,
-                        sunday: date) -> tuple[list[dict], dict[str, int], int]:
-    """Every order delivered that week, once, with its settlement; totals per mode and overall."""
+                        settings: PaymentSettings) -> dict:
+    """Every order delivered in the week starting on `monday`, once, with its settlement, the
+    amount paid per mode (each offered mode, 0 when none) and in all."""
     joined = orders.outerjoin(settlements, and_(
         settlements.c.producer_id == orders.c.producer_id,
         settlements.c.order_id == orders.c.order_id,
@@ -23,15 +26,15 @@ async def payments_page(session: AsyncSession, producer_id: str, monday: date,
                orders.c.total_cents, settlements.c.mode, settlements.c.amount_paid_cents)
         .select_from(joined)
         .where(orders.c.producer_id == producer_id,
-               orders.c.delivery_date.between(monday, sunday))
+               orders.c.delivery_date >= monday,
+               orders.c.delivery_date < monday + timedelta(days=7))
         .order_by(orders.c.delivery_date, orders.c.customer_id, orders.c.order_id)
     )
-    rows, totals = [], {}
-    for row in await session.execute(query):
-        mode, paid = row.mode or "not_delivered", row.amount_paid_cents or 0
-        rows.append({"order_id": str(row.order_id), "customer_id": row.customer_id,
-                     "customer_name": row.name or row.customer_id,
-                     "delivery_date": row.delivery_date.isoformat(),
-                     "total_cents": row.total_cents, "mode": mode, "amount_paid_cents": paid})
-        totals[mode] = totals.get(mode, 0) + paid
-    return rows, totals, sum(totals.values())
+    rows = [{"order_id": str(row.order_id), "customer_id": row.customer_id,
+             "customer_name": row.name or row.customer_id,
+             "delivery_date": row.delivery_date.isoformat(), "total_cents": row.total_cents,
+             "mode": row.mode or "not_delivered", "amount_paid_cents": row.amount_paid_cents or 0}
+            for row in await session.execute(query)]
+    totals = totals_per_mode(((r["mode"], r["amount_paid_cents"]) for r in rows),
+                             settings.offered_modes)
+    return {"rows": rows, "totals": totals, "total_cents": sum(totals.values())}

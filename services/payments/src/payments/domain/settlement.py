@@ -1,21 +1,50 @@
 """Settlement rules: which modes exist, what is paid, when a credit note is owed. No I/O."""
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date
 
 from ardoise.errors import Conflict, Invalid
 from ardoise.money import MAX_AMOUNT_CENTS
 
 MODES = ("not_delivered", "account", "cash", "cheque", "card", "transfer", "online")
 PAYING_MODES = frozenset({"cash", "cheque", "card", "transfer", "online"})
-DEFAULT_ACCEPTED = ["account", "cash", "cheque", "card", "transfer", "online"]
+DEFAULT_ACCEPTED = ("account", "cash", "cheque", "card", "transfer", "online")
+
+
+@dataclass(frozen=True)
+class KnownOrder:
+    """An order as the payments service knows it: enough to settle it and to list it."""
+
+    order_id: uuid.UUID
+    customer_id: str
+    total_cents: int
+    delivery_date: date
 
 
 @dataclass(frozen=True)
 class PaymentSettings:
+    """A producer's payment settings; a producer that never set them gets these defaults."""
+
     payment_tracking: bool = True
-    accepted_modes: tuple[str, ...] = tuple(DEFAULT_ACCEPTED)
+    accepted_modes: tuple[str, ...] = DEFAULT_ACCEPTED
     online_payment_required: bool = False
     sumup_merchant_code: str | None = None
+
+    def changed(self, **values: object) -> "PaymentSettings":
+        """These settings with the given values changed, checked together."""
+        if "accepted_modes" in values:
+            values["accepted_modes"] = check_accepted_modes(list(values["accepted_modes"]))
+        new = replace(self, **values)
+        if new.online_payment_required and "online" not in new.accepted_modes:
+            raise Invalid("online payment cannot be required unless 'online' is accepted",
+                          "accepted_modes")
+        return new
+
+    @property
+    def offered_modes(self) -> tuple[str, ...]:
+        """What the payments page offers for an order: not delivered, or an accepted mode."""
+        return ("not_delivered", *self.accepted_modes)
 
     def check_tracking_is_on(self) -> None:
         if not self.payment_tracking:
@@ -24,11 +53,12 @@ class PaymentSettings:
     def check_mode_is_accepted(self, mode: str) -> None:
         if mode not in MODES:
             raise Invalid(f"unknown mode {mode!r}", "mode")
-        if mode != "not_delivered" and mode not in self.accepted_modes:
+        if mode not in self.offered_modes:
             raise Invalid(f"the producer does not accept {mode!r}", "mode")
 
 
 def check_accepted_modes(modes: list[str]) -> tuple[str, ...]:
+    """Known paying modes or `account`, each once, in the order given."""
     unknown = [m for m in modes if m not in MODES or m == "not_delivered"]
     if unknown:
         raise Invalid(f"unknown payment modes: {unknown}", "accepted_modes")

@@ -4,35 +4,38 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
-from ardoise.uow import UnitOfWork
+from ardoise.money import NonNegativeCents
 from ardoise.weeks import parse_week
 from payments import views
-from payments.adapters import orm
-from payments.adapters.repository import load_settings
-from payments.domain.settlement import DEFAULT_ACCEPTED, PaymentSettings, check_accepted_modes
+from payments.adapters.repository import PaymentsRepository
+from payments.domain.settlement import PaymentSettings
 from payments.service_layer import handlers
+from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 router = APIRouter(prefix="/v1/producers/{producer}", tags=["payments"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
 Mode = Literal["not_delivered", "account", "cash", "cheque", "card", "transfer", "online"]
+PayingOrAccount = Literal["account", "cash", "cheque", "card", "transfer", "online"]
 
 
 class SettingsBody(BaseModel):
+    """A field left out keeps its current value (the defaults, for a producer new to payments)."""
+
     model_config = ConfigDict(extra="forbid")
-    payment_tracking: bool = True
-    accepted_modes: list[Mode] = Field(default_factory=lambda: list(DEFAULT_ACCEPTED))
-    online_payment_required: bool = False
-    sumup_merchant_code: str | None = Field(None, max_length=64)
+    payment_tracking: bool = Field(None)
+    accepted_modes: list[PayingOrAccount] = Field(None, max_length=10)
+    online_payment_required: bool = Field(None)
+    sumup_merchant_code: str | None = Field(None, min_length=1, max_length=64)
 
 
 class SettlementBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     mode: Mode
-    amount_paid_cents: Annotated[StrictInt, Field(ge=0, le=10**11)] | None = None
+    amount_paid_cents: NonNegativeCents | None = None
 
 
 class ManySettlementsBody(BaseModel):
@@ -41,8 +44,8 @@ class ManySettlementsBody(BaseModel):
     mode: Mode
 
 
-def _uow(request: Request) -> UnitOfWork:
-    return UnitOfWork(request.app.state.sessionmaker, orm.outbox, orm.inbox)
+def _uow(request: Request) -> PaymentsUnitOfWork:
+    return PaymentsUnitOfWork(request.app.state.sessionmaker)
 
 
 def _settings_view(value: PaymentSettings) -> dict:
@@ -56,16 +59,15 @@ def _settings_view(value: PaymentSettings) -> dict:
 async def put_settings(producer: Producer, body: SettingsBody, principal: CurrentPrincipal,
                        request: Request) -> dict:
     check_operator_of(principal, producer)
-    value = PaymentSettings(body.payment_tracking, check_accepted_modes(body.accepted_modes),
-                            body.online_payment_required, body.sumup_merchant_code)
-    return _settings_view(await handlers.put_settings(producer, value, _uow(request)))
+    changes = body.model_dump(exclude_unset=True)
+    return _settings_view(await handlers.change_settings(producer, changes, _uow(request)))
 
 
 @router.get("/settings")
 async def get_settings(producer: Producer, principal: CurrentPrincipal, request: Request) -> dict:
     check_operator_of(principal, producer)
     async with request.app.state.sessionmaker() as session:
-        return _settings_view(await load_settings(session, producer))
+        return _settings_view(await PaymentsRepository(session).settings(producer))
 
 
 @router.put("/orders/{order_id}/settlement")
@@ -81,6 +83,7 @@ async def put_settlement(producer: Producer, order_id: uuid.UUID, body: Settleme
 @router.post("/settlements")
 async def post_settlements(producer: Producer, body: ManySettlementsBody,
                            principal: CurrentPrincipal, request: Request) -> dict:
+    """Many orders at once, each paid its order total (or nothing, for account/not_delivered)."""
     check_operator_of(principal, producer)
     answers = await handlers.settle_orders(producer, body.order_ids, body.mode, None,
                                            _uow(request), request.app.state.orders.fetch)
@@ -89,13 +92,14 @@ async def post_settlements(producer: Producer, body: ManySettlementsBody,
 
 @router.get("/payments")
 async def payments_page(producer: Producer, principal: CurrentPrincipal, request: Request,
-                        week: Annotated[str, Query()]) -> dict:
+                        week: Annotated[str, Query(max_length=10)]) -> dict:
     check_operator_of(principal, producer)
-    monday, sunday = parse_week(week)
+    monday, _sunday = parse_week(week)
     async with request.app.state.sessionmaker() as session:
-        (await load_settings(session, producer)).check_tracking_is_on()
-        rows, totals, total_cents = await views.payments_page(session, producer, monday, sunday)
-    return {"week": week, "rows": rows, "totals": totals, "total_cents": total_cents}
+        settings = await PaymentsRepository(session).settings(producer)
+        settings.check_tracking_is_on()
+        page = await views.payments_page(session, producer, monday, settings)
+    return {"week": week, **page}
 
 
 def main() -> None:

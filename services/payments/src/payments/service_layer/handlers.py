@@ -11,11 +11,11 @@ from ardoise.events import (
     PaymentSettingsChanged,
     SettlementChanged,
 )
-from payments.adapters import repository as repo
-from payments.adapters.repository import KnownOrder
-from payments.domain.settlement import PaymentSettings, Settlement, settle
+from payments.domain.credit_notes import revise_credit_note
+from payments.domain.settlement import KnownOrder, PaymentSettings, Settlement, settle
 
 FetchOrder = Callable[[str, uuid.UUID], Awaitable[KnownOrder | None]]
+"""Asks the orders gateway for an order this service has not heard of: None if it does not exist."""
 
 
 def settlement_view(order_id: uuid.UUID, value: Settlement) -> dict:
@@ -23,29 +23,19 @@ def settlement_view(order_id: uuid.UUID, value: Settlement) -> dict:
             "amount_paid_cents": value.amount_paid_cents}
 
 
-async def put_settings(producer_id: str, value: PaymentSettings, uow) -> PaymentSettings:
+async def change_settings(producer_id: str, changes: dict, uow) -> PaymentSettings:
+    """The settings named in `changes` replaced, the others kept; an event if anything changed."""
     async with uow:
-        await repo.save_settings(uow.session, producer_id, value)
-        uow.publish(PaymentSettingsChanged(
-            producer_id=producer_id, payment_tracking=value.payment_tracking,
-            accepted_modes=list(value.accepted_modes),
-            online_payment_required=value.online_payment_required))
+        current = await uow.payments.settings_for_update(producer_id)
+        value = current.changed(**changes)
+        await uow.payments.save_settings(producer_id, value)
+        if value != current:
+            uow.publish(PaymentSettingsChanged(
+                producer_id=producer_id, payment_tracking=value.payment_tracking,
+                accepted_modes=list(value.accepted_modes),
+                online_payment_required=value.online_payment_required))
         await uow.commit()
     return value
-
-
-async def _orders(uow, producer_id: str, order_ids: list[uuid.UUID],
-                  fetch_order: FetchOrder) -> dict[uuid.UUID, KnownOrder]:
-    """From the read model, else asked of the orders gateway (its event may still be on its way)."""
-    found = await repo.known_orders(uow.session, producer_id, order_ids)
-    for order_id in order_ids:
-        if order_id not in found:
-            order = await fetch_order(producer_id, order_id)
-            if order is None:
-                raise NotFound(f"no such order: {order_id}")
-            await repo.remember_order(uow.session, producer_id, order)
-            found[order_id] = order
-    return found
 
 
 async def settle_orders(producer_id: str, order_ids: list[uuid.UUID], mode: str,
@@ -64,9 +54,11 @@ async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode:
                         settings: PaymentSettings | None = None) -> list[dict]:
     """The settlements and their events, inside the caller's open unit of work."""
     order_ids = sorted(set(order_ids))
-    settings = settings or await repo.load_settings(uow.session, producer_id)
-    orders = await _orders(uow, producer_id, order_ids, fetch_order)
-    current = await repo.settlements_for_update(uow.session, producer_id, order_ids)
+    settings = settings or await uow.payments.settings(producer_id)
+    settings.check_tracking_is_on()
+    settings.check_mode_is_accepted(mode)
+    orders = await _orders_for_update(uow, producer_id, order_ids, fetch_order)
+    current = await uow.payments.settlements(producer_id, order_ids)
     answers = []
     for order_id in order_ids:
         order, before = orders[order_id], current.get(order_id, Settlement())
@@ -74,8 +66,8 @@ async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode:
         if after is None:
             answers.append(settlement_view(order_id, before))
             continue
-        credit_cents, number = await _credit_note(uow, producer_id, order, after)
-        await repo.save_settlement(uow.session, producer_id, order_id, after, number)
+        credit_cents, number = await _revise_credit_note(uow, producer_id, order, after)
+        await uow.payments.save_settlement(producer_id, order_id, after, number)
         uow.publish(SettlementChanged(
             producer_id=producer_id, order_id=order_id, customer_id=order.customer_id,
             version=after.version, total_cents=order.total_cents,
@@ -86,19 +78,37 @@ async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode:
     return answers
 
 
-async def _credit_note(uow, producer_id: str, order: KnownOrder,
-                       after: Settlement) -> tuple[int, int | None]:
-    """The order's current credit note: kept if the difference is the same, else replaced."""
+async def _orders_for_update(uow, producer_id: str, order_ids: list[uuid.UUID],
+                             fetch_order: FetchOrder) -> dict[uuid.UUID, KnownOrder]:
+    """Every order, locked; one not heard of yet is asked of the orders gateway (its OrderPlaced
+    may still be on its way), remembered, then locked too. Unknown there: 404, nothing written."""
+    found = await uow.payments.orders_for_update(producer_id, order_ids)
+    missing = [order_id for order_id in order_ids if order_id not in found]
+    for order_id in missing:
+        order = await fetch_order(producer_id, order_id)
+        if order is None:
+            raise NotFound(f"no such order: {order_id}")
+        await uow.payments.remember_order(producer_id, order)
+    if missing:
+        found.update(await uow.payments.orders_for_update(producer_id, missing))
+    return found
+
+
+async def _revise_credit_note(uow, producer_id: str, order: KnownOrder,
+                              after: Settlement) -> tuple[int, int | None]:
+    """The order's credit note after this change: its signed amount and its number, if any."""
     owed_cents = after.credit_note_for(order.total_cents)
-    existing = await repo.current_credit_note(uow.session, producer_id, order.order_id)
-    if existing and existing[1] == owed_cents:
-        return owed_cents, existing[0]
-    if existing:
-        await repo.cancel_credit_note(uow.session, producer_id, existing[0])
-    if owed_cents == 0:
-        return 0, None
-    return owed_cents, await repo.issue_credit_note(uow.session, producer_id, order.order_id,
-                                                    owed_cents)
+    current = await uow.payments.credit_note_in_force(producer_id, order.order_id)
+    revision = revise_credit_note(current, owed_cents)
+    if revision.cancel:
+        await uow.payments.cancel_credit_note(producer_id, revision.cancel.number)
+    if revision.issue_cents:
+        issued = await uow.payments.issue_credit_note(producer_id, order.order_id,
+                                                      revision.issue_cents)
+        return issued.amount_cents, issued.number
+    if revision.kept:
+        return revision.kept.amount_cents, revision.kept.number
+    return 0, None
 
 
 async def apply_event(event: Event, uow, consumer: str) -> None:
@@ -108,9 +118,9 @@ async def apply_event(event: Event, uow, consumer: str) -> None:
     async with uow:
         if await uow.claim(consumer, event.event_id):
             if isinstance(event, OrderPlaced):
-                await repo.remember_order(uow.session, event.producer_id, KnownOrder(
+                await uow.payments.remember_order(event.producer_id, KnownOrder(
                     event.order_id, event.customer_id, event.total_cents, event.delivery_date))
             else:
-                await repo.remember_customer(uow.session, event.producer_id, event.customer_id,
-                                             event.name)
+                await uow.payments.remember_customer(event.producer_id, event.customer_id,
+                                                     event.name)
         await uow.commit()

@@ -1,0 +1,88 @@
+"""Reading and writing the orders tables for the handlers, inside their transaction."""
+
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ardoise.events import (
+    CheckoutClosed,
+    CheckoutOpened,
+    PaymentSettingsChanged,
+    SettlementChanged,
+)
+from orders.adapters.orm import orders, payments, producers, settlements
+from orders.domain.order import ACCEPTED, AWAITING_PAYMENT, Order
+
+
+class OrdersRepository:
+    """Orders, and what the orders service keeps of the payments service's events."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def online_payment_required(self, producer_id: str) -> bool:
+        return bool((await self.session.execute(
+            select(producers.c.online_payment_required)
+            .where(producers.c.producer_id == producer_id))).scalar())
+
+    async def add(self, order: Order) -> None:
+        await self.session.execute(insert(orders).values(
+            producer_id=order.producer_id, order_id=order.order_id,
+            customer_id=order.customer_id, delivery_date=order.delivery_date,
+            total_cents=order.total_cents, status=order.status,
+            lines=[{"label": line.label, "quantity": line.quantity,
+                    "unit_price_cents": line.unit_price_cents} for line in order.lines]))
+
+    async def get_for_update(self, producer_id: str, order_id: uuid.UUID):
+        return (await self.session.execute(
+            select(orders).where(orders.c.producer_id == producer_id,
+                                 orders.c.order_id == order_id).with_for_update())).first()
+
+    async def last_payment(self, producer_id: str, order_id: uuid.UUID):
+        return (await self.session.execute(
+            select(payments.c.attempt, payments.c.status)
+            .where(payments.c.producer_id == producer_id, payments.c.order_id == order_id)
+            .order_by(payments.c.attempt.desc()).limit(1))).first()
+
+    async def keep_settlement(self, event: SettlementChanged) -> None:
+        """The order's settlement as the payments service says it; an older version never
+        overwrites a newer one, whatever order the events arrive in."""
+        values = {"mode": event.mode, "amount_paid_cents": event.amount_paid_cents,
+                  "credit_note_cents": event.credit_note_cents,
+                  "credit_note_number": event.credit_note_number, "version": event.version}
+        statement = insert(settlements).values(producer_id=event.producer_id,
+                                               order_id=event.order_id, **values)
+        await self.session.execute(statement.on_conflict_do_update(
+            index_elements=[settlements.c.producer_id, settlements.c.order_id],
+            set_=values, where=settlements.c.version < statement.excluded.version))
+
+    async def keep_settings(self, event: PaymentSettingsChanged) -> None:
+        values = {"payment_tracking": event.payment_tracking,
+                  "online_payment_required": event.online_payment_required}
+        statement = insert(producers).values(producer_id=event.producer_id, **values)
+        await self.session.execute(statement.on_conflict_do_update(
+            index_elements=[producers.c.producer_id], set_=values))
+
+    async def keep_checkout(self, event: CheckoutOpened | CheckoutClosed) -> None:
+        """The order page's payment: opened (awaiting payment, or accepted when the balance
+        covers it), then paid (accepted) or failed/expired (left unpaid for another attempt)."""
+        key = ((payments.c.producer_id == event.producer_id)
+               & (payments.c.order_id == event.order_id))
+        order = (orders.c.producer_id == event.producer_id) & (orders.c.order_id == event.order_id)
+        if isinstance(event, CheckoutOpened):
+            status = "PENDING" if event.checkout_id else "NOT_NEEDED"
+            await self.session.execute(insert(payments).values(
+                producer_id=event.producer_id, order_id=event.order_id, attempt=event.attempt,
+                balance_applied_cents=event.balance_applied_cents,
+                amount_due_cents=event.amount_due_cents, checkout_id=event.checkout_id,
+                checkout_url=event.checkout_url, status=status).on_conflict_do_nothing())
+            await self.session.execute(update(orders).where(order, orders.c.status != ACCEPTED)
+                                       .values(status=AWAITING_PAYMENT if event.checkout_id
+                                               else ACCEPTED))
+            return
+        await self.session.execute(update(payments).where(key, payments.c.attempt == event.attempt)
+                                   .values(status=event.status))
+        if event.status == "PAID":
+            await self.session.execute(update(orders).where(order).values(status=ACCEPTED))

@@ -1,0 +1,23 @@
+"""The orders unit of work: one transaction, its repository, outbox events and inbox claims."""
+
+from typing import Self
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from ardoise.uow import UnitOfWork
+from orders.adapters import orm
+from orders.adapters.repository import OrdersRepository
+
+
+class OrdersUnitOfWork(UnitOfWork):
+    """`uow.orders` reads and writes the orders tables inside the open transaction."""
+
+    orders: OrdersRepository
+
+    def __init__(self, sessions: async_sessionmaker) -> None:
+        super().__init__(sessions, orm.outbox, orm.inbox)
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.orders = OrdersRepository(self.session)
+        return self

@@ -1,0 +1,48 @@
+"""The orders schema on the real test PostgreSQL, through the service's own role; the gateway in
+process, with the accounts service stood in for."""
+
+from collections.abc import AsyncIterator
+from functools import partial
+
+import pytest
+
+from ardoise.db import make_engine, make_sessionmaker
+from ardoise.testing.fakes import gateway_clients
+from orders.adapters.orm import SCHEMA
+from orders.bootstrap import create_app
+from orders.config import Settings
+from orders.service_layer.unit_of_work import OrdersUnitOfWork
+
+
+class StandInAccounts:
+    """The accounts gateway as `AccountsClient.balance_cents` sees it; None: it cannot say."""
+
+    def __init__(self) -> None:
+        self.balances, self.asked = {}, 0
+
+    async def balance_cents(self, producer_id, customer_id):
+        self.asked += 1
+        return self.balances.get((producer_id, customer_id))
+
+
+@pytest.fixture
+async def new_uow(servers) -> AsyncIterator:
+    engine = make_engine(servers["ORDERS_DATABASE_URL"], SCHEMA, pool_size=10)
+    yield partial(OrdersUnitOfWork, make_sessionmaker(engine))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def gateway(servers, producer_id) -> AsyncIterator:
+    """`gateway(principal)` is an httpx client of the orders gateway with that caller's token;
+    `gateway.accounts` stands in for the accounts service."""
+    settings = Settings(database_url=servers["ORDERS_DATABASE_URL"],
+                        jwt_secret=servers["ARDOISE_JWT_SECRET"],
+                        kafka_bootstrap=servers["KAFKA_BOOTSTRAP"])
+    app = create_app(settings)
+    accounts = StandInAccounts()
+    async with gateway_clients(app, servers["ARDOISE_JWT_SECRET"], producer_id,
+                               "http://orders") as client:
+        app.state.accounts = accounts
+        client.accounts = accounts
+        yield client

@@ -1,0 +1,173 @@
+"""The orders gateway over HTTP on the real PostgreSQL: placing and reading orders, who may see
+them, invoices and receipts with the balance, and nothing written on bad input."""
+
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from ardoise.auth import Principal
+from ardoise.events import PaymentSettingsChanged, SettlementChanged
+from orders.adapters.orm import orders, outbox
+from orders.service_layer import handlers
+
+LINES = [{"label": "Panier de légumes", "quantity": 1, "unit_price_cents": 2000}]
+
+
+async def written(new_uow, producer_id: str) -> tuple[int, int]:
+    """(orders, outbox events) of this producer."""
+    async with new_uow() as uow:
+        placed = (await uow.session.execute(select(func.count()).select_from(orders).where(
+            orders.c.producer_id == producer_id))).scalar()
+        events = (await uow.session.execute(select(func.count()).select_from(outbox).where(
+            outbox.c.payload["producer_id"].astext == producer_id))).scalar()
+    return placed, events
+
+
+async def place(gateway, producer_id: str, customer_id: str = "c1", **body) -> dict:
+    answer = await gateway().post(f"/v1/producers/{producer_id}/orders",
+                                  json={"customer_id": customer_id, "lines": LINES, **body})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+async def settled(new_uow, producer_id: str, order_id: str, version: int, mode: str, paid: int,
+                  note: tuple[int, int | None] = (0, None)) -> None:
+    await handlers.apply_event(SettlementChanged(
+        producer_id=producer_id, order_id=uuid.UUID(order_id), customer_id="c1", version=version,
+        total_cents=2000, delivery_date=date(2026, 11, 25), mode=mode, amount_paid_cents=paid,
+        credit_note_cents=note[0], credit_note_number=note[1]), new_uow(), "test")
+
+
+async def test_an_order_is_placed_with_its_event_and_read_back(gateway, new_uow, producer_id):
+    placed = await place(gateway, producer_id, delivery_date="2026-11-25")
+    assert placed["total_cents"] == 2000 and placed["status"] == "placed"
+    assert await written(new_uow, producer_id) == (1, 1)
+    read = (await gateway().get(f"/v1/producers/{producer_id}/orders/{placed['order_id']}")).json()
+    assert read == {"order_id": placed["order_id"], "customer_id": "c1", "total_cents": 2000,
+                    "delivery_date": "2026-11-25", "status": "placed",
+                    "settlement": {"mode": "not_delivered", "amount_paid_cents": 0},
+                    "payment": None}
+
+
+async def test_the_delivery_date_defaults_to_today(gateway, producer_id):
+    placed = await place(gateway, producer_id)
+    read = await gateway().get(f"/v1/producers/{producer_id}/orders/{placed['order_id']}")
+    assert read.json()["delivery_date"] == date.today().isoformat()
+
+
+async def test_a_customer_orders_for_itself_and_reads_only_its_own_orders(gateway, producer_id):
+    claire = gateway(Principal("customer", producer_id, "c1"))
+    mine = await claire.post(f"/v1/producers/{producer_id}/orders",
+                             json={"customer_id": "c1", "lines": LINES})
+    assert mine.status_code == 201
+    for_another = await claire.post(f"/v1/producers/{producer_id}/orders",
+                                    json={"customer_id": "c2", "lines": LINES})
+    assert for_another.status_code == 403
+    theirs = await place(gateway, producer_id, "c2")
+    base = f"/v1/producers/{producer_id}/orders"
+    assert (await claire.get(f"{base}/{mine.json()['order_id']}")).status_code == 200
+    for suffix in ("", "/invoice", "/receipt"):
+        assert (await claire.get(f"{base}/{theirs['order_id']}{suffix}")).status_code == 404
+
+
+async def test_another_producer_sees_no_order_and_places_none_here(gateway, producer_id):
+    placed = await place(gateway, producer_id)
+    stranger = gateway(Principal("operator", "someone-else"))
+    assert (await stranger.get(f"/v1/producers/{producer_id}/orders/{placed['order_id']}")
+            ).status_code == 404
+    assert (await stranger.get(f"/v1/producers/someone-else/orders/{placed['order_id']}")
+            ).status_code == 404
+    assert (await stranger.post(f"/v1/producers/{producer_id}/orders",
+                                json={"customer_id": "c1", "lines": LINES})).status_code == 404
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"customer_id": "c1", "lines": []}, "lines"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "quantity": 0}]}, "quantity"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "quantity": 1.5}]}, "quantity"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "unit_price_cents": -5}]}, "unit_price_cents"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "label": ""}]}, "label"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "label": "a\nb"}]}, "lines"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "quantity": 100_000,
+                                      "unit_price_cents": 10**9}] * 2}, "lines"),
+    ({"customer_id": "c 1", "lines": LINES}, "customer_id"),
+    ({"customer_id": "c1", "lines": LINES, "delivery_date": "25/11/2026"}, "delivery_date"),
+    ({"lines": LINES}, "customer_id")])
+async def test_bad_orders_are_refused_naming_the_field_and_write_nothing(gateway, new_uow,
+                                                                         producer_id, body, field):
+    answer = await gateway().post(f"/v1/producers/{producer_id}/orders", json=body)
+    assert answer.status_code == 422 and field in answer.text, answer.text
+    assert await written(new_uow, producer_id) == (0, 0)
+
+
+async def test_a_malformed_order_id_is_422_and_an_unknown_one_404(gateway, producer_id):
+    base = f"/v1/producers/{producer_id}/orders"
+    assert (await gateway().get(f"{base}/not-an-order")).status_code == 422
+    assert (await gateway().get(f"{base}/{uuid.uuid4()}/invoice")).status_code == 404
+
+
+async def test_the_invoice_states_settlement_credit_note_and_balance_now(gateway, new_uow,
+                                                                         producer_id):
+    order_id = (await place(gateway, producer_id))["order_id"]
+    await settled(new_uow, producer_id, order_id, 1, "cash", 2500, (500, 1))
+    gateway.accounts.balances[(producer_id, "c1")] = 500
+    path = f"/v1/producers/{producer_id}/orders/{order_id}/invoice"
+    document = (await gateway().get(path, headers={"Accept": "application/json"})).json()
+    assert (document["settlement"], document["credit_note_cents"], document["credit_note_number"],
+            document["balance_cents"], document["balance_status"]) == (
+        {"mode": "cash", "amount_paid_cents": 2500}, 500, 1, 500, "shown")
+    page = await gateway().get(path)
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Avoir n°1 : 5,00 €" in page.text and "25,00 €" in page.text
+
+
+async def test_an_older_settlement_arriving_late_never_replaces_a_newer_one(gateway, new_uow,
+                                                                            producer_id):
+    order_id = (await place(gateway, producer_id))["order_id"]
+    await settled(new_uow, producer_id, order_id, 3, "account", 0)
+    await settled(new_uow, producer_id, order_id, 2, "cheque", 2000)
+    read = (await gateway().get(f"/v1/producers/{producer_id}/orders/{order_id}")).json()
+    assert read["settlement"] == {"mode": "account", "amount_paid_cents": 0}
+
+
+async def test_the_receipt_says_the_balance_or_that_it_is_unavailable(gateway, new_uow,
+                                                                      producer_id):
+    order_id = (await place(gateway, producer_id))["order_id"]
+    await settled(new_uow, producer_id, order_id, 1, "account", 0)
+    path = f"/v1/producers/{producer_id}/orders/{order_id}/receipt"
+    gateway.accounts.balances[(producer_id, "c1")] = -2000
+    receipt = await gateway().get(path)
+    assert receipt.headers["content-type"].startswith("text/plain")
+    assert "-20,00 €" in receipt.text and "Déduit du compte client" in receipt.text
+    assert max(len(line) for line in receipt.text.splitlines()) <= 42
+    del gateway.accounts.balances[(producer_id, "c1")]
+    assert "indisponible" in (await gateway().get(path)).text
+
+
+async def test_with_tracking_off_documents_omit_settlement_and_balance_until_it_is_on(
+        gateway, new_uow, producer_id):
+    order_id = (await place(gateway, producer_id))["order_id"]
+    await settled(new_uow, producer_id, order_id, 1, "cash", 2500, (500, 1))
+    gateway.accounts.balances[(producer_id, "c1")] = 500
+
+    async def tracking(on: bool) -> None:
+        await handlers.apply_event(PaymentSettingsChanged(
+            producer_id=producer_id, payment_tracking=on, accepted_modes=["cash"],
+            online_payment_required=False), new_uow(), "test")
+
+    path = f"/v1/producers/{producer_id}/orders/{order_id}"
+    await tracking(False)
+    asked = gateway.accounts.asked
+    document = (await gateway().get(f"{path}/invoice", headers={"Accept": "application/json"})
+                ).json()
+    assert (document["settlement"], document["balance_cents"], document["credit_note_cents"]) == (
+        None, None, None)
+    receipt = (await gateway().get(f"{path}/receipt")).text
+    assert "Solde" not in receipt and "Avoir" not in receipt and "20,00 €" in receipt
+    assert gateway.accounts.asked == asked  # no balance is asked for when none is shown
+    await tracking(True)
+    document = (await gateway().get(f"{path}/invoice", headers={"Accept": "application/json"})
+                ).json()
+    assert (document["credit_note_cents"], document["balance_cents"]) == (500, 500)

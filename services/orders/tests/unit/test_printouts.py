@@ -1,0 +1,105 @@
+"""Invoices and till receipts: the facts they state; a receipt never wider than 42 characters."""
+
+from dataclasses import replace
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
+from orders.domain.order import Line
+from orders.domain.printouts import (
+    MODE_NAMES,
+    RECEIPT_WIDTH,
+    Printout,
+    invoice_document,
+    invoice_html,
+    receipt_text,
+)
+
+PRINTED = Printout(
+    order_id="0b4e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b", producer_id="ferme-des-saules",
+    customer_id="c-0042", delivery_date="2026-11-25", lines=[Line("Panier de légumes", 1, 2000)],
+    total_cents=2000, tracking=True, mode="cash", amount_paid_cents=2500, credit_note_cents=500,
+    credit_note_number=1, balance_cents=500, printed_at="2026-11-28T17:10:58+00:00")
+
+
+def lines_of(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def test_a_receipt_states_the_lines_total_payment_credit_note_and_balance():
+    receipt = receipt_text(PRINTED)
+    assert "Panier de légumes" in receipt
+    for label, amount in [("TOTAL", "20,00 €"), ("Paiement reçu", "25,00 €"),
+                          ("Avoir n°1", "5,00 €"), ("Solde du compte", "5,00 €")]:
+        assert any(line.startswith(label) and line.endswith(amount) for line in lines_of(receipt))
+    assert "Espèces" in receipt
+
+
+def test_a_receipt_for_an_order_deducted_from_the_account_says_the_negative_balance():
+    deducted = replace(PRINTED, mode="account", amount_paid_cents=0, credit_note_cents=0,
+                       credit_note_number=None, balance_cents=-2000)
+    receipt = receipt_text(deducted)
+    assert "Déduit du compte client" in receipt and "Avoir" not in receipt
+    assert any(line.startswith("Solde du compte") and line.endswith("-20,00 €")
+               for line in lines_of(receipt))
+
+
+def test_when_the_accounts_service_cannot_answer_the_documents_say_so_rather_than_a_figure():
+    unknown = replace(PRINTED, balance_cents=None)
+    assert any(line.startswith("Solde du compte") and line.endswith("indisponible")
+               for line in lines_of(receipt_text(unknown)))
+    assert "indisponible" in invoice_html(unknown)
+    document = invoice_document(unknown)
+    assert document["balance_cents"] is None and document["balance_status"] == "unavailable"
+
+
+def test_with_payment_tracking_off_neither_settlement_nor_balance_is_stated():
+    off = replace(PRINTED, tracking=False, balance_cents=None)
+    for text in (receipt_text(off), invoice_html(off)):
+        assert "Règlement" not in text and "Solde" not in text and "Avoir" not in text
+        assert "20,00 €" in text
+    document = invoice_document(off)
+    assert (document["settlement"], document["credit_note_cents"], document["balance_cents"],
+            document["balance_status"]) == (None, None, None, "tracking_off")
+
+
+def test_the_invoice_document_has_the_fields_of_the_contract():
+    document = invoice_document(PRINTED)
+    assert {"order_id", "lines", "total_cents", "settlement", "credit_note_cents",
+            "balance_cents", "printed_at"} <= set(document)
+    assert document["settlement"] == {"mode": "cash", "amount_paid_cents": 2500}
+    assert (document["credit_note_cents"], document["credit_note_number"],
+            document["balance_cents"], document["balance_status"]) == (500, 1, 500, "shown")
+    assert document["lines"] == [{"label": "Panier de légumes", "quantity": 1,
+                                  "unit_price_cents": 2000, "amount_cents": 2000}]
+
+
+def test_the_html_invoice_escapes_what_people_typed():
+    typed = replace(PRINTED, lines=[Line("<script>alert(1)</script>", 1, 2000)])
+    page = invoice_html(typed)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Avoir n°1 : 5,00 €" in page
+
+
+labels = st.text(st.characters(blacklist_categories=("Cc", "Cf", "Zl", "Zp", "Cs")),
+                 min_size=1, max_size=200).filter(str.strip)
+amounts = st.integers(-10**11, 10**11)
+
+
+@given(producer_id=st.from_regex(PRODUCER_ID_PATTERN, fullmatch=True),
+       customer_id=st.from_regex(CUSTOMER_ID_PATTERN, fullmatch=True),
+       lines=st.lists(st.builds(Line, labels, st.integers(1, 100_000), st.integers(1, 10**9)),
+                      min_size=1, max_size=5),
+       mode=st.sampled_from(sorted(MODE_NAMES)), paid=st.integers(0, 10**11), credit=amounts,
+       number=st.none() | st.integers(1, 10**9), balance=st.none() | amounts,
+       tracking=st.booleans())
+def test_no_receipt_line_is_wider_than_42_characters(producer_id, customer_id, lines, mode, paid,
+                                                      credit, number, balance, tracking):
+    printout = replace(PRINTED, producer_id=producer_id, customer_id=customer_id, lines=lines,
+                       total_cents=sum(line.amount_cents for line in lines), mode=mode,
+                       amount_paid_cents=paid, credit_note_cents=credit, credit_note_number=number,
+                       balance_cents=balance, tracking=tracking)
+    receipt = receipt_text(printout)
+    assert max(len(line) for line in lines_of(receipt)) <= RECEIPT_WIDTH
+    assert len(lines_of(receipt)) == receipt.count("\n")

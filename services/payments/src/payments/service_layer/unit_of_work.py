@@ -1,0 +1,23 @@
+"""The payments unit of work: one transaction, its repository, outbox events and inbox claims."""
+
+from typing import Self
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from ardoise.uow import UnitOfWork
+from payments.adapters import orm
+from payments.adapters.repository import PaymentsRepository
+
+
+class PaymentsUnitOfWork(UnitOfWork):
+    """`uow.payments` reads and writes the payments tables inside the open transaction."""
+
+    payments: PaymentsRepository
+
+    def __init__(self, sessions: async_sessionmaker) -> None:
+        super().__init__(sessions, orm.outbox, orm.inbox)
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.payments = PaymentsRepository(self.session)
+        return self

@@ -1,0 +1,169 @@
+"""The payments gateway over HTTP on the real PostgreSQL: the contract's answers, 4xx naming the
+field with nothing written, and the weekly payments page."""
+
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from ardoise.auth import Principal
+from payments.adapters.orm import outbox
+from payments.domain.settlement import KnownOrder
+
+
+def order_of(gateway, producer_id: str, total_cents: int = 2000, day=date(2026, 11, 25),
+             customer_id: str = "c1") -> str:
+    """An order the orders service has, that the payments service has not heard of yet."""
+    order = KnownOrder(uuid.uuid4(), customer_id, total_cents, day)
+    gateway.orders.orders[(producer_id, order.order_id)] = order
+    return str(order.order_id)
+
+
+async def outbox_count(new_uow, producer_id: str) -> int:
+    async with new_uow() as uow:
+        return (await uow.session.execute(select(func.count()).select_from(outbox).where(
+            outbox.c.payload["producer_id"].astext == producer_id))).scalar()
+
+
+async def test_settings_default_then_change_field_by_field(gateway, producer_id):
+    operator = gateway()
+    path = f"/v1/producers/{producer_id}/settings"
+    assert (await operator.get(path)).json() == {
+        "payment_tracking": True, "online_payment_required": False, "sumup_merchant_code": None,
+        "accepted_modes": ["account", "cash", "cheque", "card", "transfer", "online"]}
+    changed = await operator.put(path, json={"accepted_modes": ["cash", "cheque"]})
+    assert changed.status_code == 200
+    off = (await operator.put(path, json={"payment_tracking": False})).json()
+    assert off["accepted_modes"] == ["cash", "cheque"] and off["payment_tracking"] is False
+    assert (await operator.get(path)).json() == off
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"accepted_modes": ["not_delivered"]}, "accepted_modes"),
+    ({"accepted_modes": ["bitcoin"]}, "accepted_modes"),
+    ({"payment_tracking": None}, "payment_tracking"),
+    ({"accepted_modes": ["cash"], "online_payment_required": True}, "accepted_modes"),
+    ({"colour": "blue"}, "colour")])
+async def test_bad_settings_are_refused_naming_the_field(gateway, new_uow, producer_id, body,
+                                                         field):
+    answer = await gateway().put(f"/v1/producers/{producer_id}/settings", json=body)
+    assert answer.status_code == 422 and field in answer.text
+    assert await outbox_count(new_uow, producer_id) == 0
+
+
+async def test_a_settlement_answers_the_order_mode_and_amount_paid(gateway, producer_id):
+    order_id = order_of(gateway, producer_id)
+    path = f"/v1/producers/{producer_id}/orders/{order_id}/settlement"
+    answer = await gateway().put(path, json={"mode": "cash", "amount_paid_cents": 2500})
+    assert answer.status_code == 200
+    assert answer.json() == {"order_id": order_id, "mode": "cash", "amount_paid_cents": 2500}
+    defaulted = await gateway().put(path, json={"mode": "transfer"})
+    assert defaulted.json()["amount_paid_cents"] == 2000
+
+
+@pytest.mark.parametrize(("body", "status", "field"), [
+    ({"mode": "cheque"}, 422, "mode"),
+    ({"mode": "bitcoin"}, 422, "mode"),
+    ({"mode": "cash", "amount_paid_cents": -1}, 422, "amount_paid_cents"),
+    ({"mode": "cash", "amount_paid_cents": 12.5}, 422, "amount_paid_cents"),
+    ({"mode": "cash", "amount_paid_cents": "2000"}, 422, "amount_paid_cents"),
+    ({"mode": "cash", "amount_paid_cents": 10**12}, 422, "amount_paid_cents"),
+    ({"mode": "account", "amount_paid_cents": 5}, 422, "amount_paid_cents"),
+    ({}, 422, "mode")])
+async def test_bad_settlements_are_refused_naming_the_field_and_write_nothing(
+        gateway, new_uow, producer_id, body, status, field):
+    await gateway().put(f"/v1/producers/{producer_id}/settings",
+                        json={"accepted_modes": ["cash", "account"]})
+    before = await outbox_count(new_uow, producer_id)
+    order_id = order_of(gateway, producer_id)
+    answer = await gateway().put(f"/v1/producers/{producer_id}/orders/{order_id}/settlement",
+                                 json=body)
+    assert answer.status_code == status and field in answer.text
+    assert await outbox_count(new_uow, producer_id) == before
+
+
+async def test_unknown_other_producers_or_malformed_orders_are_refused(gateway, producer_id):
+    theirs = order_of(gateway, "someone-else")
+    for order_id, status in [(str(uuid.uuid4()), 404), (theirs, 404), ("not-an-order", 422)]:
+        answer = await gateway().put(f"/v1/producers/{producer_id}/orders/{order_id}/settlement",
+                                     json={"mode": "cash"})
+        assert answer.status_code == status
+
+
+async def test_customers_and_other_producers_cannot_set_settlements(gateway, new_uow,
+                                                                    producer_id):
+    order_id = order_of(gateway, producer_id)
+    path = f"/v1/producers/{producer_id}/orders/{order_id}/settlement"
+    customer = gateway(Principal("customer", producer_id, "c1"))
+    assert (await customer.put(path, json={"mode": "cash"})).status_code == 403
+    stranger = gateway(Principal("operator", "someone-else"))
+    assert (await stranger.put(path, json={"mode": "cash"})).status_code == 404
+    assert (await customer.post(f"/v1/producers/{producer_id}/settlements",
+                                json={"order_ids": [order_id], "mode": "cash"})).status_code == 403
+    assert await outbox_count(new_uow, producer_id) == 0
+
+
+async def test_many_at_once_is_all_or_nothing(gateway, new_uow, producer_id):
+    ids = [order_of(gateway, producer_id) for _ in range(3)]
+    path = f"/v1/producers/{producer_id}/settlements"
+    refused = await gateway().post(path, json={"order_ids": [*ids, str(uuid.uuid4())],
+                                               "mode": "card"})
+    assert refused.status_code == 404 and await outbox_count(new_uow, producer_id) == 0
+    settled = await gateway().post(path, json={"order_ids": ids, "mode": "card"})
+    assert settled.status_code == 200
+    assert sorted(s["order_id"] for s in settled.json()["settlements"]) == sorted(ids)
+    assert await outbox_count(new_uow, producer_id) == 3
+    for body in ({"order_ids": [], "mode": "card"}, {"order_ids": ["x"], "mode": "card"}):
+        assert (await gateway().post(path, json=body)).status_code == 422
+
+
+async def test_when_the_orders_service_cannot_answer_the_settlement_is_503(gateway, producer_id):
+    gateway.orders.down = True
+    answer = await gateway().put(
+        f"/v1/producers/{producer_id}/orders/{uuid.uuid4()}/settlement", json={"mode": "cash"})
+    assert answer.status_code == 503 and "orders service" in answer.json()["detail"]
+
+
+async def test_the_weekly_page_shows_the_weeks_orders_once_with_totals(gateway, producer_id):
+    monday, sunday, next_monday = date(2026, 11, 23), date(2026, 11, 29), date(2026, 11, 30)
+    await gateway().put(f"/v1/producers/{producer_id}/settings",
+                        json={"accepted_modes": ["account", "cash", "card"]})
+    cash = order_of(gateway, producer_id, 2000, monday)
+    card = order_of(gateway, producer_id, 1250, sunday, customer_id="c2")
+    untouched = order_of(gateway, producer_id, 900, sunday)
+    later = order_of(gateway, producer_id, 700, next_monday)
+    settle = f"/v1/producers/{producer_id}/orders/{{}}/settlement"
+    await gateway().put(settle.format(cash), json={"mode": "cash", "amount_paid_cents": 2500})
+    await gateway().put(settle.format(cash), json={"mode": "cash", "amount_paid_cents": 2400})
+    await gateway().post(f"/v1/producers/{producer_id}/settlements",
+                         json={"order_ids": [card, later], "mode": "card"})
+    await gateway().put(settle.format(untouched), json={"mode": "not_delivered"})
+    page = (await gateway().get(f"/v1/producers/{producer_id}/payments",
+                                params={"week": "2026-W48"})).json()
+    assert page["week"] == "2026-W48"
+    assert [r["order_id"] for r in page["rows"]] == [cash, untouched, card]
+    assert page["rows"][2] == {"order_id": card, "customer_id": "c2", "customer_name": "c2",
+                               "delivery_date": "2026-11-29", "total_cents": 1250,
+                               "mode": "card", "amount_paid_cents": 1250}
+    assert page["totals"] == {"not_delivered": 0, "account": 0, "cash": 2400, "card": 1250}
+    assert page["total_cents"] == 3650
+
+
+@pytest.mark.parametrize("week", ["2026-48", "2026-W54", "", "2026-W48x"])
+async def test_a_malformed_week_is_refused_naming_the_week(gateway, producer_id, week):
+    answer = await gateway().get(f"/v1/producers/{producer_id}/payments", params={"week": week})
+    assert answer.status_code == 422 and "week" in answer.text
+
+
+async def test_with_tracking_off_the_page_and_settlements_answer_409(gateway, producer_id):
+    order_id = order_of(gateway, producer_id)
+    await gateway().put(f"/v1/producers/{producer_id}/settings", json={"payment_tracking": False})
+    page = await gateway().get(f"/v1/producers/{producer_id}/payments", params={"week": "2026-W48"})
+    settled = await gateway().put(f"/v1/producers/{producer_id}/orders/{order_id}/settlement",
+                                  json={"mode": "cash"})
+    assert page.status_code == settled.status_code == 409
+    assert "payment tracking is off" in settled.json()["detail"]
+    customer = gateway(Principal("customer", producer_id, "c1"))
+    assert (await customer.get(f"/v1/producers/{producer_id}/payments",
+                               params={"week": "2026-W48"})).status_code == 403
