@@ -47,6 +47,14 @@ async def order(customer: Caller, producer_id: str, order_id: str) -> dict:
                                     f"/v1/producers/{producer_id}/orders/{order_id}")).json()
 
 
+async def invoice(customer: Caller, producer_id: str, order_id: str) -> dict:
+    answer = await customer.arequest("GET", "orders",
+                                     f"/v1/producers/{producer_id}/orders/{order_id}/invoice",
+                                     headers={"Accept": "application/json"})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
 async def account(operator: Caller, producer_id: str) -> dict:
     return (await operator.arequest("GET", "accounts",
                                     f"/v1/producers/{producer_id}/customers/c1/account")).json()
@@ -97,6 +105,7 @@ async def test_the_seed_walkthrough_asks_sumup_for_15_then_25_then_nothing(
     assert (await eventually(lambda: order(shop, producer_id, first),
                              lambda o: o["status"] == "accepted"))["settlement"] == {
         "mode": "online", "amount_paid_cents": 1500}
+    assert (await invoice(shop, producer_id, first))["credit_note_cents"] == 0  # 15,00 € asked
 
     # 2. a debit of 5,00 € recorded → order 20,00 € → SumUp is asked for 25,00 €; paid → 0
     movement(operator, producer_id, "debit", 500)
@@ -107,6 +116,9 @@ async def test_the_seed_walkthrough_asks_sumup_for_15_then_25_then_nothing(
     await pay_at_sumup(system, payment["checkout_id"])
     await eventually(lambda: account(operator, producer_id),
                      lambda a: a["balance_cents"] == 0 and a["held_cents"] == 0)
+    paid = await eventually(lambda: invoice(shop, producer_id, second),
+                            lambda i: i["settlement"]["mode"] == "online")
+    assert (paid["settlement"]["amount_paid_cents"], paid["credit_note_cents"]) == (2500, 0)
 
     # 3. a credit of 50,00 € → order 20,00 € → no payment asked, accepted, from the account → 30
     movement(operator, producer_id, "credit", 5000)

@@ -90,6 +90,17 @@ def test_overpayment_is_owed_to_the_customer_and_underpayment_owed_by_it():
     assert Settlement("not_delivered", 0, 1).credit_note_for(2000) == 0
 
 
+
+def test_an_online_payment_of_what_was_asked_owes_nothing_whatever_balance_it_applied():
+    # the seed: 5,00 € of credit applied → 15,00 € asked and paid; 5,00 € of debt → 25,00 €
+    with_credit = settle(FIRST, 2000, "online", 1500, DEFAULTS, balance_applied_cents=500)
+    with_debt = settle(FIRST, 2000, "online", 2500, DEFAULTS, balance_applied_cents=-500)
+    assert with_credit.credit_note_for(2000) == 0
+    assert with_debt.credit_note_for(2000) == 0
+    # the operator later records the same order as paid 15,00 € in cash: no balance applied
+    by_hand = settle(with_credit, 2000, "cash", 1500, DEFAULTS)
+    assert by_hand.credit_note_for(2000) == -500
+
 @given(total=st.integers(1, MAX_AMOUNT_CENTS), paid=st.none() | st.integers(0, MAX_AMOUNT_CENTS),
        mode=st.sampled_from(MODES), version=st.integers(0, 1000))
 def test_a_settlement_is_never_negative_and_its_credit_note_is_paid_minus_total(total, paid,

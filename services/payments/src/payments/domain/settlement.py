@@ -72,14 +72,20 @@ class Settlement:
     mode: str = "not_delivered"
     amount_paid_cents: int = 0
     version: int = 0
+    balance_applied_cents: int = 0
+    """Known only on the change that records an online payment: the customer's balance the checkout
+    took into account (credit used, positive; debt collected, negative). Not stored."""
 
     def credit_note_for(self, total_cents: int) -> int:
-        """The difference the customer is owed (positive) or owes (negative) on a paying mode."""
-        return self.amount_paid_cents - total_cents if self.mode in PAYING_MODES else 0
+        """The difference the customer is owed (positive) or owes (negative) on a paying mode: the
+        amount paid against what was asked, the total less the balance already applied to it."""
+        if self.mode not in PAYING_MODES:
+            return 0
+        return self.amount_paid_cents - (total_cents - self.balance_applied_cents)
 
 
 def settle(current: Settlement, total_cents: int, mode: str, amount_paid_cents: int | None,
-           settings: PaymentSettings) -> Settlement | None:
+           settings: PaymentSettings, balance_applied_cents: int = 0) -> Settlement | None:
     """The new settlement, or None when nothing changes (no new version, no event)."""
     settings.check_tracking_is_on()
     settings.check_mode_is_accepted(mode)
@@ -94,4 +100,4 @@ def settle(current: Settlement, total_cents: int, mode: str, amount_paid_cents: 
         raise Invalid("amount_paid_cents must be between 0 and 10^11", "amount_paid_cents")
     if (current.mode, current.amount_paid_cents) == (mode, paid):
         return None
-    return Settlement(mode, paid, current.version + 1)
+    return Settlement(mode, paid, current.version + 1, balance_applied_cents)

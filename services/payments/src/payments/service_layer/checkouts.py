@@ -86,6 +86,7 @@ async def sync_checkout(checkout_id: str, new_uow, gateway: PaymentGateway,
             attempt=row.attempt, checkout_id=checkout_id, status=checkout.status))
         if checkout.status == PAID:
             await settle_within(uow, row.producer_id, [row.order_id], "online",
-                                row.amount_due_cents, fetch_order, SAGA_SETTINGS)
+                                row.amount_due_cents, fetch_order, SAGA_SETTINGS,
+                                row.applied_cents)
         await uow.commit()
     return checkout.status.lower()

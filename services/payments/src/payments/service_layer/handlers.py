@@ -51,8 +51,10 @@ async def settle_orders(producer_id: str, order_ids: list[uuid.UUID], mode: str,
 
 async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode: str,
                         amount_paid_cents: int | None, fetch_order: FetchOrder,
-                        settings: PaymentSettings | None = None) -> list[dict]:
-    """The settlements and their events, inside the caller's open unit of work."""
+                        settings: PaymentSettings | None = None,
+                        balance_applied_cents: int = 0) -> list[dict]:
+    """The settlements and their events, inside the caller's open unit of work. A checkout's
+    payment passes the balance it applied, so its credit note compares with what was asked."""
     order_ids = sorted(set(order_ids))
     settings = settings or await uow.payments.settings(producer_id)
     settings.check_tracking_is_on()
@@ -62,7 +64,8 @@ async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode:
     answers = []
     for order_id in order_ids:
         order, before = orders[order_id], current.get(order_id, Settlement())
-        after = settle(before, order.total_cents, mode, amount_paid_cents, settings)
+        after = settle(before, order.total_cents, mode, amount_paid_cents, settings,
+                       balance_applied_cents)
         if after is None:
             answers.append(settlement_view(order_id, before))
             continue
