@@ -89,23 +89,38 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> None:
-    """Recompute balances and holds from the movements; exit 1 on any drift."""
+    """Recompute balances and holds from the movements, and compare the payments recorded
+    `online` with the checkouts SumUp reports paid; exit 1 on any drift."""
     import asyncio
     import importlib
 
-    reconcile = importlib.import_module("accounts.reconcile")
-    url = os.environ.get("ACCOUNTS_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    if not url:
-        url = Stack(args.instance).environment()["ACCOUNTS_DATABASE_URL"]
+    if not (os.environ.get("ACCOUNTS_DATABASE_URL") or os.environ.get("DATABASE_URL")):
+        os.environ.update({**Stack(args.instance).environment(), **os.environ})
+    ledger = importlib.import_module("accounts.reconcile")
+    online = importlib.import_module("payments.reconcile")
+    payments = importlib.import_module("payments.bootstrap")
+    settings = importlib.import_module("payments.config").Settings()
+
+    async def reconcile() -> tuple[tuple, tuple]:
+        accounts_url = os.environ.get("ACCOUNTS_DATABASE_URL") or os.environ["DATABASE_URL"]
+        async with payments.sumup_gateway(settings) as sumup:
+            return (await ledger.find_drift(accounts_url.replace("+asyncpg", ""), args.producer),
+                    await online.find_online_drift(settings.database_url.replace("+asyncpg", ""),
+                                                   sumup, args.producer))
+
     try:
-        checked, drift = asyncio.run(reconcile.find_drift(url.replace("+asyncpg", "")))
+        (accounts, drift), (checkouts, online_drift) = asyncio.run(reconcile())
     except OSError as error:
-        sys.exit(f"cannot reach the accounts database ({error}): is the system up?")
+        sys.exit(f"cannot reach a database ({error}): is the system up?")
     for item in drift:
         print(f"DRIFT {item.check}: {item.producer_id}/{item.customer_id} stored "
               f"{item.stored_cents} recomputed {item.recomputed_cents}")
-    print(f"reconcile: {checked} accounts checked, {len(drift)} drifts")
-    if drift:
+    for item in online_drift:
+        print(f"DRIFT {item.check}: {item.producer_id} order {item.order_id} recorded online "
+              f"{item.recorded_cents} SumUp paid {item.sumup_cents}")
+    print(f"reconcile: {accounts} accounts checked, {len(drift)} drifts; "
+          f"{checkouts} checkouts read back from SumUp, {len(online_drift)} drifts")
+    if drift or online_drift:
         sys.exit(1)
 
 
@@ -134,8 +149,9 @@ def main(argv: list[str] | None = None) -> None:
     migrate.add_argument("services", nargs="*", help=f"some of {', '.join(SERVICES)} (default all)")
     migrate.set_defaults(run=cmd_migrate)
 
-    reconcile = commands.add_parser("reconcile", help="recompute balances and holds; report drift")
+    reconcile = commands.add_parser("reconcile", help="recompute balances and holds, compare online payments with SumUp; report drift")
     reconcile.add_argument("--instance", default="dev")
+    reconcile.add_argument("--producer", help="check this producer only (default: all)")
     reconcile.set_defaults(run=cmd_reconcile)
 
     demo = commands.add_parser("demo", help="play the online-payment walkthrough")

@@ -28,7 +28,8 @@ POLL_INTERVAL_S = 10.0
 POLL_AFTER = timedelta(seconds=30)
 
 
-def _sumup(settings: Settings) -> SumUpClient:
+def sumup_gateway(settings: Settings) -> SumUpClient:
+    """SumUp (or its stand-in) as configured: the only source to believe about a payment."""
     return SumUpClient(settings.sumup_api_url, settings.sumup_api_key.get_secret_value(),
                        settings.sumup_merchant_code)
 
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def wire(app: FastAPI) -> None:
         app.state.orders = _orders(settings)
-        app.state.sumup = _sumup(settings)
+        app.state.sumup = sumup_gateway(settings)
         app.state.new_uow = partial(PaymentsUnitOfWork, app.state.sessionmaker)
 
     app = gateway_app(settings, orm.SCHEMA, routers=[router, webhook], title="Ardoise payments",
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
     """Orders and customers' names for the read models; balance holds open checkouts."""
     return subscribe_with(broker, settings, partial(PaymentsUnitOfWork, sessions),
-                          _sumup(settings), _orders(settings))
+                          sumup_gateway(settings), _orders(settings))
 
 
 def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable,
@@ -87,7 +88,7 @@ def background(settings: Settings):
 
     def loops(sessions: async_sessionmaker) -> list:
         new_uow = partial(PaymentsUnitOfWork, sessions)
-        sumup, orders = _sumup(settings), _orders(settings)
+        sumup, orders = sumup_gateway(settings), _orders(settings)
 
         async def poll_pending_checkouts() -> None:
             while True:

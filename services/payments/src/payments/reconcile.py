@@ -1,0 +1,90 @@
+"""Payments recorded `online` against the checkouts SumUp reports `PAID`: drift is 0.
+
+Every checkout this service opened is read back from SumUp (the only source to believe about a
+payment). A checkout SumUp reports paid must be the order's settlement `online` for that amount;
+an `online` settlement must have a checkout SumUp reports paid for that amount.
+"""
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+
+import asyncpg
+
+from payments.adapters.sumup_client import PAID, PaymentGateway, SumUpError
+
+READS_AT_ONCE = 8
+
+CHECKOUTS = """
+    SELECT c.producer_id, c.order_id, c.checkout_id, c.status, c.amount_due_cents, c.currency,
+           s.mode, s.amount_paid_cents
+    FROM payments.checkouts c
+    LEFT JOIN payments.settlements s USING (producer_id, order_id)
+    WHERE c.checkout_id IS NOT NULL AND ($1::text IS NULL OR c.producer_id = $1)
+    ORDER BY c.producer_id, c.order_id, c.attempt"""
+
+ONLINE_SETTLEMENTS = """
+    SELECT producer_id, order_id, amount_paid_cents
+    FROM payments.settlements
+    WHERE mode = 'online' AND ($1::text IS NULL OR producer_id = $1)"""
+
+
+@dataclass(frozen=True)
+class OnlineDrift:
+    check: str
+    producer_id: str
+    order_id: uuid.UUID
+    recorded_cents: int | None
+    """What the settlement says was paid online (None: not settled `online`)."""
+    sumup_cents: int | None
+    """What SumUp says was paid (None: no checkout SumUp reports paid)."""
+
+
+async def find_online_drift(dsn: str, gateway: PaymentGateway,
+                            producer_id: str | None = None) -> tuple[int, list[OnlineDrift]]:
+    """How many checkouts were read back from SumUp, and every difference found (expected: none).
+    A checkout SumUp cannot be asked about is reported as drift too, never taken as paid."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        async with connection.transaction(isolation="repeatable_read", readonly=True):
+            opened = await connection.fetch(CHECKOUTS, producer_id)
+            online = await connection.fetch(ONLINE_SETTLEMENTS, producer_id)
+    finally:
+        await connection.close()
+
+    at_once = asyncio.Semaphore(READS_AT_ONCE)
+
+    async def read_back(row) -> tuple[asyncpg.Record, str, int | None]:
+        async with at_once:
+            try:
+                checkout = await gateway.get_checkout(row["checkout_id"])
+            except SumUpError as error:
+                return row, f"unreadable: {error}", None
+        paid_cents = checkout.paid_amount_cents or checkout.amount_cents
+        if checkout.status != PAID or checkout.currency != row["currency"]:
+            return row, checkout.status, None
+        return row, PAID, paid_cents
+
+    drift: list[OnlineDrift] = []
+    paid_at_sumup: dict[tuple[str, uuid.UUID], int] = {}
+    for row, status, paid_cents in await asyncio.gather(*map(read_back, opened)):
+        key = (row["producer_id"], row["order_id"])
+        recorded = row["amount_paid_cents"] if row["mode"] == "online" else None
+        if status.startswith("unreadable"):
+            drift.append(OnlineDrift(f"checkout {row['checkout_id']} {status}", *key, recorded,
+                                     None))
+        elif status == PAID:
+            paid_at_sumup[key] = paid_at_sumup.get(key, 0) + paid_cents
+        elif row["status"] == PAID:
+            drift.append(OnlineDrift(f"recorded paid, SumUp reports {status}", *key, recorded,
+                                     None))
+    recorded_online = {(s["producer_id"], s["order_id"]): s["amount_paid_cents"] for s in online}
+    for key, paid_cents in paid_at_sumup.items():
+        if recorded_online.get(key) != paid_cents:
+            drift.append(OnlineDrift("paid at SumUp, not the order's online settlement", *key,
+                                     recorded_online.get(key), paid_cents))
+    for key, recorded in recorded_online.items():
+        if key not in paid_at_sumup:
+            drift.append(OnlineDrift("settled online without a checkout SumUp reports paid", *key,
+                                     recorded, None))
+    return len(opened), drift

@@ -1,0 +1,85 @@
+"""`ardoise reconcile` on the running system: the ledger recomputed from its movements, and the
+payments recorded `online` compared with what SumUp (the stand-in) reports paid."""
+
+import os
+import subprocess
+import sys
+
+import asyncpg
+
+from ardoise.testing.polling import eventually
+
+from ..e2e.conftest import customer_of, operator  # noqa: F401 - the fixtures
+from ..e2e.test_online_payment import (
+    checkout_of,
+    movement,
+    order,
+    order_20_euros,
+    pay_at_sumup,
+    shop,  # noqa: F401 - the fixture
+)
+
+
+def reconcile(system, producer_id: str) -> subprocess.CompletedProcess:
+    """The command as an operator runs it, against this system's databases and SumUp."""
+    env = {**os.environ, **system.env, "SUMUP_API_URL": system.urls["sumup"]}
+    return subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ardoise"), "reconcile",
+         "--producer", producer_id],
+        env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+async def test_reconcile_finds_no_drift_on_a_true_history_and_names_each_planted_fault(
+    system, operator, shop, producer_id  # noqa: F811 - the fixtures
+):
+    movement(operator, producer_id, "credit", 500)
+    paid, failed, pending = [await order_20_euros(shop, producer_id) for _ in range(3)]
+    checkouts = {o: await checkout_of(shop, producer_id, o) for o in (paid, failed, pending)}
+    await pay_at_sumup(system, checkouts[paid]["checkout_id"])
+    await pay_at_sumup(system, checkouts[failed]["checkout_id"], "FAILED")
+    await eventually(lambda: order(shop, producer_id, paid),
+                     lambda o: o["settlement"]["mode"] == "online")
+
+    clean = reconcile(system, producer_id)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "1 accounts checked, 0 drifts; 3 checkouts read back from SumUp, 0 drifts" in clean.stdout
+
+    # fault 1: the recorded online amount no longer matches what SumUp was paid
+    dsn = system.env["PAYMENTS_DATABASE_URL"].replace("+asyncpg", "")
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(
+            "UPDATE payments.settlements SET amount_paid_cents = amount_paid_cents + 100"
+            " WHERE producer_id = $1 AND order_id = $2", producer_id, paid)
+        altered = reconcile(system, producer_id)
+    finally:
+        await connection.execute(
+            "UPDATE payments.settlements SET amount_paid_cents = amount_paid_cents - 100"
+            " WHERE producer_id = $1 AND order_id = $2", producer_id, paid)
+        await connection.close()
+    assert altered.returncode == 1
+    assert (f"DRIFT paid at SumUp, not the order's online settlement: {producer_id} order {paid}"
+            f" recorded online {checkouts[paid]['amount_due_cents'] + 100} SumUp paid "
+            f"{checkouts[paid]['amount_due_cents']}") in altered.stdout
+
+    # fault 2: an order marked paid online by hand while SumUp has no payment for it
+    answer = operator.request("PUT", "payments",
+                              f"/v1/producers/{producer_id}/orders/{pending}/settlement",
+                              json={"mode": "online", "amount_paid_cents": 2000})
+    assert answer.status_code == 200, answer.text
+    unpaid = reconcile(system, producer_id)
+    assert unpaid.returncode == 1
+    drift_lines = [line for line in unpaid.stdout.splitlines() if line.startswith("DRIFT")]
+    assert drift_lines == [f"DRIFT settled online without a checkout SumUp reports paid: "
+                           f"{producer_id} order {pending} recorded online 2000 SumUp paid None"]
+
+    answer = operator.request("PUT", "payments",
+                              f"/v1/producers/{producer_id}/orders/{pending}/settlement",
+                              json={"mode": "not_delivered"})
+    assert answer.status_code == 200
+    await eventually(lambda: order(shop, producer_id, pending),
+                     lambda o: o["settlement"]["mode"] == "not_delivered")
+    again = reconcile(system, producer_id)
+    assert again.returncode == 0, again.stdout
+    print(f"\nreconcile: 3 checkouts read back from SumUp, 2 faults planted, "
+          f"{int(altered.returncode == 1) + len(drift_lines)} found, 0 drifts after each was undone")
