@@ -25,7 +25,7 @@ SERVICE_SETTINGS = {
     "exports": ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS", "SMTP_STARTTLS",
                 "MAIL_FROM"),
 }
-SERVICE_SECRETS = {"orders": (), "accounts": (), "payments": ("SUMUP_API_KEY",),
+SERVICE_SECRETS = {"orders": (), "accounts": (), "payments": ("SUMUP_API_KEY", "SUMUP_WEBHOOK_SECRET"),
                    "exports": ("SMTP_PASSWORD",)}
 GATEWAY_PORTS = {"orders": 8001, "accounts": 8002, "payments": 8003, "exports": 8004}
 WORKER_METRICS_PORTS = {"orders": 9101, "accounts": 9102, "payments": 9103, "exports": 9104}

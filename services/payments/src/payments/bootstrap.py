@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def wire(app: FastAPI) -> None:
         app.state.orders = _orders(settings)
         app.state.sumup = sumup_gateway(settings)
+        secret = settings.sumup_webhook_secret
+        app.state.sumup_webhook_secret = secret.get_secret_value() if secret else None
         app.state.new_uow = partial(PaymentsUnitOfWork, app.state.sessionmaker)
 
     app = gateway_app(settings, orm.SCHEMA, routers=[router, webhook], title="Ardoise payments",

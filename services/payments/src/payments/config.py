@@ -15,6 +15,8 @@ class Settings(ServiceSettings):
     sumup_api_url: str = Field("http://127.0.0.1:8009", validation_alias="SUMUP_API_URL")
     sumup_api_key: SecretStr = Field(SecretStr("standin"), validation_alias="SUMUP_API_KEY")
     sumup_merchant_code: str = Field("MSTANDIN", validation_alias="SUMUP_MERCHANT_CODE")
+    sumup_webhook_secret: SecretStr | None = Field(None, validation_alias="SUMUP_WEBHOOK_SECRET")
+    """The signing secret of SumUp's signed webhooks; without it, a signed one is ignored."""
     public_base_url: str | None = Field(None, validation_alias="PUBLIC_BASE_URL")
 
     @property

@@ -1,11 +1,21 @@
-"""SumUp's notification endpoint: unsigned, so it only says which checkout to read back."""
+"""SumUp's notification endpoint. It only ever says which checkout to read back: the unsigned
+`return_url` notification, or a signed webhook whose signature is checked first."""
+
+import logging
 
 from fastapi import APIRouter, BackgroundTasks, Request, Response
 from pydantic import BaseModel, ConfigDict
 
+from payments.adapters.sumup_signature import (
+    SIGNATURE_HEADER,
+    BadSignature,
+    checkout_id_of,
+    verify,
+)
 from payments.service_layer.checkouts import sync_checkout
 
 router = APIRouter(prefix="/v1/sumup", tags=["sumup"])
+log = logging.getLogger(__name__)
 
 
 class Notification(BaseModel):
@@ -14,15 +24,37 @@ class Notification(BaseModel):
     id: str | None = None
 
 
+def _signed_checkout_id(secret: str | None, body: bytes, signature: str) -> str | None:
+    if not secret:
+        log.warning("signed SumUp webhook ignored: SUMUP_WEBHOOK_SECRET is not set")
+        return None
+    try:
+        verify(secret, body, signature)
+    except BadSignature as error:
+        log.warning("signed SumUp webhook ignored: %s", error)
+        return None
+    return checkout_id_of(body)
+
+
+def _unsigned_checkout_id(body: bytes) -> str | None:
+    try:
+        notification = Notification.model_validate_json(body)
+    except ValueError:
+        return None
+    if notification.event_type == "CHECKOUT_STATUS_CHANGED" and notification.id:
+        return notification.id
+    return None
+
+
 @router.post("/webhook", status_code=204, response_class=Response)
 async def webhook(request: Request, background: BackgroundTasks) -> Response:
     """Answered at once; the checkout is read back from SumUp afterwards, never believed as sent."""
-    try:
-        notification = Notification.model_validate_json(await request.body())
-    except ValueError:
-        return Response(status_code=204)
-    if notification.event_type == "CHECKOUT_STATUS_CHANGED" and notification.id:
-        state = request.app.state
-        background.add_task(sync_checkout, notification.id[:64], state.new_uow, state.sumup,
+    body = await request.body()
+    state = request.app.state
+    signature = request.headers.get(SIGNATURE_HEADER)
+    checkout_id = (_unsigned_checkout_id(body) if signature is None
+                   else _signed_checkout_id(state.sumup_webhook_secret, body, signature))
+    if checkout_id:
+        background.add_task(sync_checkout, checkout_id[:64], state.new_uow, state.sumup,
                             state.orders.fetch)
     return Response(status_code=204)
