@@ -57,6 +57,15 @@ async def test_received_payments_and_sales_by_mode_open_with_the_right_figures(
     assert by_mode["Carte bancaire"] == (1, 12.5, 12.5)
     assert by_mode["Compte client"] == (1, 9, 0)
     assert by_mode["Total"] == (3, 41.5, 37.5)
+    assert summary["A1"].value == f"Ventes par mode de paiement — {producer_id}"
+
+    # once the producer named itself in the exports settings, its name heads the workbooks
+    named = await operator.arequest("PUT", "exports", f"/v1/producers/{producer_id}/exports/settings",
+                                    json={"name": "Ferme du Bois", "email": "ferme@example.org"})
+    assert named.status_code == 200
+    answer = await operator.arequest("POST", "exports", path, json=body)
+    received = openpyxl.load_workbook(io.BytesIO(answer.content))["Paiements reçus"]
+    assert received["A1"].value == "Paiements reçus — Ferme du Bois"
 
 
 async def test_bad_export_requests_get_a_clear_error_and_no_file(system, operator, producer_id):

@@ -21,9 +21,12 @@ log = logging.getLogger(__name__)
 
 
 def make_mailer(settings: Settings) -> SmtpMailer:
+    """No SMTP login unless a user name is set (an empty SMTP_USERNAME, as compose passes it,
+    means none)."""
+    username = settings.smtp_username or None
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-    return SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from,
-                      settings.smtp_username, password, settings.smtp_tls, settings.smtp_starttls)
+    return SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, username,
+                      password if username else None, settings.smtp_tls, settings.smtp_starttls)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

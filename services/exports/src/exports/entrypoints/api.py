@@ -23,6 +23,7 @@ from exports.service_layer.building import (
     known_orders,
     orders_query,
     period_query,
+    producer_name,
 )
 
 router = APIRouter(prefix="/v1/producers/{producer}", tags=["exports"])
@@ -76,9 +77,10 @@ async def sales_by_mode(
     check_operator_of(principal, producer)
     check_period(period_from, period_to)
     async with request.app.state.sessionmaker() as session:
+        name = await producer_name(session, producer)
         file = await build_workbook(
             session, period_query(producer, period_from, period_to),
-            lambda rows, out: write_sales_by_mode(rows, period_from, period_to, producer, out))
+            lambda rows, out: write_sales_by_mode(rows, period_from, period_to, name, out))
     return _download(file, filename_for("sales-by-mode", producer, period_from, period_to))
 
 
@@ -92,8 +94,9 @@ async def received_payments(producer: Producer, body: OrderSelection, principal:
         missing = wanted - await known_orders(session, producer, wanted)
         if missing:
             raise NotFound(f"unknown orders: {', '.join(sorted(map(str, missing))[:5])}")
+        name = await producer_name(session, producer)
         file = await build_workbook(session, orders_query(producer, list(wanted)),
-                                    lambda rows, out: write_received_payments(rows, producer, out))
+                                    lambda rows, out: write_received_payments(rows, name, out))
     today = date.today()
     return _download(file, filename_for("payments", producer, today, today))
 

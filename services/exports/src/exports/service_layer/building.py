@@ -10,7 +10,7 @@ from typing import BinaryIO
 from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from exports.adapters.orm import customers, sales
+from exports.adapters.orm import customers, producers, sales
 from exports.domain.reports import PaymentRow
 
 FETCH_ROWS = 2000
@@ -44,6 +44,13 @@ async def known_orders(session: AsyncSession, producer_id: str,
     query = select(sales.c.order_id).where(sales.c.producer_id == producer_id,
                                           sales.c.order_id.in_(order_ids))
     return set((await session.execute(query)).scalars())
+
+
+async def producer_name(session: AsyncSession, producer_id: str) -> str:
+    """The name the producer gave in its exports settings; its id until it gave one."""
+    name = (await session.execute(select(producers.c.name).where(
+        producers.c.producer_id == producer_id))).scalar()
+    return name or producer_id
 
 
 def _payment_row(row) -> PaymentRow:
