@@ -19,6 +19,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(getattr(pytest.mark, marker))
 
 
+_FIGURES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """What each reliability test printed (what it exercised, what it found) is kept..."""
+    if report.when == "call" and "reliability" in report.keywords and report.capstdout:
+        _FIGURES.extend(line for line in report.capstdout.splitlines() if line.strip())
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """...and shown at the end of every run, passed or failed."""
+    if _FIGURES:
+        terminalreporter.section("reliability figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def servers() -> Iterator[dict[str, str]]:
     """The environment of a running PostgreSQL and broker, migrated; stopped at the end if ours."""
