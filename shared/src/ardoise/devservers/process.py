@@ -1,11 +1,13 @@
 """Small process helpers: who we run as, whether a pid is still ours, free ports."""
 
 import os
+import random
 import shutil
 import signal
 import socket
 import subprocess
 import time
+import zlib
 from pathlib import Path
 
 
@@ -70,10 +72,34 @@ def wait_for_port(host: str, port: int, timeout_s: float = 20.0) -> None:
         time.sleep(0.05)
 
 
+LISTEN_PORTS = range(10000, 21000)
+"""Where test processes listen: below the kernel's ephemeral range (32768 and up), so a port found
+free cannot be taken meanwhile by some process's outgoing connection; below the stacks' own
+PostgreSQL and broker ports (21000 and up)."""
+_BLOCK = 500
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nobody listens on, for a server about to start. Each checkout draws from a block of
+    its own, so test runs of two checkouts side by side rarely even try the same port."""
+    from ardoise.devservers.stack import project_root
+
+    blocks = len(LISTEN_PORTS) // _BLOCK
+    start = LISTEN_PORTS.start + zlib.crc32(str(project_root()).encode()) % blocks * _BLOCK
+    candidates = list(range(start, start + _BLOCK))
+    random.shuffle(candidates)
+    for port in candidates:
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port in {start}-{start + _BLOCK - 1}")
 
 
 def which(name: str) -> str | None:
