@@ -6,11 +6,13 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import asyncpg
 from aiokafka import AIOKafkaClient
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ardoise.auth import Principal, Unauthenticated, read_token
@@ -57,6 +59,31 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, error: DomainError) -> JSONResponse:
         return JSONResponse({"detail": error.detail()}, status_code=error.status)
+
+    async def database_unavailable(_: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, DBAPIError) and not _lost_connection(error):
+            raise error  # a real bug: a 500, logged with its traceback
+        return JSONResponse({"detail": "the database is unavailable; nothing was written, "
+                                       "try again shortly"},
+                            status_code=503, headers={"Retry-After": "2"})
+
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, database_unavailable)
+
+
+DATABASE_UNAVAILABLE = (ConnectionError, DBAPIError, asyncpg.PostgresConnectionError,
+                        asyncpg.exceptions.OperatorInterventionError)
+"""Errors of a database that is down or restarting (refused, reset, shutting down, starting up):
+the request is answered 503 with Retry-After instead of 500. Its transaction never committed."""
+
+
+def _lost_connection(error: DBAPIError) -> bool:
+    return (error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+            or isinstance(error.orig, ConnectionError | asyncpg.PostgresConnectionError
+                          | asyncpg.exceptions.OperatorInterventionError)
+            or isinstance(getattr(error.orig, "__cause__", None),
+                          ConnectionError | asyncpg.PostgresConnectionError
+                          | asyncpg.exceptions.OperatorInterventionError))
 
 
 async def database_answers(engine: AsyncEngine) -> str | None:

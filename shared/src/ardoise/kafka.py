@@ -1,12 +1,18 @@
 """The Kafka broker factory, subscriber settings, and the relay's publisher."""
 
 import asyncio
+import logging
 from typing import Any
 
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 from faststream.middlewares import AckPolicy
 
+from ardoise import topics
 from ardoise.relay import OutgoingMessage, PublishMany
+
+log = logging.getLogger(__name__)
 
 SESSION_TIMEOUT_MS = 6000
 HEARTBEAT_INTERVAL_MS = 1500
@@ -49,3 +55,26 @@ def broker_publisher(broker: KafkaBroker) -> PublishMany:
         await asyncio.gather(*futures)
 
     return publish_many
+
+
+async def create_missing_topics(bootstrap: str,
+                                names: tuple[str, ...] = topics.ALL) -> list[str]:
+    """Create those of the project's topics the broker does not have; returns their names.
+
+    The relay calls this before it publishes, on every (re)connection: a broker that lost its
+    topics (the local one keeps nothing across a restart) gets them back with their partitions
+    before a publish could auto-create them otherwise.
+    """
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        missing = [name for name in names if name not in set(await admin.list_topics())]
+        if missing:
+            try:
+                await admin.create_topics([NewTopic(n, topics.PARTITIONS, 1) for n in missing])
+            except TopicAlreadyExistsError:
+                pass
+            log.warning("the broker had no topic %s: created", ", ".join(missing))
+        return missing
+    finally:
+        await admin.close()

@@ -22,6 +22,8 @@ class OutgoingMessage:
 
 PublishMany = Callable[[list[OutgoingMessage]], Awaitable[None]]
 """Sends the messages in order; returns once the broker has acknowledged every one."""
+Prepare = Callable[[], Awaitable[object]]
+"""Makes the broker ready to take what the relay publishes (e.g. its topics exist)."""
 
 
 @dataclass
@@ -46,8 +48,9 @@ class OutboxRelay:
         batch_size: int = 500,
         idle_poll_s: float = 1.0,
         retry_s: float = 1.0,
+        prepare: Prepare | None = None,
     ) -> None:
-        self._dsn, self._schema, self._publish = dsn, schema, publish
+        self._dsn, self._schema, self._publish, self._prepare = dsn, schema, publish, prepare
         self._batch_size, self._idle_poll_s, self._retry_s = batch_size, idle_poll_s, retry_s
         self._wake = asyncio.Event()
         self._lock_key = zlib.crc32(f"ardoise-outbox-{schema}".encode())
@@ -71,6 +74,8 @@ class OutboxRelay:
             await connection.add_listener(notify_channel(self._schema), self._on_notify)
             while not await connection.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
                 await asyncio.sleep(self._idle_poll_s)
+            if self._prepare is not None:  # after any failure too: the broker may be a new one
+                await self._prepare()
             while True:
                 self._wake.clear()
                 if await self.relay_batch(connection) == 0:

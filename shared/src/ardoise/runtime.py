@@ -19,7 +19,7 @@ from ardoise.gateway import (
     install_health,
     install_whoami,
 )
-from ardoise.kafka import broker_publisher, make_broker
+from ardoise.kafka import broker_publisher, create_missing_topics, make_broker
 from ardoise.observability import (
     WorkerMetrics,
     configure_logging,
@@ -94,7 +94,8 @@ def run_worker(
     engine: AsyncEngine = make_engine(settings.database_url, schema)  # type: ignore[attr-defined]
     sessions = make_sessionmaker(engine)
     consumed = subscribe(broker, sessions)
-    relay = OutboxRelay(settings.asyncpg_dsn, schema, broker_publisher(broker))
+    relay = OutboxRelay(settings.asyncpg_dsn, schema, broker_publisher(broker),
+                        prepare=partial(create_missing_topics, settings.kafka_bootstrap))
     metrics.watch(broker, engine, relay)
     endpoints = partial(serve_worker_endpoints, metrics, settings.http_host,
                         worker_metrics_port(schema))

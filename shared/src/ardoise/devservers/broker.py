@@ -5,11 +5,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
-
 from ardoise import topics
 from ardoise.devservers.process import pid_running, port_open, stop_pid, wait_for_port
+from ardoise.kafka import create_missing_topics
 
 
 def tansu_binary() -> str:
@@ -59,18 +57,7 @@ class LocalBroker:
 
 async def create_topics(bootstrap: str, names: tuple[str, ...] = topics.ALL) -> None:
     """Create the project's topics with several partitions; existing ones are left alone."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        missing = [NewTopic(n, topics.PARTITIONS, 1) for n in names if n not in existing]
-        if missing:
-            try:
-                await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass
-    finally:
-        await admin.close()
+    await create_missing_topics(bootstrap, names)
 
 
 def ensure_topics(bootstrap: str) -> None:
