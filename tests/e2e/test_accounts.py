@@ -109,6 +109,8 @@ def test_a_customer_sees_only_its_own_account(system, operator, customer_of, pro
     mine = claire.request("GET", "accounts", "/v1/me/account")
     assert mine.status_code == 200 and mine.json()["balance_cents"] == 700
     assert claire.request("GET", "accounts", f"/v1/producers/{producer_id}/customers/c2/account").status_code == 404
+    # the producer's page of her own account is the operator's: hers is /v1/me/account
+    assert claire.request("GET", "accounts", f"/v1/producers/{producer_id}/customers/c1/account").status_code == 403
     assert claire.request("GET", "accounts", f"/v1/producers/{producer_id}/customers").status_code == 403
     assert move(claire, producer_id, "c1", "credit", 100).status_code == 403
     assert operator.request("GET", "accounts", "/v1/me/account").status_code == 403

@@ -30,9 +30,12 @@ Customer = Annotated[str, Path(pattern=CUSTOMER_ID_PATTERN)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
-def check_can_read(principal: Principal, producer_id: str, customer_id: str) -> None:
+def check_operator_of_customer(principal: Principal, producer_id: str, customer_id: str) -> None:
+    """Another customer does not exist for a customer (404); its own account it reads at
+    `/v1/me/account`, the producer's pages being the operator's (403)."""
     if not principal.can_reach_customer(producer_id, customer_id):
         raise NotFound("no such customer")
+    check_operator_of(principal, producer_id)
 
 
 def _uow(request: Request):
@@ -75,7 +78,7 @@ async def get_account(
     producer: Producer, customer: Customer, principal: CurrentPrincipal, request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50, before: uuid.UUID | None = None,
 ) -> dict:
-    check_can_read(principal, producer, customer)
+    check_operator_of_customer(principal, producer, customer)
     return await _account(request, producer, customer, limit, before)
 
 
