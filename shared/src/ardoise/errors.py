@@ -11,9 +11,11 @@ class DomainError(Exception):
         self.message, self.field = message, field
 
     def detail(self) -> list[dict] | str:
-        if self.field is None:
+        """A 422 says what is wrong in the list form FastAPI documents for it; others a sentence."""
+        if self.field is None and self.status != 422:
             return self.message
-        return [{"loc": ["body", self.field], "msg": self.message, "type": "value_error"}]
+        loc = ["body"] if self.field is None else ["body", self.field]
+        return [{"loc": loc, "msg": self.message, "type": "value_error"}]
 
 
 class NotFound(DomainError):

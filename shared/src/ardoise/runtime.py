@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from ardoise.body_limits import BodyLimits
 from ardoise.db import make_engine, make_sessionmaker
 from ardoise.gateway import (
     broker_answers,
@@ -66,6 +67,7 @@ def gateway_app(
     install_whoami(app)
     for router in routers:
         app.include_router(router)
+    app.add_middleware(BodyLimits)  # the outermost layer: refused before anything else runs
     return app
 
 
