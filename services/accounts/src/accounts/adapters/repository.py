@@ -3,11 +3,11 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, tuple_, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.adapters.orm import accounts, holds, movements, order_positions
+from accounts.adapters.orm import accounts, holds
 from accounts.domain import Account, Hold, OrderPosition
 
 
@@ -36,17 +36,11 @@ class AccountRepository:
         keys = sorted(set(keys))
         if not keys:
             return {}
-        await self.session.execute(
-            insert(accounts).on_conflict_do_nothing(),
-            [{"producer_id": p, "customer_id": c, "name": c} for p, c in keys],
-        )
-        rows = await self.session.execute(
-            select(accounts)
-            .where(tuple_(accounts.c.producer_id, accounts.c.customer_id).in_(keys))
-            .order_by(accounts.c.producer_id, accounts.c.customer_id)
-            .with_for_update()
-        )
-        return {(r.producer_id, r.customer_id): _account(r) for r in rows}
+        producers, customers = [k[0] for k in keys], [k[1] for k in keys]
+        connection = await self._driver()
+        await connection.execute(_OPEN_MANY, producers, customers)
+        rows = await connection.fetch(_LOCK_MANY, producers, customers)
+        return {(r["producer_id"], r["customer_id"]): _account(_Row(r)) for r in rows}
 
     async def register(self, account: Account) -> None:
         statement = insert(accounts).values(
@@ -63,55 +57,63 @@ class AccountRepository:
         await self.save_many([account])
 
     async def save_many(self, changed: list[Account]) -> None:
-        new_movements = [
-            {
-                "movement_id": m.movement_id, "producer_id": account.producer_id,
-                "customer_id": account.customer_id, "at": m.at, "kind": m.kind,
-                "amount_cents": m.amount_cents, "balance_after_cents": m.balance_after_cents,
-                "label": m.label, "order_id": m.order_id, "mode": m.mode,
-            }
+        """The batch's new movements (one COPY, ids in the order they were made) and balances."""
+        if not changed:
+            return
+        connection = await self._driver()
+        records = [
+            (m.movement_id, account.producer_id, account.customer_id, m.at, m.kind,
+             m.amount_cents, m.balance_after_cents, m.label, m.order_id, m.mode)
             for account in changed for m in account.new_movements
         ]
-        if new_movements:
-            await self.session.execute(insert(movements), new_movements)
-        if changed:
-            await self.session.execute(_UPDATE_BALANCE, [
-                {"p": a.producer_id, "c": a.customer_id, "balance": a.balance_cents,
-                 "held": a.held_cents} for a in changed
-            ])
+        if records:
+            await connection.copy_records_to_table(
+                "movements", schema_name=accounts.schema, columns=_MOVEMENT_COLUMNS,
+                records=records)
+        await connection.execute(
+            _SAVE_BALANCES, [a.producer_id for a in changed], [a.customer_id for a in changed],
+            [a.balance_cents for a in changed], [a.held_cents for a in changed])
 
     async def positions_many(
         self, keys: list[tuple[str, uuid.UUID]]
     ) -> dict[tuple[str, uuid.UUID], OrderPosition]:
+        keys = sorted(set(keys))
         if not keys:
             return {}
-        rows = await self.session.execute(
-            select(order_positions).where(
-                tuple_(order_positions.c.producer_id, order_positions.c.order_id).in_(set(keys)))
-        )
-        return {(r.producer_id, r.order_id): _position(r) for r in rows}
+        rows = await (await self._driver()).fetch(
+            _POSITIONS_MANY, [k[0] for k in keys], [k[1] for k in keys])
+        return {(r["producer_id"], r["order_id"]): _position(_Row(r)) for r in rows}
 
     async def save_positions(self, changed: list[tuple[str, str, OrderPosition]]) -> None:
         """Upsert (producer, customer, position) rows, one statement for the lot."""
         if not changed:
             return
-        await self.session.execute(_UPSERT_POSITION, [
-            {"producer_id": p, "order_id": pos.order_id, "customer_id": c, "version": pos.version,
-             "debited_cents": pos.debited_cents, "credited_cents": pos.credited_cents,
-             "credit_mode": pos.credit_mode}
-            for p, c, pos in changed
-        ])
+        await (await self._driver()).execute(
+            _SAVE_POSITIONS, [p for p, _, _ in changed], [pos.order_id for _, _, pos in changed],
+            [c for _, c, _ in changed], [pos.version for _, _, pos in changed],
+            [pos.debited_cents for _, _, pos in changed],
+            [pos.credited_cents for _, _, pos in changed],
+            [pos.credit_mode for _, _, pos in changed])
+
+    async def _driver(self):
+        """The session's own asyncpg connection, inside its transaction: batches go through it
+        as arrays (unnest) and COPY, one round trip each whatever their size."""
+        connection = await self.session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
+        if not driver.is_in_transaction():
+            await connection.execute(select(1))  # SQLAlchemy begins its transaction lazily
+        return driver
 
     async def pending_holds_of_orders(
         self, keys: list[tuple[str, uuid.UUID]]
     ) -> dict[tuple[str, uuid.UUID], list[Hold]]:
         found: dict[tuple[str, uuid.UUID], list[Hold]] = {}
+        keys = sorted(set(keys))
         if keys:
-            rows = await self.session.execute(
-                select(holds).where(tuple_(holds.c.producer_id, holds.c.order_id).in_(set(keys)),
-                                    holds.c.status == "pending"))
+            rows = await (await self._driver()).fetch(
+                _PENDING_HOLDS_MANY, [k[0] for k in keys], [k[1] for k in keys])
             for row in rows:
-                found.setdefault((row.producer_id, row.order_id), []).append(_hold(row))
+                found.setdefault((row["producer_id"], row["order_id"]), []).append(_hold(_Row(row)))
         return found
 
     async def holds_of_order(self, producer_id: str, order_id: uuid.UUID) -> list[Hold]:
@@ -151,19 +153,46 @@ class AccountRepository:
         return [_hold(row) for row in rows]
 
 
-_POSITION_INSERT = insert(order_positions)
-_UPSERT_POSITION = _POSITION_INSERT.on_conflict_do_update(
-    index_elements=[order_positions.c.producer_id, order_positions.c.order_id],
-    set_={k: _POSITION_INSERT.excluded[k]
-          for k in ("customer_id", "version", "debited_cents", "credited_cents", "credit_mode")},
-)
-_UPDATE_BALANCE = (
-    update(accounts)
-    .where(accounts.c.producer_id == bindparam("p"), accounts.c.customer_id == bindparam("c"))
-    .values(balance_cents=bindparam("balance"), held_cents=bindparam("held"))
-)
+class _Row:
+    """An asyncpg record read like a SQLAlchemy row (attribute access)."""
+
+    def __init__(self, record) -> None:
+        self._record = record
+
+    def __getattr__(self, name: str):
+        return self._record[name]
 
 
+_S = accounts.schema
+_OPEN_MANY = f"""
+    INSERT INTO {_S}.accounts (producer_id, customer_id, name)
+    SELECT p, c, c FROM unnest($1::text[], $2::text[]) AS k(p, c)
+    ON CONFLICT DO NOTHING"""
+_LOCK_MANY = f"""
+    SELECT a.* FROM {_S}.accounts a JOIN unnest($1::text[], $2::text[]) AS k(p, c)
+      ON a.producer_id = k.p AND a.customer_id = k.c
+    ORDER BY a.producer_id, a.customer_id FOR UPDATE OF a"""
+_POSITIONS_MANY = f"""
+    SELECT o.* FROM {_S}.order_positions o JOIN unnest($1::text[], $2::uuid[]) AS k(p, id)
+      ON o.producer_id = k.p AND o.order_id = k.id"""
+_PENDING_HOLDS_MANY = f"""
+    SELECT h.* FROM {_S}.holds h JOIN unnest($1::text[], $2::uuid[]) AS k(p, id)
+      ON h.producer_id = k.p AND h.order_id = k.id
+    WHERE h.status = 'pending'"""
+_SAVE_POSITIONS = f"""
+    INSERT INTO {_S}.order_positions
+      (producer_id, order_id, customer_id, version, debited_cents, credited_cents, credit_mode)
+    SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::bigint[],
+                         $6::bigint[], $7::text[])
+    ON CONFLICT (producer_id, order_id) DO UPDATE SET customer_id = excluded.customer_id,
+      version = excluded.version, debited_cents = excluded.debited_cents,
+      credited_cents = excluded.credited_cents, credit_mode = excluded.credit_mode"""
+_SAVE_BALANCES = f"""
+    UPDATE {_S}.accounts a SET balance_cents = k.balance, held_cents = k.held
+    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS k(p, c, balance, held)
+    WHERE a.producer_id = k.p AND a.customer_id = k.c"""
+_MOVEMENT_COLUMNS = ["movement_id", "producer_id", "customer_id", "at", "kind", "amount_cents",
+                     "balance_after_cents", "label", "order_id", "mode"]
 def _account(row) -> Account:
     return Account(producer_id=row.producer_id, customer_id=row.customer_id, name=row.name,
                    email=row.email, balance_cents=row.balance_cents, held_cents=row.held_cents)
