@@ -39,7 +39,7 @@ BatchHandler = Callable[[list[Event]], Awaitable[None]]
 
 
 def subscribe_event_batches(
-    broker: KafkaBroker, topic: str, group_id: str, handle: BatchHandler, max_records: int = 500
+    broker: KafkaBroker, topic: str, group_id: str, handle: BatchHandler, max_records: int = 1000
 ) -> None:
     """Like `subscribe_events`, a poll's worth of events at a time (one transaction per batch).
 

@@ -1,7 +1,12 @@
 """Database engine and session factory for one service's own schema."""
 
-from sqlalchemy import MetaData
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy import MetaData, select
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 
 def make_engine(database_url: str, schema: str, pool_size: int = 10) -> AsyncEngine:
@@ -22,3 +27,13 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
 def schema_metadata(schema: str) -> MetaData:
     """Metadata for a service's tables, all in its schema."""
     return MetaData(schema=schema)
+
+
+async def driver_connection(session: AsyncSession):
+    """The session's own asyncpg connection, inside the session's transaction: for batches sent
+    as arrays (unnest) or COPY, one round trip each whatever their size."""
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    if not driver.is_in_transaction():
+        await connection.execute(select(1))  # SQLAlchemy begins its transaction lazily
+    return driver

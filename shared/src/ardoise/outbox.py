@@ -11,11 +11,11 @@ from sqlalchemy import (
     String,
     Table,
     func,
-    insert,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ardoise.db import driver_connection
 from ardoise.events import Event, encode_event
 
 
@@ -48,24 +48,18 @@ def outbox_trigger_sql(schema: str) -> list[str]:
     ]
 
 
-def outbox_rows(events: Iterable[Event]) -> list[dict]:
-    return [
-        {
-            "event_id": event.event_id,
-            "topic": event.topic,
-            "key": event.key,
-            "event_type": type(event).__name__,
-            "payload": encode_event(event),
-        }
-        for event in events
-    ]
-
-
 async def write_events(session: AsyncSession, table: Table, events: Iterable[Event]) -> None:
-    """Queue events in the caller's transaction: published only if that transaction commits."""
-    rows = outbox_rows(events)
-    if rows:
-        await session.execute(insert(table), rows)
+    """Queue events in the caller's transaction: published only if that transaction commits.
+    One COPY for the lot, rows in the order given (the relay publishes in id order)."""
+    records = [(event.event_id, event.topic, event.key, type(event).__name__,
+                json.dumps(encode_event(event))) for event in events]
+    if records:
+        connection = await driver_connection(session)
+        await connection.copy_records_to_table(table.name, schema_name=table.schema,
+                                               columns=_COLUMNS, records=records)
+
+
+_COLUMNS = ["event_id", "topic", "key", "event_type", "payload"]
 
 
 def payload_bytes(payload: dict | str) -> bytes:

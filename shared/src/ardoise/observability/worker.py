@@ -8,8 +8,9 @@ its liveness probe).
 
 import asyncio
 import json
+import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from aiokafka import ConsumerRecord
@@ -38,6 +39,7 @@ EVENT_FIELDS = ("event_id", "event_type", "producer_id", "order_id", "customer_i
 """What a log line says about an event: enough to follow one order through every service."""
 
 log = get_logger("ardoise.events")
+_levels = logging.getLogger("ardoise.events")
 
 
 def describe(record: ConsumerRecord) -> dict[str, Any]:
@@ -154,9 +156,13 @@ class EventObserver(BaseMiddleware):
     async def consume_scope(self, call_next: Any, msg: Any) -> Any:
         raw = msg.raw_message
         records = tuple(raw) if isinstance(raw, tuple | list) else (raw,)  # a batch, or one
-        events = [describe(record) for record in records]
         topic = records[0].topic if records else "?"
-        scope = events[0] if len(events) == 1 else _batch_scope(topic, events)
+        if len(records) == 1:
+            events = [describe(records[0])]
+            scope = events[0]
+        else:  # a batch: one line for it; each event's own line only when debugging
+            events = [describe(r) for r in records] if _levels.isEnabledFor(logging.DEBUG) else []
+            scope = _batch_scope(topic, records)
         started = time.perf_counter()
         with bound_contextvars(**scope):
             try:
@@ -167,19 +173,22 @@ class EventObserver(BaseMiddleware):
             finally:
                 self._metrics.duration.labels(topic).observe(time.perf_counter() - started)
         self._metrics.handled.labels(topic).inc(len(records))
-        _log_handled(events)
+        if len(records) == 1:
+            log.info("event handled", **events[0])
+        else:
+            log.info("batch handled", **scope)
+            for event in events:
+                log.debug("event handled", **event)
         return result
 
 
-def _batch_scope(topic: str, events: list[dict[str, Any]]) -> dict[str, Any]:
-    offsets = [event["offset"] for event in events]
-    return {"topic": topic, "batch_size": len(events), "first_offset": min(offsets, default=None),
-            "last_offset": max(offsets, default=None)}
-
-
-def _log_handled(events: Iterable[dict[str, Any]]) -> None:
-    for event in events:
-        log.info("event handled", **event)
+def _batch_scope(topic: str, records: tuple[ConsumerRecord, ...]) -> dict[str, Any]:
+    """A batch by its records' positions: each partition's first and last offset."""
+    offsets: dict[int, list[int]] = {}
+    for record in records:
+        offsets.setdefault(record.partition, []).append(record.offset)
+    return {"topic": topic, "batch_size": len(records),
+            "offsets": {str(p): [min(o), max(o)] for p, o in sorted(offsets.items())}}
 
 
 async def _page(metrics: WorkerMetrics, path: bytes) -> tuple[str, bytes, str]:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.adapters.orm import accounts, holds
 from accounts.domain import Account, Hold, OrderPosition
+from ardoise.db import driver_connection
 
 
 class AccountRepository:
@@ -96,13 +97,7 @@ class AccountRepository:
             [pos.credit_mode for _, _, pos in changed])
 
     async def _driver(self):
-        """The session's own asyncpg connection, inside its transaction: batches go through it
-        as arrays (unnest) and COPY, one round trip each whatever their size."""
-        connection = await self.session.connection()
-        driver = (await connection.get_raw_connection()).driver_connection
-        if not driver.is_in_transaction():
-            await connection.execute(select(1))  # SQLAlchemy begins its transaction lazily
-        return driver
+        return await driver_connection(self.session)
 
     async def pending_holds_of_orders(
         self, keys: list[tuple[str, uuid.UUID]]
