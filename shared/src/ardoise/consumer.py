@@ -7,21 +7,22 @@ from faststream.kafka import KafkaBroker
 
 from ardoise.errors import DomainError
 from ardoise.events import Event
-from ardoise.kafka import subscriber_options
+from ardoise.kafka import FETCH_MAX_WAIT_MS, subscriber_options
 from ardoise.worker import pause_before_retry, read_event
 
 log = logging.getLogger(__name__)
 EventHandler = Callable[[Event], Awaitable[None]]
 
 
-def subscribe_events(broker: KafkaBroker, topic: str, group_id: str, handle: EventHandler) -> None:
+def subscribe_events(broker: KafkaBroker, topic: str, group_id: str, handle: EventHandler,
+                     fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS) -> None:
     """Register a subscriber whose offset is committed only once `handle` returned.
 
     `handle` applies the event and records it in the inbox in one transaction; when it
     raises, the message is delivered again after a pause (the transaction rolled back).
     """
 
-    @broker.subscriber(topic, **subscriber_options(group_id))
+    @broker.subscriber(topic, **subscriber_options(group_id, fetch_max_wait_ms))
     async def on_message(body: dict) -> None:
         event = read_event(body)
         if event is None:
@@ -39,7 +40,8 @@ BatchHandler = Callable[[list[Event]], Awaitable[None]]
 
 
 def subscribe_event_batches(
-    broker: KafkaBroker, topic: str, group_id: str, handle: BatchHandler, max_records: int = 1000
+    broker: KafkaBroker, topic: str, group_id: str, handle: BatchHandler, max_records: int = 1000,
+    fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS,
 ) -> None:
     """Like `subscribe_events`, a poll's worth of events at a time (one transaction per batch).
 
@@ -48,7 +50,7 @@ def subscribe_event_batches(
     """
 
     @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=10,
-                       **subscriber_options(group_id))
+                       **subscriber_options(group_id, fetch_max_wait_ms))
     async def on_batch(bodies: list[dict]) -> None:
         events = [event for event in map(read_event, bodies) if event is not None]
         if not events:

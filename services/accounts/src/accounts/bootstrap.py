@@ -22,6 +22,7 @@ from ardoise.events import (
     PaymentRetryRequested,
     SettlementChanged,
 )
+from ardoise.kafka import FETCH_MAX_WAIT_MS, SAGA_FETCH_MAX_WAIT_MS
 from ardoise.runtime import gateway_app, group_id
 
 HOLD_LIFETIME = timedelta(minutes=35)
@@ -86,10 +87,12 @@ async def handle_batch(events: list[Event], sessions: async_sessionmaker, consum
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
     # The inbox is keyed by the stable consumer name, never by the (prefixable) group id.
-    for topic, name in ((topics.PAYMENTS, "accounts.payments-events"),
-                        (topics.ORDERS, "accounts.orders-events")):
+    # orders placed wait for their hold (online payment): that subscriber fetches more often
+    for topic, name, wait_ms in ((topics.PAYMENTS, "accounts.payments-events", FETCH_MAX_WAIT_MS),
+                                 (topics.ORDERS, "accounts.orders-events", SAGA_FETCH_MAX_WAIT_MS)):
         subscribe_event_batches(broker, topic, group_id(settings, name),
-                                partial(handle_batch, sessions=sessions, consumer=name))
+                                partial(handle_batch, sessions=sessions, consumer=name),
+                                fetch_max_wait_ms=wait_ms)
     return [topics.PAYMENTS, topics.ORDERS]
 
 
