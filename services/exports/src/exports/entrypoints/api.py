@@ -1,5 +1,6 @@
 """The exports HTTP gateway: XLSX of sales by mode and of received payments; the weekly e-mail."""
 
+import unicodedata
 import uuid
 from datetime import date
 from typing import Annotated
@@ -37,6 +38,13 @@ class ExportSettings(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     time_zone: str = "Europe/Paris"
+
+    @field_validator("name")
+    @classmethod
+    def printable_name(cls, value: str) -> str:
+        if any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} for c in value):
+            raise ValueError("the name must be on one line, without control characters")
+        return value
 
     @field_validator("time_zone")
     @classmethod

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ardoise.events import CustomerRegistered, Event, OrderPlaced, SettlementChanged
 from ardoise.inbox import claim
 from exports.adapters.orm import customers, inbox, sales
+from exports.adapters.workbooks import cell_text
 
 
 async def apply_event(sessions: async_sessionmaker, consumer: str, event: Event) -> None:
@@ -21,7 +22,8 @@ async def _apply(session: AsyncSession, event: Event) -> None:
     match event:
         case CustomerRegistered():
             statement = insert(customers).values(producer_id=event.producer_id,
-                                                 customer_id=event.customer_id, name=event.name)
+                                                 customer_id=event.customer_id,
+                                                 name=cell_text(event.name))
             await session.execute(statement.on_conflict_do_update(
                 index_elements=[customers.c.producer_id, customers.c.customer_id],
                 set_={"name": statement.excluded.name}))
