@@ -20,6 +20,9 @@ from ardoise.auth import Principal, issue_token
 
 GATEWAYS = ("orders", "accounts", "payments", "exports")
 EXAMPLES_PER_OPERATION = int(os.environ.get("ARDOISE_FUZZ_EXAMPLES", "12"))
+RANDOM = bool(os.environ.get("ARDOISE_FUZZ_RANDOM"))
+"""The same cases on every run (CI stays reproducible) unless ARDOISE_FUZZ_RANDOM is set, for
+a search of new ones: `ARDOISE_FUZZ_RANDOM=1 ARDOISE_FUZZ_EXAMPLES=100 pytest ...`."""
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
@@ -36,7 +39,7 @@ def fuzz_gateway(system, gateway: str, producer: str) -> tuple[int, int, list[st
         operations += 1
 
         @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+                  derandomize=not RANDOM, suppress_health_check=list(HealthCheck))
         @given(operation.as_strategy())
         def send(case) -> None:
             nonlocal cases
