@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
 from ardoise.money import NonNegativeCents
+from ardoise.text import one_line
 from ardoise.weeks import parse_week
 from payments import views
 from payments.adapters.repository import PaymentsRepository
@@ -29,7 +30,7 @@ class SettingsBody(BaseModel):
     payment_tracking: bool = Field(None)
     accepted_modes: list[PayingOrAccount] = Field(None, max_length=10)
     online_payment_required: bool = Field(None)
-    sumup_merchant_code: str | None = Field(None, min_length=1, max_length=64)
+    sumup_merchant_code: Annotated[str, one_line(64, min_length=1)] | None = None
 
 
 class SettlementBody(BaseModel):
