@@ -1,6 +1,6 @@
 """Request bodies refused before they cost anything: too large (413), JSON nested too deep (422),
-or JSON text PostgreSQL cannot store (NUL characters, lone surrogates: 422, not a 500 at the
-database).
+JSON that is not UTF-8 (422, where the parser would answer 400), or JSON text PostgreSQL cannot
+store (NUL characters, lone surrogates: 422, not a 500 at the database).
 
 An ASGI middleware in front of every gateway. A declared Content-Length over the limit is refused
 without reading a byte; a body without one is counted as it arrives and refused once over. A JSON
@@ -48,6 +48,17 @@ def unstorable_text(body: bytes) -> bool:
             except UnicodeEncodeError:
                 return True
     return False
+
+
+def utf8(body: bytes | bytearray) -> bool:
+    """Whether the body is UTF-8 text (a parser would otherwise fail with a 400, not a 422)."""
+    if body.isascii():
+        return True
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def json_depth_over(body: bytes, limit: int) -> bool:
@@ -103,6 +114,9 @@ class BodyLimits:
                 await refuse(413, f"request body over {self.max_bytes} bytes")
                 return
         if b"json" in headers.get(b"content-type", b""):
+            if not utf8(body):
+                await refuse(422, "a JSON body must be UTF-8 (RFC 8259)")
+                return
             if json_depth_over(bytes(body), self.max_depth):
                 await refuse(422, f"JSON nested deeper than {self.max_depth} levels")
                 return

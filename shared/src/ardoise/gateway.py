@@ -149,7 +149,7 @@ def document_error_answers(app: FastAPI, always_2xx: frozenset[str] = frozenset(
     """State in each operation of the OpenAPI document the answers it may give besides its own
     (API.md's conventions): 401/403/404 where a token is needed, 413/422 where a body is read,
     503 when the database is away; none on the paths that always answer 2xx. An operation's own
-    description of a status is kept."""
+    description of a status is kept; every 4xx and 5xx gets the `{"detail": ...}` body."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -165,7 +165,10 @@ def document_error_answers(app: FastAPI, always_2xx: frozenset[str] = frozenset(
                     errors |= _BODY_ERRORS
                 answers = operation.setdefault("responses", {})
                 for status, description in errors.items():
-                    answers.setdefault(str(status), {"description": description, **_ERROR_BODY})
+                    answers.setdefault(str(status), {"description": description})
+                for status, answer in answers.items():
+                    if status[:1] in "45" and "content" not in answer:
+                        answer.update(_ERROR_BODY)
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]

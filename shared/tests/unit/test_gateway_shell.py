@@ -54,7 +54,7 @@ def test_the_document_states_the_answers_every_route_may_give():
 
 
 @pytest.mark.parametrize("body", [b"x" * (MAX_BODY_BYTES + 1), b"[" * 10_000 + b"]" * 10_000,
-                                  b'{"name": "\\u0000"}'])
+                                  b'{"name": "\\u0000"}', b'{"name": "\xe9"}'])
 async def test_a_refused_body_reaches_no_handler_and_a_2xx_route_drops_it_with_a_204(body):
     handled.clear()
     transport = httpx.ASGITransport(app=small_gateway())

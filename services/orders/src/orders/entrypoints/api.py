@@ -69,7 +69,8 @@ async def get_order(producer: Producer, order_id: uuid.UUID, principal: CurrentP
     return views.order_view(row, payment)
 
 
-@router.post("/{order_id}/payment-attempts", status_code=202)
+@router.post("/{order_id}/payment-attempts", status_code=202, responses={
+    409: {"description": "the order's online payment has not failed or expired"}})
 async def retry_payment(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
                         request: Request) -> dict:
     """Pay online again after a failed or expired checkout (a new attempt, a new checkout)."""
