@@ -1,14 +1,25 @@
-"""Every route of every gateway, called by everyone who must not get through: refused (401, 403
-or 404), nothing of the other tenant in the answer, and nothing written.
+"""Every route of every gateway, called by everyone who must not get through: refused as API.md
+says (401 for a missing or invalid token, 404 for another producer's or customer's data, 403 for
+a customer on an operator's route), with a status its operation documents, nothing of the other
+tenant in the answer, and nothing written.
 
 The routes come from each gateway's own OpenAPI document, so a new route fails this test until
-it is given a request below and so goes through the matrix too.
+it is given a request below and so goes through the matrix too; a route left out of the document
+fails it unless it is one of the public pages, which are read for leaks as well.
 """
 
 import asyncio
+import importlib
+import time
 import uuid
+import warnings
+from collections import Counter
+from io import BytesIO
 
 import httpx
+import jwt
+from fastapi.routing import iter_route_contexts
+from openpyxl import load_workbook
 
 from ardoise.auth import Principal, issue_token
 from ardoise.testing.polling import eventually
@@ -16,6 +27,9 @@ from ardoise.testing.polling import eventually
 GATEWAYS = ("orders", "accounts", "payments", "exports")
 PUBLIC = {("GET", "/health"), ("POST", "/v1/sumup/webhook")}
 """Public by design (API.md): the probe, and SumUp's notification (read back, never believed)."""
+UNDOCUMENTED_PUBLIC = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/metrics"}
+"""Served outside the OpenAPI document, without a token: the document itself, its pages, and
+Prometheus' scrape (counts by route template, never by id)."""
 SECRET_NAME = "Aline Secrète"
 SECRET_CENTS = 12_347
 
@@ -63,20 +77,47 @@ OWN_DATA_OF_THE_CALLER = {("GET", "/v1/whoami"), ("GET", "/v1/me/account")}
 still show nothing of the victim."""
 
 
-async def routes(system) -> dict[str, set[tuple[str, str]]]:
-    found = {}
+async def documents(system) -> dict[str, dict]:
     async with httpx.AsyncClient(timeout=10) as client:
-        for gateway in GATEWAYS:
-            document = (await client.get(f"{system.urls[gateway]}/openapi.json")).json()
-            found[gateway] = {(method.upper(), path) for path, item in document["paths"].items()
-                              for method in item if method in {"get", "post", "put", "delete",
-                                                               "patch"}}
-    return found
+        return {gateway: (await client.get(f"{system.urls[gateway]}/openapi.json")).json()
+                for gateway in GATEWAYS}
+
+
+def routes(document: dict) -> dict[tuple[str, str], set[int]]:
+    """Each operation of a document, with the statuses it documents."""
+    return {(method.upper(), path): {int(s) for s in operation["responses"] if s.isdigit()}
+            for path, item in document["paths"].items()
+            for method, operation in item.items()
+            if method in {"get", "post", "put", "delete", "patch"}}
+
+
+def undocumented_routes(system, monkeypatch, gateway: str, document: dict) -> set[tuple]:
+    """What the gateway serves that its document leaves out: its app built here from the same
+    code as the running process, every route of every router (or mount) listed."""
+    for name, value in system.env.items():
+        monkeypatch.setenv(name, value)
+    app = importlib.import_module(f"{gateway}.bootstrap").create_app()
+    served = {(method, context.path) for context in iter_route_contexts(app.routes)
+              for method in (context.methods or {"ANY"}) - {"HEAD"}}
+    assert served >= set(routes(document)), "the document names a route the app does not serve"
+    return served - set(routes(document))
 
 
 def token(system, principal: Principal, **kwargs) -> dict[str, str]:
     secret = kwargs.pop("secret", system.env["ARDOISE_JWT_SECRET"])
     return {"Authorization": f"Bearer {issue_token(secret, principal, **kwargs)}"}
+
+
+def forged(system, claims: dict, algorithm: str = "HS256", scheme: str = "Bearer") -> dict:
+    """A token made by hand: the right secret, but claims or an algorithm API.md does not allow
+    ("none": no signature at all; a claim given None is left out)."""
+    secret = None if algorithm == "none" else system.env["ARDOISE_JWT_SECRET"]
+    now = int(time.time())
+    claims = {k: v for k, v in {"iat": now, "exp": now + 600, **claims}.items() if v is not None}
+    with warnings.catch_warnings():  # PyJWT finds the test secret short for HS512
+        warnings.simplefilter("ignore")
+        text = jwt.encode(claims, secret, algorithm=algorithm)
+    return {"Authorization": f"{scheme} {text}"}
 
 
 async def open_shop(system, producer: str, customer_name: str, amount: int) -> dict:
@@ -118,68 +159,134 @@ async def snapshot(system, ids: dict) -> tuple:
             client.get(f"{u['payments']}/v1/producers/{p}/settings"),
             client.get(f"{u['payments']}/v1/producers/{p}/payments",
                        params={"week": "2026-W48"}),
+            client.get(f"{u['exports']}/v1/producers/{p}/exports/sales-by-mode.xlsx",
+                       params={"from": "2026-11-01", "to": "2026-11-30"}),
         )
-    assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
-    return tuple(a.text for a in answers)
+    assert all(a.status_code == 200 for a in answers), [a.text[:200] for a in answers]
+    workbook = load_workbook(BytesIO(answers[-1].content), read_only=True)
+    return (*(a.text for a in answers[:-1]), workbook.properties.title)
 
 
-async def test_nobody_but_the_producer_and_its_customer_gets_through_any_route(system,
-                                                                                 producer_id):
+def leaked(body: str, victim: dict) -> bool:
+    return any(secret in body for secret in (SECRET_NAME, str(SECRET_CENTS), victim["order_id"]))
+
+
+ACCOUNT_PAGE = "/v1/producers/{producer}/customers/{customer}/account"
+INVALID_TOKEN, OTHER_PRODUCER, OTHER_CUSTOMER, ITSELF = "invalid", "other producer", "other", "self"
+
+
+def expected(kind: str, route: tuple[str, str]) -> set[int]:
+    """API.md: missing/invalid token 401; another producer's data 404; a customer only reaches
+    its own account and orders (404 for another's, on the operator's page of that account too),
+    and an operator's route is not for it (403). Ordering for another customer is 403: it reads
+    nothing."""
+    if kind == INVALID_TOKEN:
+        return {401}
+    if kind == OTHER_PRODUCER:
+        return {404}
+    if kind == OTHER_CUSTOMER and route in CUSTOMER_ROUTES:
+        return {403} if route == ("POST", "/v1/producers/{producer}/orders") else {404}
+    if kind == OTHER_CUSTOMER and route == ("GET", ACCOUNT_PAGE):
+        return {404}
+    return {403}
+
+
+async def test_nobody_but_the_producer_and_its_customer_gets_through_any_route(
+        system, producer_id, monkeypatch):
     victim = await open_shop(system, producer_id, SECRET_NAME, SECRET_CENTS)
     other = f"p-{uuid.uuid4().hex[:12]}"
     await open_shop(system, other, "Autre Client", 999)
-    found = await routes(system)
+    docs = await documents(system)
+    found = {gateway: routes(document) for gateway, document in docs.items()}
     protected = {route for gateway in found.values() for route in gateway} - PUBLIC
     assert protected == set(REQUESTS), (
         f"routes without a request here: {sorted(protected - set(REQUESTS))}; "
         f"requests for no route: {sorted(set(REQUESTS) - protected)}")
+    hidden = {gateway: undocumented_routes(system, monkeypatch, gateway, docs[gateway])
+              for gateway in GATEWAYS}
+    assert all(pages <= {("GET", path) for path in UNDOCUMENTED_PUBLIC}
+               for pages in hidden.values()), hidden
     # the victim's settlement reached every service: what a leak would show is in place
     before = await eventually(lambda: snapshot(system, victim), lambda s: (
-        SECRET_NAME in s[4] and '"kind":"payment"' in s[1] and '"mode":"cash"' in s[2]))
+        SECRET_NAME in s[4] and '"kind":"payment"' in s[1] and '"mode":"cash"' in s[2]
+        and SECRET_NAME in s[5]))
 
-    me = Principal("operator", victim["producer"])
+    me, p = Principal("operator", victim["producer"]), victim["producer"]
     callers = {
-        "no token": {},
-        "expired token": token(system, me, lifetime_s=-60),
-        "token signed with another key": token(system, me, secret="not-the-secret-" * 3),
-        "operator of another producer": token(system, Principal("operator", other)),
-        "customer of another producer": token(system, Principal("customer", other, "c1")),
-        "another customer of the producer": token(system, Principal("customer",
-                                                                    victim["producer"], "c2")),
-        "the customer itself, on an operator route": token(
-            system, Principal("customer", victim["producer"], "c1")),
+        "no token": (INVALID_TOKEN, {}),
+        "expired token": (INVALID_TOKEN, token(system, me, lifetime_s=-60)),
+        "token signed with another key": (INVALID_TOKEN,
+                                          token(system, me, secret="not-the-secret-" * 3)),
+        "unsigned token (alg none)": (INVALID_TOKEN, forged(
+            system, {"role": "operator", "producer": p}, algorithm="none")),
+        "token signed HS512 with the secret": (INVALID_TOKEN, forged(
+            system, {"role": "operator", "producer": p}, algorithm="HS512")),
+        "token without expiry": (INVALID_TOKEN, forged(
+            system, {"role": "operator", "producer": p, "exp": None})),
+        "token of an unknown role": (INVALID_TOKEN, forged(system, {"role": "admin",
+                                                                    "producer": p})),
+        "customer token naming no customer": (INVALID_TOKEN, forged(
+            system, {"role": "customer", "producer": p})),
+        "valid token, Basic scheme": (INVALID_TOKEN, forged(
+            system, {"role": "operator", "producer": p}, scheme="Basic")),
+        "garbage token": (INVALID_TOKEN, {"Authorization": "Bearer not.a.token"}),
+        "operator of another producer": (OTHER_PRODUCER, token(system,
+                                                               Principal("operator", other))),
+        "customer of another producer": (OTHER_PRODUCER, token(
+            system, Principal("customer", other, "c1"))),
+        "another customer of the producer": (OTHER_CUSTOMER, token(
+            system, Principal("customer", p, "c2"))),
+        "the customer itself, on an operator route": (ITSELF, token(
+            system, Principal("customer", p, "c1"))),
     }
-    valid_tokens = {"operator of another producer", "customer of another producer",
-                    "another customer of the producer"}
-    refused, leaks, let_through = 0, [], []
+    refused, leaks, wrong = Counter(), [], []
     async with httpx.AsyncClient(timeout=10) as client:
         for (method, template), request in sorted(REQUESTS.items()):
             gateway = next(g for g, r in found.items() if (method, template) in r)
+            documented = found[gateway][(method, template)]
             path = template.format(**victim)
             kwargs = dict(request)
-            if template.endswith("/payments.xlsx") or template.endswith("/settlements"):
+            if template.endswith(("/payments.xlsx", "/settlements")):
                 kwargs["json"] = {**kwargs.get("json", {}), "order_ids": [victim["order_id"]]}
-            for who, headers in callers.items():
-                if who.startswith("the customer itself") and (method, template) in CUSTOMER_ROUTES:
+            for who, (kind, headers) in callers.items():
+                if kind == ITSELF and (method, template) in CUSTOMER_ROUTES:
                     continue
                 answer = await client.request(
                     method, f"{system.urls[gateway]}{path}",
                     headers={**kwargs.get("headers", {}), **headers},
                     **{k: v for k, v in kwargs.items() if k != "headers"})
-                body = answer.content.decode("utf-8", "replace")
-                if (not who.startswith("the customer itself")
-                        and any(secret in body for secret in (SECRET_NAME, str(SECRET_CENTS),
-                                                              victim["order_id"]))):
+                if kind != ITSELF and leaked(answer.content.decode("utf-8", "replace"), victim):
                     leaks.append((who, method, template, answer.status_code))
-                if (method, template) in OWN_DATA_OF_THE_CALLER and who in valid_tokens:
-                    continue
-                if answer.status_code in (401, 403, 404):
-                    refused += 1
+                if (method, template) in OWN_DATA_OF_THE_CALLER and kind != INVALID_TOKEN:
+                    continue  # its own answer, checked for leaks above
+                status, wanted = answer.status_code, expected(kind, (method, template))
+                if (status not in wanted or status not in documented
+                        or (status == 401 and answer.headers.get("WWW-Authenticate") != "Bearer")):
+                    wrong.append((who, method, template, status, sorted(wanted)))
                 else:
-                    let_through.append((who, method, template, answer.status_code))
+                    refused[status] += 1
+
+        # the public routes: no token needed, and nothing of any tenant in what they show
+        public_reads = 0
+        for gateway in GATEWAYS:
+            for method, page in sorted(hidden[gateway] | {("GET", "/health")}):
+                answer = await client.request(method, f"{system.urls[gateway]}{page}")
+                assert answer.status_code == 200, (gateway, page, answer.status_code)
+                public_reads += 1
+                if leaked(answer.text, victim):
+                    leaks.append(("anyone", method, f"{gateway}{page}", answer.status_code))
+        for notification in ({"event_type": "CHECKOUT_STATUS_CHANGED", "id": victim["order_id"]},
+                             {"event_type": "CHECKOUT_STATUS_CHANGED", "id": str(uuid.uuid4())}):
+            answer = await client.post(f"{system.urls['payments']}/v1/sumup/webhook",
+                                       json=notification)
+            assert (answer.status_code, answer.content) == (204, b""), answer.text
+            public_reads += 1
     assert leaks == [], leaks
-    assert let_through == [], let_through
+    assert wrong == [], wrong
     assert await snapshot(system, victim) == before, "a refused request changed something"
-    print(f"access: {len(GATEWAYS)} gateways, {len(REQUESTS)} protected routes, "
-          f"{len(callers)} kinds of intruder, {refused} requests refused, 0 let through, "
-          f"0 leaks, 0 writes")
+    undocumented = sum(len(pages) for pages in hidden.values())
+    print(f"access: {len(GATEWAYS)} gateways, {len(REQUESTS)} protected routes x "
+          f"{len(callers)} kinds of intruder, {sum(refused.values())} requests refused as API.md "
+          f"says ({', '.join(f'{s}: {n}' for s, n in sorted(refused.items()))}), 0 let through, "
+          f"0 leaks, 0 writes; {len(PUBLIC)} public routes and {undocumented} undocumented pages "
+          f"read without a token ({public_reads} requests): 0 leaks")

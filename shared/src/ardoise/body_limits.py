@@ -1,6 +1,6 @@
 """Request bodies refused before they cost anything: too large (413), JSON nested too deep (422),
-or JSON text PostgreSQL cannot store (NUL characters, lone surrogates: 422, not a 500 at the
-database).
+JSON that is not UTF-8 (422, where the parser would answer 400), or JSON text PostgreSQL cannot
+store (NUL characters, lone surrogates: 422, not a 500 at the database).
 
 An ASGI middleware in front of every gateway. A declared Content-Length over the limit is refused
 without reading a byte; a body without one is counted as it arrives and refused once over. A JSON
@@ -10,6 +10,7 @@ recurse (the largest body the contract needs, 10 000 order ids, is about 400 KB 
 
 import json
 import re
+from functools import partial
 from itertools import accumulate
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -49,6 +50,17 @@ def unstorable_text(body: bytes) -> bool:
     return False
 
 
+def utf8(body: bytes | bytearray) -> bool:
+    """Whether the body is UTF-8 text (a parser would otherwise fail with a 400, not a 422)."""
+    if body.isascii():
+        return True
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def json_depth_over(body: bytes, limit: int) -> bool:
     """Whether brackets outside strings nest deeper than `limit` (linear, in C for the most part)."""
     kept = body.translate(None, _NOT_BRACKETS)  # brackets, quotes and backslashes only
@@ -73,18 +85,23 @@ def json_depth_over(body: bytes, limit: int) -> bool:
 
 
 class BodyLimits:
+    """`always_2xx`: paths whose contract is a 2xx whatever comes (SumUp's webhook); a body
+    refused elsewhere is dropped there with an empty 204, nothing read further, nothing done."""
+
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES,
-                 max_depth: int = MAX_JSON_DEPTH) -> None:
+                 max_depth: int = MAX_JSON_DEPTH, always_2xx: frozenset[str] = frozenset()) -> None:
         self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
+        self.always_2xx = always_2xx
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        refuse = partial(_refuse, send, scope["path"] in self.always_2xx)
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _refuse(send, 413, f"request body over {self.max_bytes} bytes")
+            await refuse(413, f"request body over {self.max_bytes} bytes")
             return
         body, more = bytearray(), True
         while more:
@@ -94,14 +111,17 @@ class BodyLimits:
             body += message.get("body", b"")
             more = message.get("more_body", False)
             if len(body) > self.max_bytes:
-                await _refuse(send, 413, f"request body over {self.max_bytes} bytes")
+                await refuse(413, f"request body over {self.max_bytes} bytes")
                 return
         if b"json" in headers.get(b"content-type", b""):
+            if not utf8(body):
+                await refuse(422, "a JSON body must be UTF-8 (RFC 8259)")
+                return
             if json_depth_over(bytes(body), self.max_depth):
-                await _refuse(send, 422, f"JSON nested deeper than {self.max_depth} levels")
+                await refuse(422, f"JSON nested deeper than {self.max_depth} levels")
                 return
             if unstorable_text(bytes(body)):
-                await _refuse(send, 422, "text may not contain NUL characters or lone surrogates")
+                await refuse(422, "text may not contain NUL characters or lone surrogates")
                 return
         await self.app(scope, _replay(bytes(body), receive), send)
 
@@ -119,8 +139,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-async def _refuse(send: Send, status: int, detail: str) -> None:
-    """A 422 in the list form FastAPI documents for it (like every other 422 here)."""
+async def _refuse(send: Send, quietly: bool, status: int, detail: str) -> None:
+    """A 422 in the list form FastAPI documents for it (like every other 422 here); `quietly`,
+    an empty 204 instead."""
+    if quietly:
+        await send({"type": "http.response.start", "status": 204,
+                    "headers": [(b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": b""})
+        return
     body = detail if status != 422 else [{"loc": ["body"], "msg": detail, "type": "value_error"}]
     content = json.dumps({"detail": body}).encode()
     await send({"type": "http.response.start", "status": status,

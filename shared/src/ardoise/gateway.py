@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ardoise.auth import Principal, Unauthenticated, read_token
+from ardoise.body_limits import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from ardoise.errors import DomainError, Forbidden, NotFound
 
 _bearer = HTTPBearer(auto_error=False)
@@ -125,6 +126,52 @@ def install_whoami(app: FastAPI) -> None:
     async def whoami(principal: CurrentPrincipal) -> dict[str, str | None]:
         return {"role": principal.role, "producer_id": principal.producer_id,
                 "customer_id": principal.customer_id}
+
+
+_ERROR_BODY = {"content": {"application/json": {"schema": {
+    "type": "object", "required": ["detail"],
+    "properties": {"detail": {"anyOf": [{"type": "string"},
+                                        {"type": "array", "items": {"type": "object"}}]}}}}}}
+_CALLER_ERRORS = {
+    401: "no bearer token, or one expired, malformed or signed with another key",
+    403: "the caller's role may not use this route",
+    404: "nothing of that id for the caller: another producer's or customer's data is not found",
+}
+_BODY_ERRORS = {
+    413: f"request body over {MAX_BODY_BYTES} bytes (refused before it is read)",
+    422: f"invalid input, JSON nested deeper than {MAX_JSON_DEPTH} levels included",
+}
+_UNAVAILABLE = {503: "the database (or a service it asks) is unavailable: nothing was written, "
+                     "try again after Retry-After"}
+
+
+def document_error_answers(app: FastAPI, always_2xx: frozenset[str] = frozenset()) -> None:
+    """State in each operation of the OpenAPI document the answers it may give besides its own
+    (API.md's conventions): 401/403/404 where a token is needed, 413/422 where a body is read,
+    503 when the database is away; none on the paths that always answer 2xx. An operation's own
+    description of a status is kept; every 4xx and 5xx gets the `{"detail": ...}` body."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                if path in always_2xx:
+                    continue
+                errors = dict(_UNAVAILABLE) if path != "/health" else {}
+                if operation.get("security"):
+                    errors |= _CALLER_ERRORS
+                if method in {"post", "put", "patch", "delete"}:
+                    errors |= _BODY_ERRORS
+                answers = operation.setdefault("responses", {})
+                for status, description in errors.items():
+                    answers.setdefault(str(status), {"description": description})
+                for status, answer in answers.items():
+                    if status[:1] in "45" and "content" not in answer:
+                        answer.update(_ERROR_BODY)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def request_fingerprint(body: Any) -> str:

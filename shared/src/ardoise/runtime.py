@@ -16,6 +16,7 @@ from ardoise.db import make_engine, make_sessionmaker
 from ardoise.gateway import (
     broker_answers,
     database_answers,
+    document_error_answers,
     install_error_handlers,
     install_health,
     install_whoami,
@@ -40,8 +41,11 @@ def gateway_app(
     routers: list[APIRouter],
     title: str,
     on_ready: Callable[[FastAPI], None] | None = None,
+    always_2xx: frozenset[str] = frozenset(),
 ) -> FastAPI:
-    """FastAPI with auth, errors, /health and /metrics; the engine lives as long as the app."""
+    """FastAPI with auth, errors, /health and /metrics; the engine lives as long as the app.
+    `always_2xx`: paths whose contract is a quick 2xx whatever comes (SumUp's webhook): a body
+    the other routes would refuse is dropped there with a 204."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,7 +71,9 @@ def gateway_app(
     install_whoami(app)
     for router in routers:
         app.include_router(router)
-    app.add_middleware(BodyLimits)  # the outermost layer: refused before anything else runs
+    document_error_answers(app, always_2xx)
+    # the outermost layer: refused before anything else runs
+    app.add_middleware(BodyLimits, always_2xx=always_2xx)
     return app
 
 

@@ -41,6 +41,7 @@ def _orders(settings: Settings) -> OrdersClient:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     from payments.entrypoints.api import router
+    from payments.entrypoints.webhook import WEBHOOK_PATH
     from payments.entrypoints.webhook import router as webhook
 
     settings = settings or Settings()
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.new_uow = partial(PaymentsUnitOfWork, app.state.sessionmaker)
 
     app = gateway_app(settings, orm.SCHEMA, routers=[router, webhook], title="Ardoise payments",
-                      on_ready=wire)
+                      on_ready=wire, always_2xx=frozenset({WEBHOOK_PATH}))
 
     @app.exception_handler(OrdersUnavailable)
     async def orders_unavailable(_: Request, error: OrdersUnavailable) -> JSONResponse:

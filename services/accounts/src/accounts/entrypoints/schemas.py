@@ -4,15 +4,16 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from ardoise.money import PositiveCents
+from ardoise.text import Email, Label, Name
 
 
 class CustomerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: Name
+    email: Email | None = None
 
 
 class CustomerOut(BaseModel):
@@ -31,7 +32,7 @@ class MovementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     direction: Literal["credit", "debit"]
     amount_cents: PositiveCents
-    label: str | None = Field(None, max_length=200)
+    label: Label | None = None
     mode: Literal["cash", "cheque", "card", "transfer"] | None = None
 
 

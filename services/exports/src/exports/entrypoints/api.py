@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from ardoise.errors import NotFound
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
+from ardoise.text import Email, Name
 from exports.adapters.orm import producers
 from exports.adapters.workbooks import filename_for, write_received_payments, write_sales_by_mode
 from exports.domain.periods import check_period, parse_week
@@ -35,8 +36,8 @@ MAX_ORDERS = 10_000
 
 class ExportSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: Name
+    email: Email
     time_zone: str = "Europe/Paris"
 
     @field_validator("name")

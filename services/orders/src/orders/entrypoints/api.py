@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from ardoise.errors import Forbidden, NotFound
 from ardoise.gateway import CurrentPrincipal
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
+from ardoise.text import one_line
 from orders import views
 from orders.domain.order import Line
 from orders.domain.printouts import Printout, invoice_document, invoice_html, receipt_text
@@ -23,7 +24,7 @@ Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
 
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    label: str = Field(min_length=1, max_length=200)
+    label: Annotated[str, one_line(200, min_length=1)]
     quantity: Annotated[StrictInt, Field(gt=0, le=100_000)]
     unit_price_cents: Annotated[StrictInt, Field(gt=0, le=10**9)]
 
@@ -68,7 +69,8 @@ async def get_order(producer: Producer, order_id: uuid.UUID, principal: CurrentP
     return views.order_view(row, payment)
 
 
-@router.post("/{order_id}/payment-attempts", status_code=202)
+@router.post("/{order_id}/payment-attempts", status_code=202, responses={
+    409: {"description": "the order's online payment has not failed or expired"}})
 async def retry_payment(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
                         request: Request) -> dict:
     """Pay online again after a failed or expired checkout (a new attempt, a new checkout)."""

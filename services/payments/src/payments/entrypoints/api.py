@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
 from ardoise.money import NonNegativeCents
+from ardoise.text import one_line
 from ardoise.weeks import parse_week
 from payments import views
 from payments.adapters.repository import PaymentsRepository
@@ -19,6 +20,7 @@ from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 router = APIRouter(prefix="/v1/producers/{producer}", tags=["payments"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
 Mode = Literal["not_delivered", "account", "cash", "cheque", "card", "transfer", "online"]
+TRACKING_OFF = {"description": "payment tracking is off for this producer"}
 PayingOrAccount = Literal["account", "cash", "cheque", "card", "transfer", "online"]
 
 
@@ -29,7 +31,7 @@ class SettingsBody(BaseModel):
     payment_tracking: bool = Field(None)
     accepted_modes: list[PayingOrAccount] = Field(None, max_length=10)
     online_payment_required: bool = Field(None)
-    sumup_merchant_code: str | None = Field(None, min_length=1, max_length=64)
+    sumup_merchant_code: Annotated[str, one_line(64, min_length=1)] | None = None
 
 
 class SettlementBody(BaseModel):
@@ -70,7 +72,7 @@ async def get_settings(producer: Producer, principal: CurrentPrincipal, request:
         return _settings_view(await PaymentsRepository(session).settings(producer))
 
 
-@router.put("/orders/{order_id}/settlement")
+@router.put("/orders/{order_id}/settlement", responses={409: TRACKING_OFF})
 async def put_settlement(producer: Producer, order_id: uuid.UUID, body: SettlementBody,
                          principal: CurrentPrincipal, request: Request) -> dict:
     check_operator_of(principal, producer)
@@ -80,7 +82,7 @@ async def put_settlement(producer: Producer, order_id: uuid.UUID, body: Settleme
     return answer
 
 
-@router.post("/settlements")
+@router.post("/settlements", responses={409: TRACKING_OFF})
 async def post_settlements(producer: Producer, body: ManySettlementsBody,
                            principal: CurrentPrincipal, request: Request) -> dict:
     """Many orders at once, each paid its order total (or nothing, for account/not_delivered)."""

@@ -14,7 +14,9 @@ from payments.adapters.sumup_signature import (
 )
 from payments.service_layer.checkouts import sync_checkout
 
-router = APIRouter(prefix="/v1/sumup", tags=["sumup"])
+router = APIRouter(tags=["sumup"])
+WEBHOOK_PATH = "/v1/sumup/webhook"
+"""API.md: always answers 2xx quickly, whatever the body."""
 log = logging.getLogger(__name__)
 
 
@@ -46,7 +48,7 @@ def _unsigned_checkout_id(body: bytes) -> str | None:
     return None
 
 
-@router.post("/webhook", status_code=204, response_class=Response)
+@router.post(WEBHOOK_PATH, status_code=204, response_class=Response)
 async def webhook(request: Request, background: BackgroundTasks) -> Response:
     """Answered at once; the checkout is read back from SumUp afterwards, never believed as sent."""
     body = await request.body()
