@@ -1,24 +1,34 @@
 """Order request → checkout_url readable, for orders paid online with SumUp (the stand-in).
 
-    .venv/bin/python bench/bench_checkout.py [--orders 500] [--poll-ms 10]
+    .venv/bin/python bench/bench_checkout.py [--orders 500] [--poll-ms 10] [--breakdown]
 
 Starts its own stack (PostgreSQL, broker, every gateway and worker, the SumUp stand-in),
 places the orders one after another as a customer with 5,00 € of credit, and for each one
 measures from the order request to the first GET of the order that shows its checkout_url
 (the order is read every --poll-ms: reading it every 2 ms kept a core of this 2-core machine
 busy in the orders gateway, which then slowed the very workers being measured).
+
+`--breakdown` then prints the median of each hop of the saga, from the times the events were
+built (`occurred_at`), handed to the broker (the records' timestamps) and taken by their
+consumers (the inbox rows: when the consuming transaction began), and the time SumUp (the
+stand-in) created each checkout.
 """
 
 import argparse
 import asyncio
+import json
 import statistics
 import sys
 import time
 import uuid
+from datetime import datetime
+from itertools import pairwise
 
 import asyncpg
 import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from ardoise import topics
 from ardoise.auth import Principal, issue_token
 from ardoise.devservers.stack import Stack
 from ardoise.testing.system import RunningSystem
@@ -36,11 +46,90 @@ async def wait_for_setting(url: str, producer: str) -> None:
         await connection.close()
 
 
+async def published(bootstrap: str, producer: str) -> dict[tuple[str, str], tuple[dict, float]]:
+    """Every event of the saga for this producer, by (order id, type): its body and the time
+    the relay handed it to the broker (the record's timestamp)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(t, p) for t in topics.ALL for p in range(topics.PARTITIONS)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        found = {}
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    body = json.loads(record.value)
+                    if body.get("producer_id") == producer and "order_id" in body:
+                        found.setdefault((body["order_id"], body["event_type"]),
+                                         (body, record.timestamp / 1000))
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def processed(env: dict[str, str]) -> dict[tuple[str, str], float]:
+    """When each event's consuming transaction began, by service and event id (the inbox rows)."""
+    started = {}
+    for service in ("accounts", "payments", "orders"):
+        connection = await asyncpg.connect(env[f"{service.upper()}_DATABASE_URL"]
+                                           .replace("+asyncpg", ""))
+        try:
+            for row in await connection.fetch(
+                    f"SELECT event_id::text, min(processed_at) AS at FROM {service}.inbox"
+                    " GROUP BY event_id"):
+                started[(service, row["event_id"])] = row["at"].timestamp()
+        finally:
+            await connection.close()
+    return started
+
+
+def at(body: dict) -> float:
+    return datetime.fromisoformat(body["occurred_at"]).timestamp()
+
+
+def sumup_created(sumup_url: str, order_ids: list[str]) -> dict[str, float]:
+    """When SumUp (the stand-in) created each order's checkout, by order id (to the ms)."""
+    with httpx.Client(base_url=sumup_url, headers={"Authorization": "Bearer bench"}) as sumup:
+        return {order_id: datetime.fromisoformat(sumup.get(
+                    "/v0.1/checkouts", params={"checkout_reference": f"{order_id}.1"}
+                ).json()[0]["date"]).timestamp() for order_id in order_ids}
+
+
+def print_breakdown(env: dict[str, str], urls: dict[str, str], producer: str,
+                    orders: list[tuple[str, float, float, float]]) -> None:
+    """Median of each hop, from the event times, the broker's timestamps and the inbox rows."""
+    events = asyncio.run(published(env["KAFKA_BOOTSTRAP"], producer))
+    began = asyncio.run(processed(env))
+    created = sumup_created(urls["sumup"], [order_id for order_id, *_ in orders])
+    hops: dict[str, list[float]] = {}
+    saga = (("OrderPlaced", "accounts"), ("BalanceHeld", "payments"), ("CheckoutOpened", "orders"))
+    for order_id, sent, read_sent, seen in orders:
+        points = [("order request sent", sent)]
+        for name, consumer in saga:
+            body, stamp = events[(order_id, name)]
+            points += [(f"{name} built", at(body)), (f"{name} sent to the broker", stamp)]
+            if consumer == "payments":  # the checkout is created before the transaction
+                points.append(("SumUp checkout created", created[order_id]))
+            points.append((f"{name} {consumer} transaction began",
+                           began[(consumer, body["event_id"])]))
+        points += [("the read that found the checkout_url sent", read_sent),
+                   ("its answer received", seen)]
+        for (a, start), (b, end) in pairwise(points):
+            hops.setdefault(f"{a} -> {b}", []).append((end - start) * 1000)
+    print("median of each hop (ms):")
+    for hop, values in hops.items():
+        print(f"  {statistics.median(values):7.1f}  {hop}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=500)
     parser.add_argument("--poll-ms", type=float, default=10.0,
                         help="how often the order is read until its checkout_url shows")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also print the median time of each hop of the saga")
     args = parser.parse_args()
     print(f"$ {' '.join(sys.argv)}")
     stack = Stack("bench")
@@ -58,22 +147,29 @@ def main() -> None:
         http.put(f"{u['payments']}/v1/producers/{producer}/settings", headers=operator,
                  json={"online_payment_required": True}).raise_for_status()
         asyncio.run(wait_for_setting(system.env["ORDERS_DATABASE_URL"], producer))
-        timings = []
+        timings, orders = [], []
         for _ in range(args.orders):
+            sent = time.time()
             started = time.perf_counter()
             placed = http.post(f"{u['orders']}/v1/producers/{producer}/orders", headers=customer,
                                json={"customer_id": "c1", "lines": [
                                    {"label": "Panier", "quantity": 1, "unit_price_cents": 2000}]})
             placed.raise_for_status()
             path = f"{u['orders']}/v1/producers/{producer}/orders/{placed.json()['order_id']}"
-            while not ((http.get(path, headers=customer).json().get("payment") or {})
-                       .get("checkout_url")):
+            while True:
+                read_sent = time.time()
+                order = http.get(path, headers=customer).json()
+                if (order.get("payment") or {}).get("checkout_url"):
+                    break
                 time.sleep(args.poll_ms / 1000)
             timings.append((time.perf_counter() - started) * 1000)
+            orders.append((placed.json()["order_id"], sent, read_sent, time.time()))
         q = statistics.quantiles(timings, n=100)
         print(f"{args.orders} orders one after another, the order read every {args.poll_ms:g} ms, "
               f"order request -> checkout_url readable: "
               f"p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms, max {max(timings):.1f} ms")
+        if args.breakdown:
+            print_breakdown(system.env, system.urls, producer, orders)
     finally:
         system.stop()
         stack.down()

@@ -9,13 +9,19 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def make_engine(database_url: str, schema: str, pool_size: int = 10) -> AsyncEngine:
-    """An engine whose connections look only in the service's own schema."""
+def make_engine(database_url: str, schema: str, pool_size: int = 10,
+                pre_ping: bool = True) -> AsyncEngine:
+    """An engine whose connections look only in the service's own schema.
+
+    `pre_ping` tests each connection as it leaves the pool (two round trips: BEGIN, ROLLBACK),
+    so a request after a database restart does not fail. A worker can do without: its failed
+    transaction is retried, the pool having dropped the dead connections on the first error.
+    """
     return create_async_engine(
         database_url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         connect_args={"server_settings": {"search_path": schema, "application_name": schema}},
     )
 

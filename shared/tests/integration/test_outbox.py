@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ardoise.devservers.broker import LocalBroker, create_topics
 from ardoise.devservers.process import free_port
 from ardoise.kafka import broker_publisher, make_broker
-from ardoise.outbox import write_events
+from ardoise.outbox import COPY_FROM, write_events
 from ardoise.relay import OutboxRelay
 from ardoise.testing.polling import eventually
 
@@ -80,6 +80,23 @@ async def test_events_keep_the_order_they_were_committed_in(plumbing, servers, p
     try:
         numbers = await published_numbers(servers["KAFKA_BOOTSTRAP"], producer_id, at_least=50)
         assert numbers == list(range(1, 51))
+    finally:
+        task.cancel()
+        await broker.stop()
+
+
+async def test_a_batch_keeps_its_order_whether_inserted_or_copied(plumbing, servers, producer_id):
+    small, large = range(1, 4), range(4, 4 + COPY_FROM + 5)  # one INSERT, then one COPY
+    for numbers in (small, large):
+        async with plumbing.sessions() as session, session.begin():
+            await write_events(session, plumbing.outbox,
+                               [ProbeRecorded(producer_id=producer_id, number=n) for n in numbers])
+    broker, relay, task = await start_relay(plumbing, servers["KAFKA_BOOTSTRAP"])
+    try:
+        expected = [*small, *large]
+        numbers = await published_numbers(servers["KAFKA_BOOTSTRAP"], producer_id,
+                                          at_least=len(expected))
+        assert numbers == expected
     finally:
         task.cancel()
         await broker.stop()

@@ -14,7 +14,7 @@ from accounts.domain.commands import ApplySettlement, HoldBalance, ReleaseHold
 from accounts.service_layer import handlers
 from accounts.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from ardoise import topics
-from ardoise.consumer import subscribe_event_batches
+from ardoise.consumer import subscribe_event_batches, subscribe_events
 from ardoise.events import (
     CheckoutClosed,
     Event,
@@ -22,7 +22,7 @@ from ardoise.events import (
     PaymentRetryRequested,
     SettlementChanged,
 )
-from ardoise.kafka import FETCH_MAX_WAIT_MS, SAGA_FETCH_MAX_WAIT_MS
+from ardoise.kafka import SAGA_FETCH_MAX_WAIT_MS
 from ardoise.runtime import gateway_app, group_id
 
 HOLD_LIFETIME = timedelta(minutes=35)
@@ -87,12 +87,18 @@ async def handle_batch(events: list[Event], sessions: async_sessionmaker, consum
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
     # The inbox is keyed by the stable consumer name, never by the (prefixable) group id.
-    # orders placed wait for their hold (online payment): that subscriber fetches more often
-    for topic, name, wait_ms in ((topics.PAYMENTS, "accounts.payments-events", FETCH_MAX_WAIT_MS),
-                                 (topics.ORDERS, "accounts.orders-events", SAGA_FETCH_MAX_WAIT_MS)):
-        subscribe_event_batches(broker, topic, group_id(settings, name),
-                                partial(handle_batch, sessions=sessions, consumer=name),
-                                fetch_max_wait_ms=wait_ms)
+    name = "accounts.payments-events"
+    subscribe_event_batches(broker, topics.PAYMENTS, group_id(settings, name),
+                            partial(handle_batch, sessions=sessions, consumer=name))
+    # an order placed waits for its hold (online payment): each one is taken as soon as it
+    # arrives (a batch subscriber idles between empty polls), and fetched more often
+    name = "accounts.orders-events"
+
+    async def handle_one(event: Event) -> None:
+        await handle_batch([event], sessions, name)
+
+    subscribe_events(broker, topics.ORDERS, group_id(settings, name), handle_one,
+                     fetch_max_wait_ms=SAGA_FETCH_MAX_WAIT_MS)
     return [topics.PAYMENTS, topics.ORDERS]
 
 

@@ -3,7 +3,7 @@
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ardoise.auth import Principal
@@ -12,17 +12,28 @@ from orders.adapters.orm import orders, payments, producers, settlements
 from orders.domain.order import Line
 from orders.domain.printouts import Printout
 
+PAYMENT_COLUMNS = ("balance_applied_cents", "amount_due_cents", "checkout_id", "checkout_url",
+                   "status")
+
 
 async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID,
                     principal: Principal):
+    """The order with its settlement, its producer's tracking and its latest payment attempt
+    (`payment_*`), in one query."""
+    latest = (select(payments)
+              .where(payments.c.producer_id == orders.c.producer_id,
+                     payments.c.order_id == orders.c.order_id)
+              .order_by(payments.c.attempt.desc()).limit(1).lateral("latest_payment"))
     joined = orders.outerjoin(settlements, and_(
         settlements.c.producer_id == orders.c.producer_id,
         settlements.c.order_id == orders.c.order_id,
-    )).outerjoin(producers, producers.c.producer_id == orders.c.producer_id)
+    )).outerjoin(producers, producers.c.producer_id == orders.c.producer_id
+    ).outerjoin(latest, true())
     row = (await session.execute(
         select(orders, settlements.c.mode, settlements.c.amount_paid_cents,
                settlements.c.credit_note_cents, settlements.c.credit_note_number,
-               producers.c.payment_tracking)
+               producers.c.payment_tracking, latest.c.attempt.label("payment_attempt"),
+               *(latest.c[name].label(f"payment_{name}") for name in PAYMENT_COLUMNS))
         .select_from(joined)
         .where(orders.c.producer_id == producer_id, orders.c.order_id == order_id))).first()
     if row is None or not principal.can_reach_customer(producer_id, row.customer_id):
@@ -30,29 +41,21 @@ async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID
     return row
 
 
-async def latest_payment(session: AsyncSession, producer_id: str, order_id: uuid.UUID):
-    return (await session.execute(
-        select(payments).where(payments.c.producer_id == producer_id,
-                               payments.c.order_id == order_id)
-        .order_by(payments.c.attempt.desc()).limit(1))).first()
-
-
-def payment_view(payment) -> dict | None:
-    if payment is None:
+def payment_view(row) -> dict | None:
+    """The latest payment attempt of an order row, or None when it was never paid online."""
+    if row.payment_attempt is None:
         return None
-    return {"balance_applied_cents": payment.balance_applied_cents,
-            "amount_due_cents": payment.amount_due_cents, "checkout_id": payment.checkout_id,
-            "checkout_url": payment.checkout_url, "status": payment.status}
+    return {name: getattr(row, f"payment_{name}") for name in PAYMENT_COLUMNS}
 
 
-def order_view(row, payment=None) -> dict:
+def order_view(row) -> dict:
     return {
         "order_id": str(row.order_id), "customer_id": row.customer_id,
         "total_cents": row.total_cents, "delivery_date": row.delivery_date.isoformat(),
         "status": row.status,
         "settlement": {"mode": row.mode or "not_delivered",
                        "amount_paid_cents": row.amount_paid_cents or 0},
-        "payment": payment_view(payment),
+        "payment": payment_view(row),
     }
 
 

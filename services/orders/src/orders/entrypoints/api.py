@@ -63,10 +63,7 @@ async def _row(request: Request, producer: str, order_id: uuid.UUID, principal):
 @router.get("/{order_id}")
 async def get_order(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
                     request: Request) -> dict:
-    row = await _row(request, producer, order_id, principal)
-    async with request.app.state.sessionmaker() as session:
-        payment = await views.latest_payment(session, producer, order_id)
-    return views.order_view(row, payment)
+    return views.order_view(await _row(request, producer, order_id, principal))
 
 
 @router.post("/{order_id}/payment-attempts", status_code=202, responses={
