@@ -83,6 +83,18 @@ async def test_a_checkout_hold_is_posted_when_the_order_is_settled(store):
     assert [e.applied_cents for e in store.published if isinstance(e, HoldPosted)] == [500]
 
 
+async def test_the_hold_is_told_before_the_balance_change_it_causes(store):
+    """The checkout waits on BalanceHeld; events of one customer are consumed in order."""
+    await registered(store, 500)
+    before = len(store.published)
+    await handlers.hold_balance(HoldBalance(
+        event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1", order_id=ORDER,
+        attempt=1, total_cents=2000, expires_at=datetime.now(UTC) + timedelta(minutes=30)),
+        FakeUnitOfWork(store), "t")
+    told = [type(e) for e in store.published[before:]]
+    assert told == [BalanceHeld, BalanceChanged]
+
+
 async def test_a_failed_checkout_releases_its_hold_once(store):
     await registered(store, 500)
     await handlers.hold_balance(HoldBalance(

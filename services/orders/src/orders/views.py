@@ -3,7 +3,7 @@
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, select, true
+from sqlalchemy import and_, bindparam, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ardoise.auth import Principal
@@ -16,10 +16,9 @@ PAYMENT_COLUMNS = ("balance_applied_cents", "amount_due_cents", "checkout_id", "
                    "status")
 
 
-async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID,
-                    principal: Principal):
+def _order_statement():
     """The order with its settlement, its producer's tracking and its latest payment attempt
-    (`payment_*`), in one query."""
+    (`payment_*`): built once, since building the lateral join costs more than running it."""
     latest = (select(payments)
               .where(payments.c.producer_id == orders.c.producer_id,
                      payments.c.order_id == orders.c.order_id)
@@ -29,13 +28,22 @@ async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID
         settlements.c.order_id == orders.c.order_id,
     )).outerjoin(producers, producers.c.producer_id == orders.c.producer_id
     ).outerjoin(latest, true())
-    row = (await session.execute(
-        select(orders, settlements.c.mode, settlements.c.amount_paid_cents,
-               settlements.c.credit_note_cents, settlements.c.credit_note_number,
-               producers.c.payment_tracking, latest.c.attempt.label("payment_attempt"),
-               *(latest.c[name].label(f"payment_{name}") for name in PAYMENT_COLUMNS))
-        .select_from(joined)
-        .where(orders.c.producer_id == producer_id, orders.c.order_id == order_id))).first()
+    return (select(orders, settlements.c.mode, settlements.c.amount_paid_cents,
+                   settlements.c.credit_note_cents, settlements.c.credit_note_number,
+                   producers.c.payment_tracking, latest.c.attempt.label("payment_attempt"),
+                   *(latest.c[name].label(f"payment_{name}") for name in PAYMENT_COLUMNS))
+            .select_from(joined)
+            .where(orders.c.producer_id == bindparam("producer_id"),
+                   orders.c.order_id == bindparam("order_id")))
+
+
+ORDER = _order_statement()
+
+
+async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID,
+                    principal: Principal):
+    """The order as `ORDER` reads it; NotFound when this principal may not see it."""
+    row = (await session.execute(ORDER, {"producer_id": producer_id, "order_id": order_id})).first()
     if row is None or not principal.can_reach_customer(producer_id, row.customer_id):
         raise NotFound("no such order")
     return row

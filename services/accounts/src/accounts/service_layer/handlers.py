@@ -159,15 +159,17 @@ async def hold_balance(cmd: HoldBalance, uow, consumer: str) -> Hold | None:
                          if h.attempt == cmd.attempt), None)
         hold = account.hold(cmd.order_id, cmd.attempt, cmd.total_cents, cmd.expires_at, existing,
                             now())
-        if existing is None:
-            await uow.accounts.save_hold(cmd.producer_id, cmd.customer_id, hold)
-            await uow.accounts.save(account)
-            uow.publish(balance_changed(account))
+        # BalanceHeld first: the checkout waits on it, and a consumer takes a partition's
+        # events one after another
         uow.publish(BalanceHeld(
             producer_id=cmd.producer_id, customer_id=cmd.customer_id, order_id=cmd.order_id,
             hold_id=hold.hold_id, attempt=hold.attempt, total_cents=cmd.total_cents,
             applied_cents=hold.amount_cents, expires_at=hold.expires_at,
         ))
+        if existing is None:
+            await uow.accounts.save_hold(cmd.producer_id, cmd.customer_id, hold)
+            await uow.accounts.save(account)
+            uow.publish(balance_changed(account))
         await uow.commit()
     return hold
 
