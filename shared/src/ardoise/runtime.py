@@ -99,9 +99,7 @@ def run_worker(
     broker = make_broker(settings.kafka_bootstrap, client_id=f"{schema}-worker",
                          middlewares=[metrics.middleware],
                          logger=logging.getLogger("ardoise.kafka"), log_level=logging.DEBUG)
-    # no pre-ping: on the saga's path each handler would pay two more round trips for it
-    engine: AsyncEngine = make_engine(settings.database_url, schema,  # type: ignore[attr-defined]
-                                      pre_ping=False)
+    engine: AsyncEngine = make_engine(settings.database_url, schema)  # type: ignore[attr-defined]
     sessions = make_sessionmaker(engine)
     consumed = subscribe(broker, sessions)
     relay = OutboxRelay(settings.asyncpg_dsn, schema, broker_publisher(broker),
