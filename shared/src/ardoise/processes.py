@@ -65,7 +65,8 @@ def _service_processes(service: str) -> tuple[Process, Process]:
         Process(f"{service}-gateway", service, "gateway", GATEWAY_PORTS[service],
                 SHARED_SETTINGS + ("HTTP_PORT",) + own, secrets),
         Process(f"{service}-worker", service, "worker", WORKER_METRICS_PORTS[service],
-                SHARED_SETTINGS + ("METRICS_PORT", "KAFKA_GROUP_PREFIX") + own, secrets),
+                SHARED_SETTINGS + ("METRICS_PORT", "KAFKA_GROUP_PREFIX", "KAFKA_FETCH_MAX_WAIT_MS",
+                                   "KAFKA_SAGA_FETCH_MAX_WAIT_MS") + own, secrets),
     )
 
 

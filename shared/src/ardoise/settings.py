@@ -3,6 +3,8 @@
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ardoise.kafka import FETCH_MAX_WAIT_MS, SAGA_FETCH_MAX_WAIT_MS
+
 
 def service_alias(service: str, name: str) -> AliasChoices:
     """`ACCOUNTS_DATABASE_URL` wins over `DATABASE_URL`, so one env file can serve every process."""
@@ -20,6 +22,13 @@ class ServiceSettings(BaseSettings):
     http_host: str = Field("127.0.0.1", validation_alias="HTTP_HOST")
     group_prefix: str = Field("", validation_alias="KAFKA_GROUP_PREFIX")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+    # How long a consumer's fetch may wait for records. The local broker answers only when the
+    # wait ends, so the subscribers a customer waits on (the online-payment saga) wait little;
+    # Apache Kafka answers as soon as records arrive, so there both can be long (compose, k8s).
+    fetch_max_wait_ms: int = Field(FETCH_MAX_WAIT_MS, ge=1, le=60_000,
+                                   validation_alias="KAFKA_FETCH_MAX_WAIT_MS")
+    saga_fetch_max_wait_ms: int = Field(SAGA_FETCH_MAX_WAIT_MS, ge=1, le=60_000,
+                                        validation_alias="KAFKA_SAGA_FETCH_MAX_WAIT_MS")
 
     @property
     def asyncpg_dsn(self) -> str:

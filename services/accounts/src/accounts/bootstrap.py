@@ -22,7 +22,6 @@ from ardoise.events import (
     PaymentRetryRequested,
     SettlementChanged,
 )
-from ardoise.kafka import SAGA_FETCH_MAX_WAIT_MS
 from ardoise.runtime import gateway_app, group_id
 
 HOLD_LIFETIME = timedelta(minutes=35)
@@ -89,7 +88,8 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
     # The inbox is keyed by the stable consumer name, never by the (prefixable) group id.
     name = "accounts.payments-events"
     subscribe_event_batches(broker, topics.PAYMENTS, group_id(settings, name),
-                            partial(handle_batch, sessions=sessions, consumer=name))
+                            partial(handle_batch, sessions=sessions, consumer=name),
+                            fetch_max_wait_ms=settings.fetch_max_wait_ms)
     # an order placed waits for its hold (online payment): each one is taken as soon as it
     # arrives (a batch subscriber idles between empty polls), and fetched more often
     name = "accounts.orders-events"
@@ -98,7 +98,7 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
         await handle_batch([event], sessions, name)
 
     subscribe_events(broker, topics.ORDERS, group_id(settings, name), handle_one,
-                     fetch_max_wait_ms=SAGA_FETCH_MAX_WAIT_MS)
+                     fetch_max_wait_ms=settings.saga_fetch_max_wait_ms)
     return [topics.PAYMENTS, topics.ORDERS]
 
 

@@ -45,7 +45,8 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
     consumed = [topics.ORDERS, topics.PAYMENTS, topics.ACCOUNTS]
     for topic in consumed:
         name = f"exports.{topic.split('.')[1]}-events"
-        subscribe_events(broker, topic, group_id(settings, name), partial(apply_event, sessions, name))
+        subscribe_events(broker, topic, group_id(settings, name), partial(apply_event, sessions, name),
+                         fetch_max_wait_ms=settings.fetch_max_wait_ms)
     return consumed
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ardoise import topics
 from ardoise.consumer import subscribe_events
 from ardoise.events import Event
-from ardoise.kafka import SAGA_FETCH_MAX_WAIT_MS
 from ardoise.runtime import gateway_app, group_id
 from orders.adapters import orm
 from orders.adapters.accounts_client import AccountsClient
@@ -46,5 +45,5 @@ def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable) -
 
     # the checkout opened for an order is awaited by its customer: fetch often
     subscribe_events(broker, topics.PAYMENTS, group_id(settings, name), handle,
-                     fetch_max_wait_ms=SAGA_FETCH_MAX_WAIT_MS)
+                     fetch_max_wait_ms=settings.saga_fetch_max_wait_ms)
     return [topics.PAYMENTS]

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ardoise import topics
 from ardoise.consumer import subscribe_events
 from ardoise.events import BalanceHeld, Event
-from ardoise.kafka import FETCH_MAX_WAIT_MS, SAGA_FETCH_MAX_WAIT_MS
 from ardoise.runtime import gateway_app, group_id
 from payments.adapters import orm
 from payments.adapters.orders_client import OrdersClient, OrdersUnavailable
@@ -84,7 +83,8 @@ def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable,
                 await handlers.apply_event(event, new_uow(), consumer)
 
         # a hold taken for an order awaits its checkout: that subscriber fetches often
-        wait_ms = SAGA_FETCH_MAX_WAIT_MS if topic == topics.ACCOUNTS else FETCH_MAX_WAIT_MS
+        wait_ms = (settings.saga_fetch_max_wait_ms if topic == topics.ACCOUNTS
+                   else settings.fetch_max_wait_ms)
         subscribe_events(broker, topic, group_id(settings, name), handle,
                          fetch_max_wait_ms=wait_ms)
     return consumed
