@@ -27,7 +27,7 @@ def make_engine(database_url: str, schema: str, pool_size: int = 10) -> AsyncEng
 
 
 def _drop_if_closed(dbapi_connection, _record, _proxy) -> None:
-    """The pool replaces a connection this raises for (and tries the next once more)."""
+    """The pool reconnects a connection this raises for, then checks the new one too."""
     if dbapi_connection.driver_connection.is_closed():
         raise exc.DisconnectionError("the database server closed this connection")
 
