@@ -12,7 +12,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from ardoise.body_limits import BodyLimits
-from ardoise.db import make_engine, make_sessionmaker
+from ardoise.db import make_engine, make_read_sessionmaker, make_sessionmaker
 from ardoise.gateway import (
     broker_answers,
     database_answers,
@@ -52,6 +52,7 @@ def gateway_app(
         engine = make_engine(settings.database_url, schema)  # type: ignore[attr-defined]
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.reads = make_read_sessionmaker(engine)
         if on_ready:
             on_ready(app)
         try:

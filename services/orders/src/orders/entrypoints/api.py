@@ -56,7 +56,7 @@ async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrinc
 async def _row(request: Request, producer: str, order_id: uuid.UUID, principal):
     if not principal.can_reach_producer(producer):
         raise NotFound("no such order")
-    async with request.app.state.sessionmaker() as session:
+    async with request.app.state.reads() as session:
         return await views.order_row(session, producer, order_id, principal)
 
 
