@@ -3,13 +3,11 @@
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise import topics
@@ -18,14 +16,13 @@ from ardoise.events import BalanceHeld, Event
 from ardoise.runtime import gateway_app, group_id
 from payments.adapters import orm
 from payments.adapters.orders_client import OrdersClient, OrdersUnavailable
-from payments.adapters.sumup_client import PENDING, PaymentGateway, SumUpClient
+from payments.adapters.sumup_client import PaymentGateway, SumUpClient
 from payments.config import Settings
 from payments.service_layer import checkouts, handlers
 from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL_S = 10.0
-POLL_AFTER = timedelta(seconds=30)
 
 
 def sumup_gateway(settings: Settings) -> SumUpClient:
@@ -100,13 +97,7 @@ def background(settings: Settings):
         async def poll_pending_checkouts() -> None:
             while True:
                 try:
-                    async with sessions() as session:
-                        pending = (await session.execute(
-                            select(orm.checkouts.c.checkout_id).where(
-                                orm.checkouts.c.status == PENDING,
-                                orm.checkouts.c.created_at < datetime.now(UTC) - POLL_AFTER)
-                            .limit(100))).scalars().all()
-                    for checkout_id in pending:
+                    for checkout_id in await checkouts.due_checkouts(new_uow):
                         await checkouts.sync_checkout(checkout_id, new_uow, sumup, orders.fetch)
                 except Exception as error:  # noqa: BLE001 - tried again at the next round
                     log.warning("polling checkouts: %s", error)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Table,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
@@ -97,5 +98,9 @@ checkouts = Table(
     Column("checkout_url", String(500)),
     Column("status", String(12), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # when a still pending checkout is next read back from SumUp (webhooks can be lost)
+    Column("next_check_at", DateTime(timezone=True), nullable=False,
+           server_default=text("now() + interval '30 seconds'")),
     Index("checkouts_open", "status", "created_at"),
+    Index("checkouts_to_check", "status", "next_check_at"),
 )

@@ -2,12 +2,12 @@
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from ardoise.events import BalanceHeld, CheckoutClosed, CheckoutOpened
 from payments.adapters.orm import checkouts
-from payments.adapters.sumup_client import EXPIRED, FAILED, PAID, PaymentGateway
+from payments.adapters.sumup_client import EXPIRED, FAILED, PAID, PENDING, PaymentGateway
 from payments.domain.settlement import MODES, PaymentSettings
 from payments.service_layer.handlers import FetchOrder, settle_within
 
@@ -15,6 +15,10 @@ log = logging.getLogger(__name__)
 FINAL = {PAID, FAILED, EXPIRED, "NOT_NEEDED"}
 SAGA_SETTINGS = PaymentSettings(accepted_modes=tuple(m for m in MODES if m != "not_delivered"))
 """The saga records `online` or `account` whatever the producer offers at its counter."""
+NEXT_TURN = literal_column(
+    "now() + least(greatest((now() - created_at) / 2, interval '30 seconds'), interval '5 minutes')")
+"""A pending checkout is read back 30 s after it opened (the table's default), then again after
+half its age, within 30 s and 5 min: at about 30 s, 1 min, 1.5 min, 2.25 min... then every 5 min."""
 
 
 def reference(event: BalanceHeld) -> str:
@@ -90,3 +94,22 @@ async def sync_checkout(checkout_id: str, new_uow, gateway: PaymentGateway,
                                 row.applied_cents)
         await uow.commit()
     return checkout.status.lower()
+
+
+async def due_checkouts(new_uow, limit: int = 100) -> list[str]:
+    """Pending checkouts whose turn to be read back from SumUp has come (when more than `limit`
+    are due, those waiting longest).
+
+    Each one's next turn is set as it is taken, so the next round takes others and none waits
+    forever behind the rest; two pollers take different ones.
+    """
+    due = (select(checkouts.c.checkout_id)
+           .where(checkouts.c.status == PENDING, checkouts.c.next_check_at <= func.now())
+           .order_by(checkouts.c.next_check_at).limit(limit)
+           .with_for_update(skip_locked=True))
+    async with new_uow() as uow:
+        taken = (await uow.session.execute(
+            update(checkouts).where(checkouts.c.checkout_id.in_(due))
+            .values(next_check_at=NEXT_TURN).returning(checkouts.c.checkout_id))).scalars().all()
+        await uow.commit()
+    return list(taken)
