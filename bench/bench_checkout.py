@@ -1,6 +1,6 @@
 """Order request → checkout_url readable, for orders paid online with SumUp (the stand-in).
 
-    .venv/bin/python bench/bench_checkout.py [--orders 500] [--poll-ms 10] [--breakdown]
+    .venv/bin/python bench/bench_checkout.py [--orders 500] [--poll-ms 10] [--breakdown] [--cpu]
 
 Starts its own stack (PostgreSQL, broker, every gateway and worker, the SumUp stand-in),
 places the orders one after another as a customer with 5,00 € of credit, and for each one
@@ -11,12 +11,14 @@ busy in the orders gateway, which then slowed the very workers being measured).
 `--breakdown` then prints the median of each hop of the saga, from the times the events were
 built (`occurred_at`), handed to the broker (the records' timestamps) and taken by their
 consumers (the inbox rows: when the consuming transaction began), and the time SumUp (the
-stand-in) created each checkout.
+stand-in) created each checkout. `--cpu` prints the CPU time each program (gateway, worker,
+broker, database...) used per order while the orders were placed, the bench's own included.
 """
 
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -86,6 +88,31 @@ async def processed(env: dict[str, str]) -> dict[tuple[str, str], float]:
     return started
 
 
+def cpu_seconds_by_program() -> dict[str, float]:
+    """CPU time used so far by every process on the machine, summed by program (Linux /proc)."""
+    tick, used = os.sysconf("SC_CLK_TCK"), {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat, open(f"/proc/{pid}/cmdline", "rb") as cmd:
+                fields, argv = stat.read().rsplit(")", 1)[1].split(), cmd.read().split(b"\0")
+        except OSError:  # gone meanwhile
+            continue
+        name = os.path.basename(argv[0].decode(errors="replace")) or "?"
+        if name.startswith("python") and len(argv) > 1 and argv[1]:
+            name = os.path.basename(argv[1].decode(errors="replace"))
+        name = name.split(":")[0] if name.startswith("postgres") else name
+        used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def print_cpu(before: dict[str, float], after: dict[str, float], orders: int) -> None:
+    spent = {name: after[name] - before.get(name, 0.0) for name in after}
+    print(f"CPU time per order, by program (ms; {sum(spent.values()) * 1000 / orders:.1f} in all):")
+    for name, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        if seconds * 1000 / orders >= 0.5:
+            print(f"  {seconds * 1000 / orders:7.1f}  {name}")
+
+
 def at(body: dict) -> float:
     return datetime.fromisoformat(body["occurred_at"]).timestamp()
 
@@ -131,6 +158,8 @@ def main() -> None:
                         help="how often the order is read until its checkout_url shows")
     parser.add_argument("--breakdown", action="store_true",
                         help="also print the median time of each hop of the saga")
+    parser.add_argument("--cpu", action="store_true",
+                        help="also print the CPU time each program used per order")
     args = parser.parse_args()
     print(f"$ {' '.join(sys.argv)}")
     stack = Stack("bench")
@@ -153,6 +182,7 @@ def main() -> None:
                  json={"online_payment_required": True}).raise_for_status()
         asyncio.run(wait_for_setting(system.env["ORDERS_DATABASE_URL"], producer))
         timings, orders = [], []
+        cpu_before = cpu_seconds_by_program()
         for _ in range(args.orders):
             sent = time.time()
             started = time.perf_counter()
@@ -171,10 +201,13 @@ def main() -> None:
                 time.sleep(max(0.0, next_read - time.perf_counter()))
             timings.append((time.perf_counter() - started) * 1000)
             orders.append((placed.json()["order_id"], sent, read_sent, time.time()))
+        cpu_after = cpu_seconds_by_program()
         q = statistics.quantiles(timings, n=100)
         print(f"{args.orders} orders one after another, the order read every {args.poll_ms:g} ms, "
               f"order request -> checkout_url readable: "
               f"p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms, max {max(timings):.1f} ms")
+        if args.cpu:
+            print_cpu(cpu_before, cpu_after, args.orders)
         if args.breakdown:
             print_breakdown(system.env, system.urls, producer, orders)
     finally:
