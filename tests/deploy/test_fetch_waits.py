@@ -15,19 +15,35 @@ SAGA = {"orders": {topics.PAYMENTS}, "accounts": {topics.ORDERS}, "payments": {t
 """The topics whose subscriber a customer paying online waits on, per service."""
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_every_subscriber_takes_its_fetch_wait_from_the_settings(service, monkeypatch):
+def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
+    """Each topic the worker subscribes to, with the options of its consumer."""
     monkeypatch.setenv("ARDOISE_JWT_SECRET", "s" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u:p@127.0.0.1:1/ardoise")
-    monkeypatch.setenv("KAFKA_FETCH_MAX_WAIT_MS", "432")
-    monkeypatch.setenv("KAFKA_SAGA_FETCH_MAX_WAIT_MS", "321")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
     settings = importlib.import_module(f"{service}.config").Settings()
-    bootstrap = importlib.import_module(f"{service}.bootstrap")
     broker = make_broker("127.0.0.1:1", "test")
-    bootstrap.subscribe(broker, None, settings=settings)
-    waits = {}
-    for subscriber in broker.subscribers:
-        for topic in subscriber.topics:
-            waits[getattr(topic, "name", topic)] = subscriber._connection_args["fetch_max_wait_ms"]
-    assert waits, "the worker subscribes to nothing"
+    importlib.import_module(f"{service}.bootstrap").subscribe(broker, None, settings=settings)
+    options = {getattr(topic, "name", topic): subscriber._connection_args
+               for subscriber in broker.subscribers for topic in subscriber.topics}
+    assert options, "the worker subscribes to nothing"
+    return options
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_subscriber_takes_its_fetch_wait_from_the_settings(service, monkeypatch):
+    options = subscribed(service, monkeypatch, KAFKA_FETCH_MAX_WAIT_MS="432",
+                         KAFKA_SAGA_FETCH_MAX_WAIT_MS="321")
+    waits = {topic: args["fetch_max_wait_ms"] for topic, args in options.items()}
     assert waits == {topic: 321 if topic in SAGA[service] else 432 for topic in waits}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_subscriber_a_customer_waits_on_holds_its_fetch_for_a_batch(service, monkeypatch):
+    """Fetches kept back until enough bytes come (the exports read model) would add the whole
+    fetch wait to each hop of the online payment."""
+    min_bytes = {topic: args["fetch_min_bytes"]
+                 for topic, args in subscribed(service, monkeypatch).items()}
+    assert all(min_bytes[topic] == 1 for topic in SAGA[service])
+    if service == "exports":
+        assert all(value > 1 for value in min_bytes.values()), "the read model fetches one by one"

@@ -41,7 +41,7 @@ BatchHandler = Callable[[list[Event]], Awaitable[None]]
 
 def subscribe_event_batches(
     broker: KafkaBroker, topic: str, group_id: str, handle: BatchHandler, max_records: int = 1000,
-    fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS,
+    fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS, fetch_min_bytes: int = 1,
 ) -> None:
     """Like `subscribe_events`, a poll's worth of events at a time (one transaction per batch).
 
@@ -50,7 +50,7 @@ def subscribe_event_batches(
     """
 
     @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=10,
-                       **subscriber_options(group_id, fetch_max_wait_ms))
+                       **subscriber_options(group_id, fetch_max_wait_ms, fetch_min_bytes))
     async def on_batch(bodies: list[dict]) -> None:
         events = [event for event in map(read_event, bodies) if event is not None]
         if not events:

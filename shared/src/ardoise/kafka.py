@@ -35,8 +35,11 @@ def make_broker(bootstrap: str, client_id: str, **kwargs: Any) -> KafkaBroker:
     )
 
 
-def subscriber_options(group_id: str, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS) -> dict[str, Any]:
-    """One group per subscriber; offsets are committed only after the handler's transaction."""
+def subscriber_options(group_id: str, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS,
+                       fetch_min_bytes: int = 1) -> dict[str, Any]:
+    """One group per subscriber; offsets are committed only after the handler's transaction.
+    `fetch_min_bytes` above 1: the broker keeps a fetch until that much has come or the wait
+    ends, so a subscriber nobody waits on takes its events in batches."""
     return {
         "group_id": group_id,
         "auto_offset_reset": "earliest",
@@ -45,6 +48,7 @@ def subscriber_options(group_id: str, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS
         "ack_policy": AckPolicy.NACK_ON_ERROR,
         # the local broker answers an empty fetch only when this wait ends: keep hops short
         "fetch_max_wait_ms": fetch_max_wait_ms,
+        "fetch_min_bytes": fetch_min_bytes,
     }
 
 

@@ -9,15 +9,19 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise import topics
-from ardoise.consumer import subscribe_events
+from ardoise.consumer import subscribe_event_batches
 from ardoise.runtime import gateway_app, group_id
 from exports.adapters.mailer import SmtpMailer
 from exports.adapters.orm import SCHEMA
 from exports.config import Settings
 from exports.service_layer import weekly
-from exports.service_layer.read_model import apply_event
+from exports.service_layer.read_model import apply_events
 
 log = logging.getLogger(__name__)
+BATCH_BYTES = 64 * 1024
+"""The broker keeps each fetch until this much has come (about 150 events) or the fetch wait
+(KAFKA_FETCH_MAX_WAIT_MS) ends: the read model is at most that wait behind, and it takes the
+busy hours' events by the hundred instead of one at a time, beside the checkouts."""
 
 
 def make_mailer(settings: Settings) -> SmtpMailer:
@@ -41,12 +45,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
-    """The read model follows orders, settlements and customers' names."""
+    """The read model follows orders, settlements and customers' names, a batch at a time: one
+    transaction and one offset commit per fetch rather than per event."""
     consumed = [topics.ORDERS, topics.PAYMENTS, topics.ACCOUNTS]
     for topic in consumed:
         name = f"exports.{topic.split('.')[1]}-events"
-        subscribe_events(broker, topic, group_id(settings, name), partial(apply_event, sessions, name),
-                         fetch_max_wait_ms=settings.fetch_max_wait_ms)
+        subscribe_event_batches(broker, topic, group_id(settings, name),
+                                partial(apply_events, sessions, name),
+                                fetch_max_wait_ms=settings.fetch_max_wait_ms,
+                                fetch_min_bytes=BATCH_BYTES)
     return consumed
 
 

@@ -10,12 +10,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from sqlalchemy.dialects.postgresql import insert
 
-from ardoise.db import make_engine, make_sessionmaker
 from ardoise.devservers.process import free_port
 from ardoise.events import CustomerRegistered, OrderPlaced, SettlementChanged
 from exports.adapters.mailer import SmtpMailer
-from exports.adapters.orm import SCHEMA, producers
-from exports.service_layer.read_model import apply_event
+from exports.adapters.orm import producers
+from exports.service_layer.read_model import apply_events
 from exports.service_layer.weekly import send_due_weeks
 
 MONDAY_MORNING_IN_PARIS = datetime(2026, 11, 30, 6, 30, tzinfo=UTC)  # 07:30 in Paris
@@ -40,24 +39,16 @@ def smtp():
     controller.stop()
 
 
-@pytest.fixture
-async def sessions(servers):
-    engine = make_engine(servers["EXPORTS_DATABASE_URL"], SCHEMA)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
-
-
 async def seed_week(sessions, producer_id: str) -> None:
     order_id = uuid.uuid4()
-    for event in (
+    await apply_events(sessions, "test", [
         CustomerRegistered(producer_id=producer_id, customer_id="c1", name="Claire Martin"),
         OrderPlaced(producer_id=producer_id, order_id=order_id, customer_id="c1",
                     total_cents=2000, delivery_date=date(2026, 11, 27)),
         SettlementChanged(producer_id=producer_id, order_id=order_id, customer_id="c1", version=1,
                           total_cents=2000, delivery_date=date(2026, 11, 27), mode="cash",
                           amount_paid_cents=2500, credit_note_cents=500, credit_note_number=1),
-    ):
-        await apply_event(sessions, "test", event)
+    ])
     async with sessions() as session, session.begin():
         await session.execute(insert(producers).values(
             producer_id=producer_id, name="Ferme des Saules", email="compta@saules.example",

@@ -4,18 +4,23 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ardoise.events import CustomerRegistered, Event, OrderPlaced, SettlementChanged
-from ardoise.inbox import claim
+from ardoise.inbox import claim_many
 from exports.adapters.orm import customers, inbox, sales
 from exports.adapters.workbooks import cell_text
 
 
-async def apply_event(sessions: async_sessionmaker, consumer: str, event: Event) -> None:
-    """One event, with its inbox row, in one transaction."""
-    if not isinstance(event, CustomerRegistered | OrderPlaced | SettlementChanged):
+async def apply_events(sessions: async_sessionmaker, consumer: str, events: list[Event]) -> None:
+    """A poll's worth of events, in order, with their inbox rows, in one transaction; an event
+    seen before (or twice in the batch) changes nothing."""
+    kept = [e for e in events if isinstance(e, CustomerRegistered | OrderPlaced | SettlementChanged)]
+    if not kept:
         return
     async with sessions() as session, session.begin():
-        if await claim(session, inbox, consumer, event.event_id):
-            await _apply(session, event)
+        new = await claim_many(session, inbox, consumer, [event.event_id for event in kept])
+        for event in kept:
+            if event.event_id in new:
+                new.remove(event.event_id)
+                await _apply(session, event)
 
 
 async def _apply(session: AsyncSession, event: Event) -> None:

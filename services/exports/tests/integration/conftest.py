@@ -1,0 +1,13 @@
+"""The exports schema on the real test PostgreSQL, through the service's own role."""
+
+import pytest
+
+from ardoise.db import make_engine, make_sessionmaker
+from exports.adapters.orm import SCHEMA
+
+
+@pytest.fixture
+async def sessions(servers):
+    engine = make_engine(servers["EXPORTS_DATABASE_URL"], SCHEMA)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
