@@ -134,6 +134,7 @@ async def test_handled_and_failed_events_are_counted_per_topic_and_logged_with_t
     assert handled["event_id"] == str(good.event_id)
     assert handled["order_id"] == str(good.order_id) and handled["event_type"] == "OrderPlaced"
     assert handled["request_id"] == "req-7", "the causing request, when the producer passes it"
+    assert 0 <= handled["waited_ms"] < 10_000, "how long it waited since it was handed over"
     failed = next(line for line in lines if line["event"] == "database is down")
     assert failed["event_id"] == str(bad.event_id), "lines written while handling carry the id"
 

@@ -43,9 +43,11 @@ _levels = logging.getLogger("ardoise.events")
 
 
 def describe(record: ConsumerRecord) -> dict[str, Any]:
-    """The log fields of one consumed record (its position, and the event's ids when JSON)."""
+    """The log fields of one consumed record: its position, how long it waited since it was
+    handed to the broker (by the record's timestamp), and the event's ids when JSON."""
     fields: dict[str, Any] = {"topic": record.topic, "partition": record.partition,
-                              "offset": record.offset}
+                              "offset": record.offset,
+                              "waited_ms": round(time.time() * 1000 - record.timestamp, 1)}
     for name, value in record.headers or ():
         if name == "request_id":  # the request that caused the event, when the producer says
             fields["request_id"] = value.decode(errors="replace")
