@@ -1,12 +1,18 @@
 """Order request → checkout_url readable, for orders paid online with SumUp (the stand-in).
 
-    .venv/bin/python bench/bench_checkout.py [--orders 500] [--poll-ms 10] [--breakdown] [--cpu]
+    .venv/bin/python bench/bench_checkout.py [--orders 500] [--first-read-ms 20] [--poll-ms 5]
+                                             [--breakdown] [--cpu]
 
 Starts its own stack (PostgreSQL, broker, every gateway and worker, the SumUp stand-in),
 places the orders one after another as a customer with 5,00 € of credit, and for each one
-measures from the order request to the first GET of the order that shows its checkout_url
-(the order is read every --poll-ms: reading it every 2 ms kept a core of this 2-core machine
-busy in the orders gateway, which then slowed the very workers being measured).
+measures from the order request to the first GET of the order that shows its checkout_url.
+
+The order is first read --first-read-ms after its request, then every --poll-ms. Each read
+costs the orders gateway CPU on the two cores the measured workers run on (reading every 2 ms
+from the start kept a core busy), and a read finds the checkout_url up to --poll-ms after it
+was there: reading from 20 ms every 5 ms measures as closely as every 10 ms from the start
+measured loosely, with as many reads. An order readable at its first read is counted and
+reported: its figure is then the first read's time, an overestimate.
 
 `--breakdown` then prints the median of each hop of the saga, from the times the events were
 built (`occurred_at`), handed to the broker (the records' timestamps) and taken by their
@@ -18,6 +24,7 @@ broker, database...) used per order while the orders were placed, the bench's ow
 import argparse
 import asyncio
 import http.client
+import itertools
 import json
 import os
 import shutil
@@ -175,8 +182,10 @@ def print_breakdown(env: dict[str, str], urls: dict[str, str], producer: str,
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=500)
-    parser.add_argument("--poll-ms", type=float, default=10.0,
-                        help="how often the order is read until its checkout_url shows")
+    parser.add_argument("--first-read-ms", type=float, default=20.0,
+                        help="when the order is first read, after its request was sent")
+    parser.add_argument("--poll-ms", type=float, default=5.0,
+                        help="how often the order is read after that, until its checkout_url shows")
     parser.add_argument("--breakdown", action="store_true",
                         help="also print the median time of each hop of the saga")
     parser.add_argument("--cpu", action="store_true",
@@ -202,7 +211,7 @@ def main() -> None:
         http.put(f"{u['payments']}/v1/producers/{producer}/settings", headers=operator,
                  json={"online_payment_required": True}).raise_for_status()
         asyncio.run(wait_for_setting(system.env["ORDERS_DATABASE_URL"], producer))
-        timings, orders = [], []
+        timings, orders, early = [], [], 0
         cpu_before = cpu_seconds_by_program()
         orders_api = Connection(u["orders"], customer)
         for _ in range(args.orders):
@@ -212,21 +221,23 @@ def main() -> None:
                 "customer_id": "c1",
                 "lines": [{"label": "Panier", "quantity": 1, "unit_price_cents": 2000}]})
             path = f"/v1/producers/{producer}/orders/{placed['order_id']}"
-            next_read = time.perf_counter()
-            while True:  # a read every poll_ms from the first (not poll_ms after each answer)
+            next_read = started + args.first_read_ms / 1000
+            for reads in itertools.count(1):  # on a fixed schedule, not poll_ms after each answer
+                time.sleep(max(0.0, next_read - time.perf_counter()))
                 read_sent = time.time()
                 order = orders_api.call("GET", path)
                 if (order.get("payment") or {}).get("checkout_url"):
+                    early += reads == 1
                     break
                 next_read += args.poll_ms / 1000
-                time.sleep(max(0.0, next_read - time.perf_counter()))
             timings.append((time.perf_counter() - started) * 1000)
             orders.append((placed["order_id"], sent, read_sent, time.time()))
         cpu_after = cpu_seconds_by_program()
         q = statistics.quantiles(timings, n=100)
-        print(f"{args.orders} orders one after another, the order read every {args.poll_ms:g} ms, "
-              f"order request -> checkout_url readable: "
-              f"p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms, max {max(timings):.1f} ms")
+        print(f"{args.orders} orders one after another, the order read {args.first_read_ms:g} ms "
+              f"after its request then every {args.poll_ms:g} ms, order request -> checkout_url "
+              f"readable: p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms, min {min(timings):.1f} ms, "
+              f"max {max(timings):.1f} ms; readable at the first read (overestimated): {early}")
         if args.cpu:
             print_cpu(cpu_before, cpu_after, args.orders)
         if args.breakdown:
