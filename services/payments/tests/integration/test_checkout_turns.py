@@ -25,14 +25,13 @@ async def opened(new_uow, producer_id: str, age: timedelta, turn_in: timedelta,
     return checkout_id
 
 
-async def next_turns(new_uow, ids: list[str]) -> dict[str, timedelta]:
-    """How long after now each checkout's next turn comes."""
+async def turns(new_uow, ids: list[str]) -> dict[str, tuple[datetime, datetime]]:
+    """Each checkout's (created_at, next_check_at)."""
     async with new_uow() as uow:
         rows = await uow.session.execute(
-            select(checkouts.c.checkout_id, checkouts.c.next_check_at)
+            select(checkouts.c.checkout_id, checkouts.c.created_at, checkouts.c.next_check_at)
             .where(checkouts.c.checkout_id.in_(ids)))
-        now = datetime.now(UTC)
-        return {row.checkout_id: row.next_check_at - now for row in rows}
+        return {row.checkout_id: (row.created_at, row.next_check_at) for row in rows}
 
 
 async def ours(new_uow, producer_id: str, limit: int = 1000) -> list[str]:
@@ -59,11 +58,19 @@ async def test_the_next_turn_comes_after_half_the_age_within_30_s_and_5_min(new_
     young = await opened(new_uow, producer_id, age=31 * s, turn_in=-1 * s)
     middle = await opened(new_uow, producer_id, age=200 * s, turn_in=-1 * s)
     old = await opened(new_uow, producer_id, age=3 * 3600 * s, turn_in=-1 * s)
+    before = datetime.now(UTC)
     await ours(new_uow, producer_id)
-    turns = await next_turns(new_uow, [young, middle, old])
-    assert 28 * s < turns[young] <= 30 * s
-    assert 98 * s < turns[middle] <= 100 * s
-    assert 298 * s < turns[old] <= 300 * s
+    after = datetime.now(UTC)
+    found = await turns(new_uow, [young, middle, old])
+
+    def within(checkout_id: str, next_turn) -> bool:
+        """Set at some moment between `before` and `after`, as `next_turn(that moment)`."""
+        created, next_check = found[checkout_id]
+        return next_turn(before, created) <= next_check <= next_turn(after, created)
+
+    assert within(young, lambda at, created: at + 30 * s)
+    assert within(middle, lambda at, created: at + (at - created) / 2)
+    assert within(old, lambda at, created: at + 300 * s)
 
 
 async def test_more_due_checkouts_than_a_round_takes_are_all_taken_over_the_rounds(
