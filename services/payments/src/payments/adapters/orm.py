@@ -101,6 +101,5 @@ checkouts = Table(
     # when a still pending checkout is next read back from SumUp (webhooks can be lost)
     Column("next_check_at", DateTime(timezone=True), nullable=False,
            server_default=text("now() + interval '30 seconds'")),
-    Index("checkouts_open", "status", "created_at"),
     Index("checkouts_to_check", "status", "next_check_at"),
 )
