@@ -24,6 +24,7 @@ import asyncpg
 import httpx
 
 from ardoise.auth import Principal, issue_token
+from ardoise.db import plain_dsn
 from ardoise.devservers.postgres import find_bindir
 from ardoise.devservers.process import free_port, stop_pid
 from ardoise.devservers.stack import Stack
@@ -144,7 +145,7 @@ def main() -> None:
     print(f"$ {' '.join(sys.argv)}")
     stack = Stack("bench")
     env = {**os.environ, **stack.up(), "KAFKA_GROUP_PREFIX": f"bench{uuid.uuid4().hex[:6]}."}
-    dsn = env["ACCOUNTS_DATABASE_URL"].replace("+asyncpg", "")
+    dsn = plain_dsn(env["ACCOUNTS_DATABASE_URL"])
     tps = pgbench_tps(stack, args.pgbench_seconds)
     print(f"pgbench tpcb-like (4 clients, same server): {tps:.0f} tps")
     logs = stack.home / "logs"

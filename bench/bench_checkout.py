@@ -42,6 +42,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ardoise import topics
 from ardoise.auth import Principal, issue_token
+from ardoise.db import plain_dsn
 from ardoise.devservers.stack import Stack
 from ardoise.testing.system import RunningSystem
 
@@ -67,7 +68,7 @@ class Connection:
 
 async def wait_for_setting(url: str, producer: str) -> None:
     """The orders service hears of the setting through an event: wait until it has."""
-    connection = await asyncpg.connect(url.replace("+asyncpg", ""))
+    connection = await asyncpg.connect(plain_dsn(url))
     try:
         while not await connection.fetchval(
                 "SELECT online_payment_required FROM orders.producers WHERE producer_id = $1",
@@ -104,8 +105,7 @@ async def processed(env: dict[str, str]) -> dict[tuple[str, str], float]:
     """When each event's consuming transaction began, by service and event id (the inbox rows)."""
     started = {}
     for service in ("accounts", "payments", "orders"):
-        connection = await asyncpg.connect(env[f"{service.upper()}_DATABASE_URL"]
-                                           .replace("+asyncpg", ""))
+        connection = await asyncpg.connect(plain_dsn(env[f"{service.upper()}_DATABASE_URL"]))
         try:
             for row in await connection.fetch(
                     f"SELECT event_id::text, min(processed_at) AS at FROM {service}.inbox"

@@ -6,6 +6,7 @@ import asyncpg
 import httpx
 import pytest
 
+from ardoise.db import plain_dsn
 from ardoise.testing.polling import eventually
 
 from .conftest import Caller
@@ -18,7 +19,7 @@ async def require_online_payment(system, operator: Caller, producer_id: str) -> 
         "payment_tracking": True, "online_payment_required": True,
         "accepted_modes": ["account", "cash", "online"]})
     assert answer.status_code == 200
-    dsn = system.env["ORDERS_DATABASE_URL"].replace("+asyncpg", "")
+    dsn = plain_dsn(system.env["ORDERS_DATABASE_URL"])
     connection = await asyncpg.connect(dsn)
     try:  # the orders service hears of the setting through an event
         await eventually(lambda: connection.fetchval(

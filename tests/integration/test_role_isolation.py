@@ -3,11 +3,12 @@
 import asyncpg
 import pytest
 
+from ardoise.db import plain_dsn
 from ardoise.devservers.stack import SERVICES
 
 
 def dsn(servers: dict[str, str], service: str) -> str:
-    return servers[f"{service.upper()}_DATABASE_URL"].replace("+asyncpg", "")
+    return plain_dsn(servers[f"{service.upper()}_DATABASE_URL"])
 
 
 @pytest.mark.parametrize("service", SERVICES)

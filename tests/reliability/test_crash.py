@@ -7,6 +7,7 @@ from datetime import date
 import asyncpg
 
 from ardoise.auth import Principal
+from ardoise.db import plain_dsn
 from ardoise.events import SettlementChanged, encode_event
 from ardoise.kafka import make_broker
 from ardoise.testing.polling import eventually
@@ -72,7 +73,7 @@ async def test_killing_each_worker_in_turn_loses_and_doubles_nothing(system, pro
     expected = dict(manual)
     for event in final.values():
         expected[event.customer_id] = expected.get(event.customer_id, 0) + effect(event)
-    dsn = system.env["ACCOUNTS_DATABASE_URL"].replace("+asyncpg", "")
+    dsn = plain_dsn(system.env["ACCOUNTS_DATABASE_URL"])
 
     async def applied_versions() -> int:
         connection = await asyncpg.connect(dsn)
@@ -104,7 +105,7 @@ async def test_killing_each_worker_in_turn_loses_and_doubles_nothing(system, pro
 
 async def exports_read_model_matches(system, producer_id: str, final: dict) -> None:
     """The exports worker was killed too: its read model ends on every order's last settlement."""
-    dsn = system.env["EXPORTS_DATABASE_URL"].replace("+asyncpg", "")
+    dsn = plain_dsn(system.env["EXPORTS_DATABASE_URL"])
 
     async def settled() -> dict:
         connection = await asyncpg.connect(dsn)

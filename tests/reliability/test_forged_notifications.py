@@ -8,6 +8,7 @@ import uuid
 import asyncpg
 import httpx
 
+from ardoise.db import plain_dsn
 from ardoise.testing.polling import eventually
 
 from ..e2e.conftest import customer_of, operator  # noqa: F401 - the fixtures
@@ -25,8 +26,8 @@ from ..e2e.test_online_payment import (
 
 async def recorded(system, producer_id: str) -> tuple[int, int]:
     """Online settlements and payment movements of this producer."""
-    payments = await asyncpg.connect(system.env["PAYMENTS_DATABASE_URL"].replace("+asyncpg", ""))
-    accounts = await asyncpg.connect(system.env["ACCOUNTS_DATABASE_URL"].replace("+asyncpg", ""))
+    payments = await asyncpg.connect(plain_dsn(system.env["PAYMENTS_DATABASE_URL"]))
+    accounts = await asyncpg.connect(plain_dsn(system.env["ACCOUNTS_DATABASE_URL"]))
     try:
         return (await payments.fetchval(
                     "SELECT count(*) FROM payments.settlements WHERE producer_id = $1"

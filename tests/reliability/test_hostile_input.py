@@ -28,6 +28,7 @@ from schemathesis.checks import (
 from schemathesis.core.failures import Failure, FailureGroup, ServerError
 
 from ardoise.auth import Principal, issue_token
+from ardoise.db import plain_dsn
 
 GATEWAYS = ("orders", "accounts", "payments", "exports")
 EXAMPLES_PER_OPERATION = int(os.environ.get("ARDOISE_FUZZ_EXAMPLES", "12"))
@@ -97,7 +98,7 @@ async def rows_of(system, producer: str) -> dict[str, int]:
     counts = {}
     for service in GATEWAYS:
         connection = await asyncpg.connect(
-            system.env[f"{service.upper()}_DATABASE_URL"].replace("+asyncpg", ""))
+            plain_dsn(system.env[f"{service.upper()}_DATABASE_URL"]))
         try:
             tables = await connection.fetch(
                 "SELECT table_name FROM information_schema.columns WHERE table_schema = $1"

@@ -15,8 +15,9 @@ import asyncpg
 import httpx
 
 from ardoise.auth import Principal
-from ardoise.testing.polling import eventually
+from ardoise.db import plain_dsn
 from ardoise.testing import servers as test_servers
+from ardoise.testing.polling import eventually
 
 from ..e2e.conftest import Caller
 
@@ -113,7 +114,7 @@ class Shop:
 
 
 async def _fetch(env: dict, service: str, query: str, *args) -> list:
-    connection = await asyncpg.connect(env[f"{service}_DATABASE_URL"].replace("+asyncpg", ""))
+    connection = await asyncpg.connect(plain_dsn(env[f"{service}_DATABASE_URL"]))
     try:
         return await connection.fetch(query, *args)
     finally:

@@ -7,6 +7,7 @@ import sys
 
 import asyncpg
 
+from ardoise.db import plain_dsn
 from ardoise.testing.polling import eventually
 
 from ..e2e.conftest import customer_of, operator  # noqa: F401 - the fixtures
@@ -45,7 +46,7 @@ async def test_reconcile_finds_no_drift_on_a_true_history_and_names_each_planted
     assert "1 accounts checked, 0 drifts; 3 checkouts read back from SumUp, 0 drifts" in clean.stdout
 
     # fault 1: the recorded online amount no longer matches what SumUp was paid
-    dsn = system.env["PAYMENTS_DATABASE_URL"].replace("+asyncpg", "")
+    dsn = plain_dsn(system.env["PAYMENTS_DATABASE_URL"])
     connection = await asyncpg.connect(dsn)
     try:
         await connection.execute(

@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from ardoise import topics
 from ardoise.auth import Principal
+from ardoise.db import plain_dsn
 from ardoise.devservers.process import stop_pid
 from ardoise.events import OrderPlaced, SettlementChanged
 from ardoise.testing.polling import eventually
@@ -44,7 +45,7 @@ SNAPSHOTS = {
 async def snapshot(env: dict) -> dict:
     taken = {}
     for key, queries in SNAPSHOTS.items():
-        connection = await asyncpg.connect(env[key].replace("+asyncpg", ""))
+        connection = await asyncpg.connect(plain_dsn(env[key]))
         try:
             for query in queries:
                 taken[query] = sorted(tuple(map(str, row)) for row in await connection.fetch(query))
@@ -95,7 +96,7 @@ async def some_traffic(system, producer_id: str) -> None:
 
     await eventually(account, lambda a: a["balance_cents"] == 5000 and a["held_cents"] == 0
                      and len(a["movements"]) == 1 + 20 * 4)
-    exports = await asyncpg.connect(system.env["EXPORTS_DATABASE_URL"].replace("+asyncpg", ""))
+    exports = await asyncpg.connect(plain_dsn(system.env["EXPORTS_DATABASE_URL"]))
     try:
         await eventually(lambda: exports.fetchval(
             "SELECT count(*) FROM exports.sales s JOIN exports.customers c USING (producer_id,"

@@ -9,6 +9,7 @@ import sys
 import httpx
 
 from ardoise.auth import Principal, issue_token
+from ardoise.db import plain_dsn
 from ardoise.devservers.stack import SERVICES, Stack, project_root
 
 
@@ -104,8 +105,8 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
     async def reconcile() -> tuple[tuple, tuple]:
         accounts_url = os.environ.get("ACCOUNTS_DATABASE_URL") or os.environ["DATABASE_URL"]
         async with payments.sumup_gateway(settings) as sumup:
-            return (await ledger.find_drift(accounts_url.replace("+asyncpg", ""), args.producer),
-                    await online.find_online_drift(settings.database_url.replace("+asyncpg", ""),
+            return (await ledger.find_drift(plain_dsn(accounts_url), args.producer),
+                    await online.find_online_drift(plain_dsn(settings.database_url),
                                                    sumup, args.producer))
 
     try:

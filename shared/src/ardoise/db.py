@@ -9,6 +9,11 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
+def plain_dsn(database_url: str) -> str:
+    """A database URL without SQLAlchemy's driver suffix, for asyncpg itself (and libpq tools)."""
+    return database_url.replace("+asyncpg", "")
+
+
 def make_engine(database_url: str, schema: str, pool_size: int = 10) -> AsyncEngine:
     """An engine whose connections look only in the service's own schema.
 

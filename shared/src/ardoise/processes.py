@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Literal
 
+from ardoise.db import plain_dsn
 from ardoise.devservers.stack import SERVICES
 
 Kind = Literal["gateway", "worker", "stand-in"]
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     if job == "provision":
         from ardoise.devservers.stack import provision
 
-        admin_url = os.environ["ARDOISE_ADMIN_DATABASE_URL"].replace("+asyncpg", "")
+        admin_url = plain_dsn(os.environ["ARDOISE_ADMIN_DATABASE_URL"])
         asyncio.run(provision(admin_url, role_passwords(dict(os.environ))))
         print(f"provisioned the database and the roles of {', '.join(SERVICES)}", flush=True)
     else:

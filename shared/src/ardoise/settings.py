@@ -3,6 +3,7 @@
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ardoise.db import plain_dsn
 from ardoise.kafka import FETCH_MAX_WAIT_MS, SAGA_FETCH_MAX_WAIT_MS
 
 
@@ -33,4 +34,4 @@ class ServiceSettings(BaseSettings):
     @property
     def asyncpg_dsn(self) -> str:
         """The same database URL without SQLAlchemy's driver suffix, for asyncpg itself."""
-        return self.database_url.replace("+asyncpg", "")  # type: ignore[attr-defined]
+        return plain_dsn(self.database_url)  # type: ignore[attr-defined]

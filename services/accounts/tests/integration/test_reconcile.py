@@ -5,6 +5,7 @@ import asyncpg
 from accounts.domain.commands import RecordMovement
 from accounts.reconcile import find_drift
 from accounts.service_layer import handlers
+from ardoise.db import plain_dsn
 
 from .test_concurrency import open_account
 
@@ -14,7 +15,7 @@ async def test_a_tampered_balance_is_reported_and_an_exact_ledger_is_not(servers
     await open_account(new_uow, producer_id, "c1", 5000)
     await handlers.record_movement(RecordMovement(producer_id, "c1", "debit", 1200, None, None),
                                    new_uow())
-    dsn = servers["ACCOUNTS_DATABASE_URL"].replace("+asyncpg", "")
+    dsn = plain_dsn(servers["ACCOUNTS_DATABASE_URL"])
     _, before = await find_drift(dsn)
     assert [d for d in before if d.producer_id == producer_id] == []
     connection = await asyncpg.connect(dsn)
