@@ -1,6 +1,8 @@
 """Online payment through SumUp (the stand-in) with the balance applied: the seed walkthrough."""
 
 import asyncio
+import json
+import uuid
 
 import asyncpg
 import httpx
@@ -229,3 +231,35 @@ async def test_after_a_failed_checkout_the_customer_pays_with_a_new_attempt(syst
     await pay_at_sumup(system, second["payment"]["checkout_id"])
     await eventually(lambda: account(operator, producer_id),
                      lambda a: a["balance_cents"] == 0 and a["held_cents"] == 0)
+
+
+def handled_with(system, worker: str, request_id: str) -> set[str]:
+    """The types of the events this worker logged as handled for that request."""
+    types = set()
+    for line in (system.log_dir / f"{worker}.log").read_text().splitlines():
+        if request_id in line:
+            entry = json.loads(line)
+            if entry.get("event") == "event handled" and entry.get("request_id") == request_id:
+                types.add(entry.get("event_type"))
+    return types
+
+
+async def test_the_order_request_id_follows_the_checkout_through_every_service(
+    system, shop, producer_id
+):
+    request_id = f"e2e-{uuid.uuid4().hex}"
+    answer = await shop.arequest("POST", "orders", f"/v1/producers/{producer_id}/orders",
+                                 headers={"X-Request-ID": request_id}, json={
+                                     "customer_id": "c1", "lines": [
+                                         {"label": "Panier", "quantity": 1,
+                                          "unit_price_cents": 2000}]})
+    assert answer.status_code == 201
+    await checkout_of(shop, producer_id, answer.json()["order_id"])
+    # OrderPlaced (orders) -> accounts holds -> BalanceHeld -> payments -> CheckoutOpened -> orders
+    for worker, event_type in (("accounts-worker", "OrderPlaced"),
+                               ("payments-worker", "BalanceHeld"),
+                               ("orders-worker", "CheckoutOpened")):
+        found = await eventually(
+            lambda w=worker: asyncio.sleep(0, handled_with(system, w, request_id)),
+            lambda types, t=event_type: t in types)
+        assert event_type in found

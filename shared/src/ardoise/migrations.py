@@ -53,7 +53,8 @@ def run_env(target_metadata: MetaData, schema: str) -> None:
 
 
 def create_outbox_and_inbox(schema: str) -> None:
-    """The plumbing tables every service's first migration creates (version 1 of their shape)."""
+    """The plumbing tables every service's first migration creates, in today's shape (later
+    migrations bring an older schema's tables to it, and change nothing on a new one)."""
     from alembic import op
 
     from ardoise.inbox import inbox_table
@@ -65,3 +66,16 @@ def create_outbox_and_inbox(schema: str) -> None:
     metadata.create_all(op.get_bind())
     for statement in outbox_trigger_sql(schema):
         op.execute(statement)
+
+
+def add_outbox_request_id(schema: str) -> None:
+    """The outbox's request_id column, on a schema whose outbox was made before it."""
+    from alembic import op
+
+    op.execute(f"ALTER TABLE {schema}.outbox ADD COLUMN IF NOT EXISTS request_id varchar(128)")
+
+
+def drop_outbox_request_id(schema: str) -> None:
+    from alembic import op
+
+    op.execute(f"ALTER TABLE {schema}.outbox DROP COLUMN IF EXISTS request_id")

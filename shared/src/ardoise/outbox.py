@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
+from structlog.contextvars import get_contextvars
 
 from ardoise.db import driver_connection
 from ardoise.events import Event, encode_event
@@ -29,6 +30,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("key", String(200), nullable=False),
         Column("event_type", String(100), nullable=False),
         Column("payload", JSONB, nullable=False),
+        # the request that caused the event, passed on with it (a Kafka header) to its consumers
+        Column("request_id", String(128)),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
 
@@ -51,9 +54,11 @@ def outbox_trigger_sql(schema: str) -> list[str]:
 async def write_events(session: AsyncSession, table: Table, events: Iterable[Event]) -> None:
     """Queue events in the caller's transaction: published only if that transaction commits.
     Rows keep the order given (the relay publishes in id order): a few in one INSERT (one
-    round trip), many in one COPY (faster per row, but a round trip more)."""
+    round trip), many in one COPY (faster per row, but a round trip more). Each carries the
+    request id being handled (an HTTP request's, or the one the consumed event came with)."""
+    request_id = get_contextvars().get("request_id")
     records = [(event.event_id, event.topic, event.key, type(event).__name__,
-                json.dumps(encode_event(event))) for event in events]
+                json.dumps(encode_event(event)), request_id) for event in events]
     if not records:
         return
     connection = await driver_connection(session)
@@ -63,14 +68,14 @@ async def write_events(session: AsyncSession, table: Table, events: Iterable[Eve
         return
     await connection.execute(
         f"INSERT INTO {table.fullname} ({', '.join(_COLUMNS)})"
-        " SELECT e, t, k, y, p::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[],"
-        " $4::text[], $5::text[]) WITH ORDINALITY AS u(e, t, k, y, p, n) ORDER BY n",
+        " SELECT e, t, k, y, p::jsonb, r FROM unnest($1::uuid[], $2::text[], $3::text[],"
+        " $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(e, t, k, y, p, r, n) ORDER BY n",
         *map(list, zip(*records, strict=True)))
 
 
 COPY_FROM = 50
 """From how many events a batch is written with COPY rather than INSERT."""
-_COLUMNS = ["event_id", "topic", "key", "event_type", "payload"]
+_COLUMNS = ["event_id", "topic", "key", "event_type", "payload", "request_id"]
 
 
 def payload_bytes(payload: dict | str) -> bytes:

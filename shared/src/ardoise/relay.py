@@ -95,7 +95,7 @@ class OutboxRelay:
     async def relay_batch(self, connection: asyncpg.Connection) -> int:
         """Publish one batch, oldest first; returns how many rows went out."""
         rows = await connection.fetch(
-            f"SELECT id, topic, key, event_type, payload FROM {self._schema}.outbox"
+            f"SELECT id, topic, key, event_type, payload, request_id FROM {self._schema}.outbox"
             " ORDER BY id LIMIT $1",
             self._batch_size,
         )
@@ -106,7 +106,7 @@ class OutboxRelay:
                         row["topic"],
                         row["key"].encode(),
                         payload_bytes(row["payload"]),
-                        {"event_type": row["event_type"]},
+                        _headers(row),
                     )
                     for row in rows
                 ]
@@ -117,3 +117,11 @@ class OutboxRelay:
             )
             self.stats.published += len(rows)
         return len(rows)
+
+
+def _headers(row: asyncpg.Record) -> dict[str, str]:
+    """The event's type, and the request that caused it when there was one."""
+    headers = {"event_type": row["event_type"]}
+    if row["request_id"] is not None:
+        headers["request_id"] = row["request_id"]
+    return headers

@@ -6,6 +6,7 @@ import json
 import pytest
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy import func, select
+from structlog.contextvars import bound_contextvars
 
 from ardoise.devservers.broker import LocalBroker, create_topics
 from ardoise.devservers.process import free_port
@@ -100,6 +101,49 @@ async def test_a_batch_keeps_its_order_whether_inserted_or_copied(plumbing, serv
     finally:
         task.cancel()
         await broker.stop()
+
+
+async def published_request_ids(bootstrap: str, producer_id: str,
+                                count: int) -> dict[int, str | None]:
+    """Each of this producer's probe numbers, with the request_id header it came with."""
+    consumer = AIOKafkaConsumer(PROBE_TOPIC, bootstrap_servers=bootstrap,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    found: dict[int, str | None] = {}
+    try:
+        async with asyncio.timeout(30):
+            while len(found) < count:
+                for records in (await consumer.getmany(timeout_ms=500)).values():
+                    for record in records:
+                        body = json.loads(record.value)
+                        if body["producer_id"] == producer_id:
+                            headers = {k: v.decode() for k, v in record.headers or ()}
+                            found[body["number"]] = headers.get("request_id")
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_events_carry_the_request_that_caused_them_to_their_consumers(
+    plumbing, servers, producer_id
+):
+    many = range(10, 10 + COPY_FROM + 1)  # written with COPY
+    async with plumbing.sessions() as session, session.begin():
+        with bound_contextvars(request_id="req-42"):  # as the gateway binds each request's id
+            await write_events(session, plumbing.outbox,
+                               [ProbeRecorded(producer_id=producer_id, number=1)])
+            await write_events(session, plumbing.outbox,
+                               [ProbeRecorded(producer_id=producer_id, number=n) for n in many])
+        await write_events(session, plumbing.outbox,  # a timer's event: no request
+                           [ProbeRecorded(producer_id=producer_id, number=2)])
+    broker, _relay, task = await start_relay(plumbing, servers["KAFKA_BOOTSTRAP"])
+    try:
+        found = await published_request_ids(servers["KAFKA_BOOTSTRAP"], producer_id,
+                                            2 + len(many))
+    finally:
+        task.cancel()
+        await broker.stop()
+    assert found == {1: "req-42", 2: None, **{n: "req-42" for n in many}}
 
 
 @pytest.fixture

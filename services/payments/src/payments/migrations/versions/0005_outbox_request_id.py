@@ -1,0 +1,16 @@
+"""The outbox keeps the request that caused each event, for the relay to pass it on."""
+
+from ardoise.migrations import add_outbox_request_id, drop_outbox_request_id
+
+revision = "payments_0005"
+down_revision = "payments_0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    add_outbox_request_id("payments")
+
+
+def downgrade() -> None:
+    drop_outbox_request_id("payments")
