@@ -97,8 +97,7 @@ def background(settings: Settings):
         async def poll_pending_checkouts() -> None:
             while True:
                 try:
-                    for checkout_id in await checkouts.due_checkouts(new_uow):
-                        await checkouts.sync_checkout(checkout_id, new_uow, sumup, orders.fetch)
+                    await checkouts.sync_due_checkouts(new_uow, sumup, orders.fetch)
                 except Exception as error:  # noqa: BLE001 - tried again at the next round
                     log.warning("polling checkouts: %s", error)
                 await asyncio.sleep(POLL_INTERVAL_S)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 
 from payments.adapters.orm import checkouts
-from payments.service_layer.checkouts import due_checkouts
+from payments.adapters.sumup_client import Checkout, SumUpUnavailable
+from payments.service_layer.checkouts import due_checkouts, sync_due_checkouts
 
 
 async def opened(new_uow, producer_id: str, age: timedelta, turn_in: timedelta,
@@ -83,3 +84,28 @@ async def test_more_due_checkouts_than_a_round_takes_are_all_taken_over_the_roun
         if set(taken) == ids:
             break
     assert sorted(taken) == sorted(ids)
+
+
+class SumUpDownFor:
+    """SumUp as the poll sees it: down for some checkouts, every other one still pending."""
+
+    def __init__(self, *down: str) -> None:
+        self.down, self.asked = set(down), []
+
+    async def get_checkout(self, checkout_id: str) -> Checkout:
+        self.asked.append(checkout_id)
+        if checkout_id in self.down:
+            raise SumUpUnavailable(503, None, "try again later")
+        return Checkout(checkout_id, "ref", 2000, "EUR", "PENDING")
+
+
+async def test_a_checkout_sumup_cannot_answer_for_does_not_hold_up_the_others(
+        new_uow, producer_id):
+    opened_ids = [await opened(new_uow, producer_id, age=timedelta(minutes=10),
+                               turn_in=-timedelta(minutes=5 - i)) for i in range(3)]
+    # two of three down: in whatever order the round takes them, stopping at the first failure
+    # would leave one not asked
+    sumup = SumUpDownFor(opened_ids[0], opened_ids[2])
+    outcomes = await sync_due_checkouts(new_uow, sumup, fetch_order=None)
+    assert [outcomes[c] for c in opened_ids] == ["not read", "still pending", "not read"]
+    assert all(c in sumup.asked for c in opened_ids)

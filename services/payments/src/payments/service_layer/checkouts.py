@@ -113,3 +113,17 @@ async def due_checkouts(new_uow, limit: int = 100) -> list[str]:
             .values(next_check_at=NEXT_TURN).returning(checkouts.c.checkout_id))).scalars().all()
         await uow.commit()
     return list(taken)
+
+
+async def sync_due_checkouts(new_uow, gateway: PaymentGateway, fetch_order: FetchOrder,
+                             limit: int = 100) -> dict[str, str]:
+    """Read back every checkout whose turn came; one SumUp could not answer for waits for its
+    next turn without holding up the others. Returns what happened to each."""
+    outcomes = {}
+    for checkout_id in await due_checkouts(new_uow, limit):
+        try:
+            outcomes[checkout_id] = await sync_checkout(checkout_id, new_uow, gateway, fetch_order)
+        except Exception as error:  # noqa: BLE001 - its next turn comes anyway
+            log.warning("reading checkout %s back from SumUp: %s", checkout_id, error)
+            outcomes[checkout_id] = "not read"
+    return outcomes
