@@ -1,6 +1,7 @@
 """The read model takes events a batch at a time: each event counts once, however often and in
 whatever batches it is delivered, and a late older settlement never hides a newer one."""
 
+import asyncio
 import uuid
 from datetime import date
 
@@ -58,3 +59,19 @@ async def test_a_batch_of_events_the_read_model_does_not_use_writes_nothing(sess
                              held_cents=0)
     await apply_events(sessions, consumer, [balance])
     assert await inbox_rows(sessions, consumer, balance) == 0
+
+
+async def test_batches_of_orders_and_settlements_at_once_never_deadlock(sessions, producer_id):
+    """The two subscribers' transactions write the same sales rows; each in its own order of
+    arrival, they could each lock a row the other waits for."""
+    placed = [OrderPlaced(producer_id=producer_id, order_id=uuid.uuid4(), customer_id="c1",
+                          total_cents=2000, delivery_date=date(2026, 11, 27)) for _ in range(40)]
+    await apply_events(sessions, "test-seed", placed)
+    cash = [settled(order, 1, "cash", 2000) for order in placed]
+    card = [settled(order, 2, "card", 2000) for order in placed]
+    for _ in range(5):  # the same rows, in opposite orders, by two consumers at once
+        await asyncio.gather(apply_events(sessions, f"a-{uuid.uuid4().hex[:6]}", cash),
+                             apply_events(sessions, f"b-{uuid.uuid4().hex[:6]}", card[::-1]))
+    for order in placed:
+        row = await sale(sessions, order)
+        assert (row.mode, row.settlement_version) == ("card", 2)

@@ -17,10 +17,19 @@ async def apply_events(sessions: async_sessionmaker, consumer: str, events: list
         return
     async with sessions() as session, session.begin():
         new = await claim_many(session, inbox, consumer, [event.event_id for event in kept])
-        for event in kept:
+        # rows written in key order (a stable sort: one key's events stay in the order they
+        # came): two batches, of orders and of settlements, never wait on each other in a circle
+        for event in sorted(kept, key=_row_key):
             if event.event_id in new:
                 new.remove(event.event_id)
                 await _apply(session, event)
+
+
+def _row_key(event: Event) -> tuple[str, str, str]:
+    """The read-model row an event writes: its table and primary key."""
+    if isinstance(event, CustomerRegistered):
+        return ("customers", event.producer_id, event.customer_id)
+    return ("sales", event.producer_id, str(event.order_id))
 
 
 async def _apply(session: AsyncSession, event: Event) -> None:
