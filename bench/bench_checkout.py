@@ -18,7 +18,9 @@ reported: its figure is then the first read's time, an overestimate.
 built (`occurred_at`), handed to the broker (the records' timestamps) and taken by their
 consumers (the inbox rows: when the consuming transaction began), and the time SumUp (the
 stand-in) created each checkout. `--cpu` prints the CPU time each program (gateway, worker,
-broker, database...) used per order while the orders were placed, the bench's own included.
+broker, database...) used per order while the orders were placed, the bench's own included. It
+reads every process of the machine by program name, so run it with nothing else of the kind
+running; a process that exits during the run loses its share.
 """
 
 import argparse
