@@ -157,3 +157,21 @@ def test_the_migrations_job_provisions_then_migrates_each_schema_with_its_own_ro
         assert image_name(container["image"]) == f"ardoise/{service}"
         ref = container["env"][0]["valueFrom"]["secretKeyRef"]
         assert env_names(container) == {"DATABASE_URL"} and ref["name"] == f"{service}-database"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_service_process_starts_once_its_schema_is_migrated(overlay):
+    """`kubectl apply` starts the migrations Job and the new pods at once: a pod whose code
+    needs a column the Job has not added yet would fail every write meanwhile."""
+    docs = rendered(overlay)
+    for process in expected_processes(overlay):
+        if process.kind == "stand-in":
+            continue
+        (wait,) = pod_spec(find(docs, "Deployment", process.name))["initContainers"]
+        assert image_name(wait["image"]) == process.image, process.name
+        command = wait["command"]
+        assert command[:3] == ["ardoise", "migrate", "--wait"] and float(command[3]) > 0
+        assert command[4:] == [process.package], process.name
+        (database,) = wait["env"]
+        assert database["name"] == "DATABASE_URL"
+        assert database["valueFrom"]["secretKeyRef"]["name"] == f"{process.package}-database"

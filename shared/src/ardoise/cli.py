@@ -73,8 +73,24 @@ def cmd_migrate(args: argparse.Namespace) -> None:
         url = os.environ.get(f"{service.upper()}_DATABASE_URL") or os.environ.get("DATABASE_URL")
         if not url:
             sys.exit(f"set {service.upper()}_DATABASE_URL or DATABASE_URL")
+        if args.wait is not None:
+            _wait_until_migrated(service, url, args.wait)
+            continue
         upgrade(service, url)
         print(f"{service}: migrated to head")
+
+
+def _wait_until_migrated(service: str, url: str, timeout_s: float) -> None:
+    """For a pod's init container: start the service only once its schema is this code's."""
+    import asyncio
+
+    from ardoise.migrations import head, is_ready_for, wait_until_migrated
+
+    found = asyncio.run(wait_until_migrated(service, plain_dsn(url), timeout_s))
+    if not is_ready_for(service, found):
+        sys.exit(f"{service}: the schema is at {found or 'nothing'}, this code needs "
+                 f"{head(service)}; is the migrations Job done?")
+    print(f"{service}: schema at {found}")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -148,6 +164,9 @@ def main(argv: list[str] | None = None) -> None:
 
     migrate = commands.add_parser("migrate", help="migrate services' schemas to head")
     migrate.add_argument("services", nargs="*", help=f"some of {', '.join(SERVICES)} (default all)")
+    migrate.add_argument("--wait", type=float, metavar="SECONDS", default=None,
+                         help="migrate nothing: wait up to SECONDS for the schemas to be at this "
+                              "code's head (exit 1 if they are not by then)")
     migrate.set_defaults(run=cmd_migrate)
 
     reconcile = commands.add_parser("reconcile", help="recompute balances and holds, compare online payments with SumUp; report drift")

@@ -2,6 +2,7 @@
 
 import asyncio
 
+import asyncpg
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, text
@@ -14,6 +15,54 @@ def alembic_config(service: str, database_url: str) -> Config:
     config.set_main_option("script_location", f"{service}:migrations")
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
+
+
+def _scripts(service: str):
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(service, "postgresql://"))
+
+
+def head(service: str) -> str:
+    """The revision this code's migrations of a service end at."""
+    return _scripts(service).get_current_head()
+
+
+def is_ready_for(service: str, revision: str | None) -> bool:
+    """Whether a schema at `revision` serves this code: at its head, or past it (a revision this
+    code does not know comes from a newer image's migrations, as after a rollback of the image;
+    those only ever add to the schema)."""
+    if revision is None:
+        return False
+    known = {script.revision for script in _scripts(service).walk_revisions()}
+    return revision == head(service) or revision not in known
+
+
+async def current_revision(schema: str, dsn: str) -> str | None:
+    """The revision a schema was migrated to; None when it never was."""
+    connection = await asyncpg.connect(dsn, timeout=5)
+    try:
+        return await connection.fetchval(f'SELECT version_num FROM "{schema}".alembic_version')
+    except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
+        return None
+    finally:
+        await connection.close()
+
+
+async def wait_until_migrated(service: str, dsn: str, timeout_s: float, poll_s: float = 2.0,
+                              schema: str | None = None) -> str | None:
+    """Wait until the service's schema (`schema`, by default the service's name) serves this
+    code (`is_ready_for`); returns the revision it is at in the end, ready or not when
+    `timeout_s` ran out."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        try:
+            found = await current_revision(schema or service, dsn)
+        except (OSError, TimeoutError, asyncpg.PostgresError):
+            found = None  # the database, or the service's role, is not there yet
+        if is_ready_for(service, found) or asyncio.get_running_loop().time() >= deadline:
+            return found
+        await asyncio.sleep(poll_s)
 
 
 def upgrade(service: str, database_url: str, revision: str = "head") -> None:
