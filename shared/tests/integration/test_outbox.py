@@ -18,28 +18,35 @@ from ardoise.testing.polling import eventually
 from .conftest import PROBE_TOPIC, ProbeRecorded
 
 
-async def published_numbers(bootstrap: str, producer_id: str, at_least: int) -> list[int]:
-    """Read the probe topic from the start until `at_least` events of this producer were seen."""
+async def published(bootstrap: str, producer_id: str,
+                    at_least: int) -> list[tuple[int, dict[str, str]]]:
+    """Read the probe topic from the start until `at_least` events of this producer were seen,
+    then whatever else is already there for it: each event's number and its record's headers."""
     consumer = AIOKafkaConsumer(PROBE_TOPIC, bootstrap_servers=bootstrap,
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
-    numbers: list[int] = []
+    found: list[tuple[int, dict[str, str]]] = []
+
+    def keep(batch) -> None:
+        for records in batch.values():
+            for record in records:
+                body = json.loads(record.value)
+                if body["producer_id"] == producer_id:
+                    found.append((body["number"],
+                                  {name: value.decode() for name, value in record.headers or ()}))
+
     try:
         async with asyncio.timeout(30):
-            while len(numbers) < at_least:
-                batch = await consumer.getmany(timeout_ms=500)
-                for records in batch.values():
-                    for record in records:
-                        body = json.loads(record.value)
-                        if body["producer_id"] == producer_id:
-                            numbers.append(body["number"])
-        # whatever else is already there for this producer is read too
-        for records in (await consumer.getmany(timeout_ms=1000)).values():
-            numbers.extend(json.loads(r.value)["number"] for r in records
-                           if json.loads(r.value)["producer_id"] == producer_id)
+            while len(found) < at_least:
+                keep(await consumer.getmany(timeout_ms=500))
+        keep(await consumer.getmany(timeout_ms=1000))
     finally:
         await consumer.stop()
-    return numbers
+    return found
+
+
+async def published_numbers(bootstrap: str, producer_id: str, at_least: int) -> list[int]:
+    return [number for number, _ in await published(bootstrap, producer_id, at_least)]
 
 
 async def start_relay(plumbing, bootstrap: str):
@@ -103,27 +110,6 @@ async def test_a_batch_keeps_its_order_whether_inserted_or_copied(plumbing, serv
         await broker.stop()
 
 
-async def published_request_ids(bootstrap: str, producer_id: str,
-                                count: int) -> dict[int, str | None]:
-    """Each of this producer's probe numbers, with the request_id header it came with."""
-    consumer = AIOKafkaConsumer(PROBE_TOPIC, bootstrap_servers=bootstrap,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
-    await consumer.start()
-    found: dict[int, str | None] = {}
-    try:
-        async with asyncio.timeout(30):
-            while len(found) < count:
-                for records in (await consumer.getmany(timeout_ms=500)).values():
-                    for record in records:
-                        body = json.loads(record.value)
-                        if body["producer_id"] == producer_id:
-                            headers = {k: v.decode() for k, v in record.headers or ()}
-                            found[body["number"]] = headers.get("request_id")
-    finally:
-        await consumer.stop()
-    return found
-
-
 async def test_events_carry_the_request_that_caused_them_to_their_consumers(
     plumbing, servers, producer_id
 ):
@@ -138,8 +124,8 @@ async def test_events_carry_the_request_that_caused_them_to_their_consumers(
                            [ProbeRecorded(producer_id=producer_id, number=2)])
     broker, _relay, task = await start_relay(plumbing, servers["KAFKA_BOOTSTRAP"])
     try:
-        found = await published_request_ids(servers["KAFKA_BOOTSTRAP"], producer_id,
-                                            2 + len(many))
+        found = {number: headers.get("request_id") for number, headers in
+                 await published(servers["KAFKA_BOOTSTRAP"], producer_id, 2 + len(many))}
     finally:
         task.cancel()
         await broker.stop()
