@@ -1,6 +1,7 @@
 """Alembic plumbing shared by the services: each migrates only its own schema."""
 
 import asyncio
+import functools
 
 import asyncpg
 from alembic import command, context
@@ -17,7 +18,9 @@ def alembic_config(service: str, database_url: str) -> Config:
     return config
 
 
+@functools.cache
 def _scripts(service: str):
+    """A service's migration scripts, read once: they do not change while a process runs."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config(service, "postgresql://"))
