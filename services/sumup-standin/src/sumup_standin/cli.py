@@ -18,8 +18,8 @@ def main() -> None:
     logging.config.dictConfig(LOG_CONFIG)
     logging.getLogger("sumup_standin").info(
         f"SumUp stand-in listening on http://{settings.host}:{settings.port}")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
-                log_config=LOG_CONFIG)
+    # logging is configured above, once, for uvicorn's loggers too
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
 
 
 if __name__ == "__main__":
