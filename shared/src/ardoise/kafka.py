@@ -46,7 +46,7 @@ def subscriber_options(group_id: str, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS
         "session_timeout_ms": SESSION_TIMEOUT_MS,
         "heartbeat_interval_ms": HEARTBEAT_INTERVAL_MS,
         "ack_policy": AckPolicy.NACK_ON_ERROR,
-        # the local broker answers an empty fetch only when this wait ends: keep hops short
+        # records reaching the local broker while a fetch waits go out when this wait ends
         "fetch_max_wait_ms": fetch_max_wait_ms,
         "fetch_min_bytes": fetch_min_bytes,
     }
