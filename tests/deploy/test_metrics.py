@@ -1,8 +1,5 @@
 """The running system's /metrics move with real traffic; its logs follow a request and an event."""
 
-import json
-from pathlib import Path
-
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -38,10 +35,6 @@ async def answering(url: str) -> None:
     await eventually(health, lambda status: status == 200, timeout_s=60, interval_s=0.2)
 
 
-def json_log(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.startswith("{")]
-
-
 async def test_a_gateway_counts_its_requests_and_logs_them_with_their_request_id(system,
                                                                                 producer_id):
     url = system.urls["accounts"]
@@ -57,7 +50,7 @@ async def test_a_gateway_counts_its_requests_and_logs_them_with_their_request_id
     assert value(after, "ardoise_http_requests_total", **whoami) == before + 3
     assert value(after, "ardoise_http_request_duration_seconds_count", method="GET",
                  route="/v1/whoami") >= 3
-    logged = [line for line in json_log(system.log_dir / "accounts-gateway.log")
+    logged = [line for line in system.log_lines("accounts-gateway")
               if line.get("request_id") == f"{producer_id}-2"]
     assert logged and logged[-1]["route"] == "/v1/whoami" and logged[-1]["status"] == 200
 
@@ -91,7 +84,7 @@ async def test_workers_count_what_they_relay_and_handle_and_log_each_event(syste
     assert any(name == "ardoise_consumer_lag_records" for name, _ in samples), "lag per partition"
     async def handled_lines() -> list[dict]:
         # other tests' events may be handled first: wait for this producer's own line
-        return [line for line in json_log(system.log_dir / "exports-worker.log")
+        return [line for line in system.log_lines("exports-worker")
                 if line.get("event") == "event handled" and line.get("producer_id") == producer_id]
 
     handled = await eventually(handled_lines, bool, timeout_s=60, interval_s=0.5)

@@ -1,7 +1,6 @@
 """Online payment through SumUp (the stand-in) with the balance applied: the seed walkthrough."""
 
 import asyncio
-import json
 import uuid
 
 import asyncpg
@@ -235,13 +234,8 @@ async def test_after_a_failed_checkout_the_customer_pays_with_a_new_attempt(syst
 
 def handled_with(system, worker: str, request_id: str) -> set[str]:
     """The types of the events this worker logged as handled for that request."""
-    types = set()
-    for line in (system.log_dir / f"{worker}.log").read_text().splitlines():
-        if request_id in line:
-            entry = json.loads(line)
-            if entry.get("event") == "event handled" and entry.get("request_id") == request_id:
-                types.add(entry.get("event_type"))
-    return types
+    return {line.get("event_type") for line in system.log_lines(worker)
+            if line.get("event") == "event handled" and line.get("request_id") == request_id}
 
 
 async def test_the_order_request_id_follows_the_checkout_through_every_service(

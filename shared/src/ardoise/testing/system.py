@@ -1,5 +1,6 @@
 """The whole system as child processes on free ports: every gateway, worker and the SumUp stand-in."""
 
+import json
 import os
 import subprocess
 import sys
@@ -72,6 +73,11 @@ class RunningSystem:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"not healthy after {timeout_s}s: {sorted(pending)}")
             time.sleep(0.2)
+
+    def log_lines(self, name: str) -> list[dict]:
+        """The JSON lines one process has written so far (any other line left out)."""
+        text = (self.log_dir / f"{name}.log").read_text()
+        return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
     def restart(self, name: str, kill: bool = True) -> None:
         """Kill one process (SIGKILL by default) and start it again with the same environment."""
