@@ -1,18 +1,20 @@
 """Order request → checkout_url readable, for orders paid online with SumUp (the stand-in).
 
-    .venv/bin/python bench/bench_checkout.py [--orders 500] [--first-read-ms 20] [--poll-ms 5]
+    .venv/bin/python bench/bench_checkout.py [--orders 500] [--poll-ms MS [--first-read-ms 20]]
                                              [--breakdown] [--cpu]
 
 Starts its own stack (PostgreSQL, broker, every gateway and worker, the SumUp stand-in),
 places the orders one after another as a customer with 5,00 € of credit, and for each one
-measures from the order request to the first GET of the order that shows its checkout_url.
+measures from the order request to the answer of the GET of the order that shows its
+checkout_url.
 
-The order is first read --first-read-ms after its request, then every --poll-ms. Each read
-costs the orders gateway CPU on the two cores the measured workers run on (reading every 2 ms
-from the start kept a core busy), and a read finds the checkout_url up to --poll-ms after it
-was there: reading from 20 ms every 5 ms measures as closely as every 10 ms from the start
-measured loosely, with as many reads. An order readable at its first read is counted and
-reported: its figure is then the first read's time, an overestimate.
+By default the bench reads the order the way the shop's page does: once, then with
+`If-None-Match` and `wait`, so that the gateway answers as soon as the order changes. With
+`--poll-ms` it reads instead on a fixed schedule, --first-read-ms after the request, then every
+--poll-ms: each read costs the orders gateway CPU on the two cores the measured workers run on,
+and a read finds the checkout_url up to --poll-ms after it was there. An order readable at its
+first scheduled read is counted and reported: its figure is then that read's time, an
+overestimate.
 
 `--breakdown` then prints the median of each hop of the saga, from the times the events were
 built (`occurred_at`), handed to the broker (the records' timestamps) and taken by their
@@ -58,14 +60,43 @@ class Connection:
         self._http = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
         self._headers = {**headers, "Content-Type": "application/json"}
 
-    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+    def call(self, method: str, path: str, body: dict | None = None,
+             headers: dict[str, str] | None = None) -> tuple[dict | None, str | None]:
+        """The answer's JSON (None for a 304) and its ETag."""
         self._http.request(method, path, json.dumps(body) if body is not None else None,
-                           self._headers)
+                           {**self._headers, **(headers or {})})
         answer = self._http.getresponse()
         content = answer.read()
+        if answer.status == 304:
+            return None, answer.getheader("ETag")
         if answer.status >= 300:
             raise RuntimeError(f"{method} {path}: {answer.status} {content[:200]!r}")
-        return json.loads(content)
+        return json.loads(content), answer.getheader("ETag")
+
+
+def has_checkout_url(order: dict | None) -> bool:
+    return bool(order and (order.get("payment") or {}).get("checkout_url"))
+
+
+def read_when_there(api: Connection, path: str) -> None:
+    """Read the order, then wait on it with its ETag until its checkout_url shows."""
+    order, etag = api.call("GET", path)
+    while not has_checkout_url(order):
+        order, etag = api.call("GET", f"{path}?wait=5", headers={"If-None-Match": etag})
+
+
+def read_on_schedule(api: Connection, path: str, started: float, first_read_ms: float,
+                     poll_ms: float) -> tuple[float, bool]:
+    """Read the order at first_read_ms after `started`, then every poll_ms (a fixed schedule,
+    not poll_ms after each answer) until its checkout_url shows; returns when that read was
+    sent and whether it was the first."""
+    next_read = started + first_read_ms / 1000
+    for reads in itertools.count(1):
+        time.sleep(max(0.0, next_read - time.perf_counter()))
+        read_sent = time.time()
+        if has_checkout_url(api.call("GET", path)[0]):
+            return read_sent, reads == 1
+        next_read += poll_ms / 1000
 
 
 async def wait_for_setting(url: str, producer: str) -> None:
@@ -156,7 +187,7 @@ def sumup_created(sumup_url: str, order_ids: list[str]) -> dict[str, float]:
 
 
 def print_breakdown(env: dict[str, str], urls: dict[str, str], producer: str,
-                    orders: list[tuple[str, float, float, float]]) -> None:
+                    orders: list[tuple[str, float, float | None, float]]) -> None:
     """Median of each hop, from the event times, the broker's timestamps and the inbox rows."""
     events = asyncio.run(published(env["KAFKA_BOOTSTRAP"], producer))
     began = asyncio.run(processed(env))
@@ -172,8 +203,9 @@ def print_breakdown(env: dict[str, str], urls: dict[str, str], producer: str,
                 points.append(("SumUp checkout created", created[order_id]))
             points.append((f"{name} {consumer} transaction began",
                            began[(consumer, body["event_id"])]))
-        points += [("the read that found the checkout_url sent", read_sent),
-                   ("its answer received", seen)]
+        if read_sent is not None:  # read on a schedule
+            points.append(("the read that found the checkout_url sent", read_sent))
+        points.append(("the answer with the checkout_url received", seen))
         for (a, start), (b, end) in pairwise(points):
             hops.setdefault(f"{a} -> {b}", []).append((end - start) * 1000)
     print("median of each hop (ms):")
@@ -184,10 +216,10 @@ def print_breakdown(env: dict[str, str], urls: dict[str, str], producer: str,
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=500)
+    parser.add_argument("--poll-ms", type=float,
+                        help="read the order on a schedule, every MS, instead of waiting on it")
     parser.add_argument("--first-read-ms", type=float, default=20.0,
-                        help="when the order is first read, after its request was sent")
-    parser.add_argument("--poll-ms", type=float, default=5.0,
-                        help="how often the order is read after that, until its checkout_url shows")
+                        help="with --poll-ms: when the order is first read, after its request")
     parser.add_argument("--breakdown", action="store_true",
                         help="also print the median time of each hop of the saga")
     parser.add_argument("--cpu", action="store_true",
@@ -219,27 +251,28 @@ def main() -> None:
         for _ in range(args.orders):
             sent = time.time()
             started = time.perf_counter()
-            placed = orders_api.call("POST", f"/v1/producers/{producer}/orders", {
+            placed, _ = orders_api.call("POST", f"/v1/producers/{producer}/orders", {
                 "customer_id": "c1",
                 "lines": [{"label": "Panier", "quantity": 1, "unit_price_cents": 2000}]})
             path = f"/v1/producers/{producer}/orders/{placed['order_id']}"
-            next_read = started + args.first_read_ms / 1000
-            for reads in itertools.count(1):  # on a fixed schedule, not poll_ms after each answer
-                time.sleep(max(0.0, next_read - time.perf_counter()))
-                read_sent = time.time()
-                order = orders_api.call("GET", path)
-                if (order.get("payment") or {}).get("checkout_url"):
-                    early += reads == 1
-                    break
-                next_read += args.poll_ms / 1000
+            read_sent = None
+            if args.poll_ms is None:
+                read_when_there(orders_api, path)
+            else:
+                read_sent, first = read_on_schedule(orders_api, path, started,
+                                                    args.first_read_ms, args.poll_ms)
+                early += first
             timings.append((time.perf_counter() - started) * 1000)
             orders.append((placed["order_id"], sent, read_sent, time.time()))
         cpu_after = cpu_seconds_by_program()
         q = statistics.quantiles(timings, n=100)
-        print(f"{args.orders} orders one after another, the order read {args.first_read_ms:g} ms "
-              f"after its request then every {args.poll_ms:g} ms, order request -> checkout_url "
+        how = ("the order read once, then waited on (If-None-Match, wait)" if args.poll_ms is None
+               else f"the order read {args.first_read_ms:g} ms after its request then every "
+                    f"{args.poll_ms:g} ms")
+        print(f"{args.orders} orders one after another, {how}, order request -> checkout_url "
               f"readable: p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms, min {min(timings):.1f} ms, "
-              f"max {max(timings):.1f} ms; readable at the first read (overestimated): {early}")
+              f"max {max(timings):.1f} ms" + ("" if args.poll_ms is None else
+              f"; readable at the first read (overestimated): {early}"))
         if args.cpu:
             print_cpu(cpu_before, cpu_after, args.orders)
         if args.breakdown:

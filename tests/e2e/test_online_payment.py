@@ -83,8 +83,19 @@ async def shop(system, operator, customer_of, producer_id):
 
 
 async def checkout_of(customer: Caller, producer_id: str, order_id: str) -> dict:
-    placed = await eventually(lambda: order(customer, producer_id, order_id),
-                              lambda o: o["payment"] is not None)
+    """The order's payment, read as the shop's page waits for it: with the order's ETag, the
+    gateway answering as soon as the order changes."""
+    path = f"/v1/producers/{producer_id}/orders/{order_id}"
+    answer = await customer.arequest("GET", "orders", path)
+    placed = answer.json()
+    async with asyncio.timeout(30):
+        while placed["payment"] is None:
+            answer = await customer.arequest("GET", "orders", path, params={"wait": 5},
+                                             headers={"If-None-Match": answer.headers["ETag"]})
+            if answer.status_code == 200:
+                placed = answer.json()
+            else:
+                assert answer.status_code == 304, answer.text
     return placed["payment"]
 
 

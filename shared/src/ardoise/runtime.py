@@ -2,7 +2,7 @@
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 
@@ -42,10 +42,12 @@ def gateway_app(
     title: str,
     on_ready: Callable[[FastAPI], None] | None = None,
     always_2xx: frozenset[str] = frozenset(),
+    on_close: Callable[[FastAPI], Awaitable[None]] | None = None,
 ) -> FastAPI:
     """FastAPI with auth, errors, /health and /metrics; the engine lives as long as the app.
     `always_2xx`: paths whose contract is a quick 2xx whatever comes (SumUp's webhook): a body
-    the other routes would refuse is dropped there with a 204."""
+    the other routes would refuse is dropped there with a 204. `on_close` runs before the engine
+    is disposed of, when the app stops."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -58,6 +60,8 @@ def gateway_app(
         try:
             yield
         finally:
+            if on_close:
+                await on_close(app)
             await engine.dispose()
 
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)

@@ -13,6 +13,7 @@ from ardoise.events import Event
 from ardoise.runtime import gateway_app, group_id
 from orders.adapters import orm
 from orders.adapters.accounts_client import AccountsClient
+from orders.adapters.order_changes import OrderChanges
 from orders.config import Settings
 from orders.service_layer import handlers
 from orders.service_layer.unit_of_work import OrdersUnitOfWork
@@ -26,9 +27,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def wire(app: FastAPI) -> None:
         app.state.accounts = AccountsClient(settings.accounts_url,
                                             settings.jwt_secret.get_secret_value())
+        app.state.order_changes = OrderChanges(settings.asyncpg_dsn)
+
+    async def unwire(app: FastAPI) -> None:
+        await app.state.order_changes.close()
 
     return gateway_app(settings, orm.SCHEMA, routers=[router], title="Ardoise orders",
-                       on_ready=wire)
+                       on_ready=wire, on_close=unwire)
 
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:

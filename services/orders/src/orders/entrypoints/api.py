@@ -1,10 +1,15 @@
 """The orders HTTP gateway: orders, invoices and till receipts."""
 
+import asyncio
+import contextlib
+import hashlib
+import time
 import uuid
 from datetime import date
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
@@ -20,6 +25,13 @@ from orders.service_layer.unit_of_work import OrdersUnitOfWork
 
 router = APIRouter(prefix="/v1/producers/{producer}/orders", tags=["orders"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
+WAIT_MAX_S = 20
+"""Under the 30 s Kubernetes gives a stopping pod by default: a stopping gateway first answers
+the requests it holds."""
+WAIT_DOC = ("With `If-None-Match`: seconds to hold the answer while the order is still as named "
+            f"(at most {WAIT_MAX_S}); 200 as soon as it changes, else 304")
+REREAD_S = 1.0
+"""A waiting reader reads the order again at least this often, should a notification be lost."""
 
 
 class LineIn(BaseModel):
@@ -60,10 +72,49 @@ async def _row(request: Request, producer: str, order_id: uuid.UUID, principal):
         return await views.order_row(session, producer, order_id, principal)
 
 
-@router.get("/{order_id}")
+@router.get("/{order_id}", response_model=dict, responses={304: {
+    "description": "`If-None-Match` names the order as it still is (after `wait` seconds, if given)"}})
 async def get_order(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
-                    request: Request) -> dict:
-    return views.order_view(await _row(request, producer, order_id, principal))
+                    request: Request, if_none_match: Annotated[str | None, Header()] = None,
+                    wait: Annotated[float, Query(ge=0, le=WAIT_MAX_S, description=WAIT_DOC)] = 0,
+                    ) -> Response:
+    """The order, with an ETag: a page waiting for its payment link asks with `If-None-Match`
+    and `wait`, and gets it the moment it is there instead of asking again and again."""
+    known = _entity_tags(if_none_match)
+    read = partial(_order_answer, request, producer, order_id, principal)
+    if not known or wait == 0:
+        return _unless_known(await read(), known)
+    changes = request.app.state.order_changes
+    async with changes.watching(order_id, ready_within_s=min(wait, REREAD_S)) as changed:
+        deadline = time.monotonic() + wait
+        while True:
+            changed.clear()  # before the read: a change committed after it sets it again
+            answer = await read()
+            remaining = deadline - time.monotonic()
+            if answer.headers["ETag"] not in known or remaining <= 0:
+                return _unless_known(answer, known)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), min(remaining, REREAD_S))
+
+
+async def _order_answer(request: Request, producer: str, order_id: uuid.UUID,
+                        principal) -> JSONResponse:
+    answer = JSONResponse(views.order_view(await _row(request, producer, order_id, principal)))
+    answer.headers["ETag"] = f'"{hashlib.blake2b(answer.body, digest_size=8).hexdigest()}"'
+    return answer
+
+
+def _entity_tags(if_none_match: str | None) -> set[str]:
+    """The tags an `If-None-Match` names; weak ones compare as strong (RFC 9110, 13.1.2)."""
+    if not if_none_match:
+        return set()
+    return {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+
+
+def _unless_known(answer: JSONResponse, known: set[str]) -> Response:
+    if answer.headers["ETag"] in known:
+        return Response(status_code=304, headers={"ETag": answer.headers["ETag"]})
+    return answer
 
 
 @router.post("/{order_id}/payment-attempts", status_code=202, responses={
