@@ -4,10 +4,12 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 
 from ardoise.errors import DomainError
 from ardoise.events import Event
 from ardoise.kafka import FETCH_MAX_WAIT_MS, subscriber_options
+from ardoise.offsets import offset_commits
 from ardoise.worker import pause_before_retry, read_event
 
 log = logging.getLogger(__name__)
@@ -21,19 +23,21 @@ def subscribe_events(broker: KafkaBroker, topic: str, group_id: str, handle: Eve
     `handle` applies the event and records it in the inbox in one transaction; when it
     raises, the message is delivered again after a pause (the transaction rolled back).
     """
+    commits = offset_commits(broker)
 
-    @broker.subscriber(topic, **subscriber_options(group_id, fetch_max_wait_ms))
-    async def on_message(body: dict) -> None:
+    @broker.subscriber(topic, **subscriber_options(group_id, fetch_max_wait_ms), listener=commits)
+    async def on_message(body: dict, message: KafkaMessage) -> None:
         event = read_event(body)
-        if event is None:
-            return
-        try:
-            await handle(event)
-        except DomainError as error:
-            skip_refused(event, error)
-        except Exception as error:
-            await pause_before_retry(error)
-            raise
+        if event is not None:
+            try:
+                await handle(event)
+            except DomainError as error:
+                skip_refused(event, error)
+            except Exception as error:
+                await pause_before_retry(error)
+                await message.nack()  # rewound to this record: delivered again
+                raise
+        commits.handled(message.consumer, [message.raw_message])
 
 
 BatchHandler = Callable[[list[Event]], Awaitable[None]]
@@ -48,20 +52,23 @@ def subscribe_event_batches(
     On failure every partition of the batch is rewound to its first record, so nothing is
     committed past an event whose transaction did not commit.
     """
+    commits = offset_commits(broker)
 
     @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=10,
-                       **subscriber_options(group_id, fetch_max_wait_ms, fetch_min_bytes))
-    async def on_batch(bodies: list[dict]) -> None:
+                       **subscriber_options(group_id, fetch_max_wait_ms, fetch_min_bytes),
+                       listener=commits)
+    async def on_batch(bodies: list[dict], message: KafkaMessage) -> None:
         events = [event for event in map(read_event, bodies) if event is not None]
-        if not events:
-            return
-        try:
-            await handle(events)
-        except DomainError:
-            await handle_one_by_one(events, handle)
-        except Exception as error:
-            await pause_before_retry(error)
-            raise
+        if events:
+            try:
+                await handle(events)
+            except DomainError:
+                await handle_one_by_one(events, handle)
+            except Exception as error:
+                await pause_before_retry(error)
+                await message.nack()
+                raise
+        commits.handled(message.consumer, message.raw_message)
 
 
 async def handle_one_by_one(events: list[Event], handle: BatchHandler) -> None:

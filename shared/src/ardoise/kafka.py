@@ -37,7 +37,8 @@ def make_broker(bootstrap: str, client_id: str, **kwargs: Any) -> KafkaBroker:
 
 def subscriber_options(group_id: str, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS,
                        fetch_min_bytes: int = 1) -> dict[str, Any]:
-    """One group per subscriber; offsets are committed only after the handler's transaction.
+    """One group per subscriber; offsets are committed only after the handler's transaction,
+    by the subscriber itself (`ardoise.offsets`: together, a moment later), never by FastStream.
     `fetch_min_bytes` above 1: the broker keeps a fetch until that much has come or the wait
     ends, so a subscriber nobody waits on takes its events in batches."""
     return {
@@ -45,7 +46,7 @@ def subscriber_options(group_id: str, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS
         "auto_offset_reset": "earliest",
         "session_timeout_ms": SESSION_TIMEOUT_MS,
         "heartbeat_interval_ms": HEARTBEAT_INTERVAL_MS,
-        "ack_policy": AckPolicy.NACK_ON_ERROR,
+        "ack_policy": AckPolicy.MANUAL,
         # records reaching the local broker while a fetch waits go out when this wait ends
         "fetch_max_wait_ms": fetch_max_wait_ms,
         "fetch_min_bytes": fetch_min_bytes,

@@ -9,6 +9,7 @@ from faststream.kafka import KafkaBroker
 
 from ardoise.events import Event, decode_event
 from ardoise.observability import get_logger
+from ardoise.offsets import commit_all
 
 log = logging.getLogger(__name__)
 Background = Callable[[], Awaitable[None]]
@@ -28,6 +29,7 @@ def worker_app(
 
     @app.on_shutdown
     async def stop_background() -> None:
+        await commit_all(broker)  # while the consumers still run
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
