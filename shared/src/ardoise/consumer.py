@@ -41,6 +41,10 @@ def subscribe_events(broker: KafkaBroker, topic: str, group_id: str, handle: Eve
 
 
 BatchHandler = Callable[[list[Event]], Awaitable[None]]
+BATCH_IDLE_MS = 100
+"""A batch subscriber's poll returns as soon as records are there; when none came within this
+time it sleeps as long before polling again (FastStream). At 10 ms each of the four batch
+subscribers woke 50 times a second for nothing: 2-3% of a core in the exports worker alone."""
 
 
 def subscribe_event_batches(
@@ -54,7 +58,7 @@ def subscribe_event_batches(
     """
     commits = offset_commits(broker)
 
-    @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=10,
+    @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=BATCH_IDLE_MS,
                        **subscriber_options(group_id, fetch_max_wait_ms, fetch_min_bytes),
                        listener=commits)
     async def on_batch(bodies: list[dict], message: KafkaMessage) -> None:
