@@ -35,8 +35,10 @@ async def turns(new_uow, ids: list[str]) -> dict[str, tuple[datetime, datetime]]
         return {row.checkout_id: (row.created_at, row.next_check_at) for row in rows}
 
 
-async def ours(new_uow, producer_id: str, limit: int = 1000) -> list[str]:
-    """The due checkouts of this test (other tests' rows may be due in the same table)."""
+async def ours(new_uow, producer_id: str, limit: int = 100_000) -> list[str]:
+    """The due checkouts of this test (other tests' rows may be due in the same table: on a test
+    database kept between runs, over a thousand, older than this test's, which a smaller limit
+    would take instead)."""
     async with new_uow() as uow:
         mine = set((await uow.session.execute(select(checkouts.c.checkout_id).where(
             checkouts.c.producer_id == producer_id))).scalars())
