@@ -109,6 +109,31 @@ async def test_a_failed_checkout_releases_its_hold_once(store):
     assert store.accounts[("ferme-a", "c1")].held_cents == 0
 
 
+def hold_for(attempt: int) -> HoldBalance:
+    return HoldBalance(event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1",
+                       order_id=ORDER, attempt=attempt, total_cents=2000,
+                       expires_at=datetime.now(UTC) + timedelta(minutes=30))
+
+
+async def test_a_new_attempt_heard_of_before_the_failure_still_applies_the_credit(store):
+    """The retry and the failed checkout's release come through different consumers."""
+    await registered(store, 500)
+    await handlers.hold_balance(hold_for(1), FakeUnitOfWork(store), "t")
+    before = len(store.published)
+
+    second = await handlers.hold_balance(hold_for(2), FakeUnitOfWork(store), "t")
+
+    told = store.published[before:]
+    assert [type(e) for e in told] == [BalanceHeld, HoldReleased, BalanceChanged]
+    assert (told[0].applied_cents, told[1].reason) == (500, "superseded")
+    assert second.amount_cents == 500 and store.accounts[("ferme-a", "c1")].held_cents == 500
+    late_failure = ReleaseHold(event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1",
+                               order_id=ORDER, attempt=1, reason="failed")
+    await handlers.release_hold(late_failure, FakeUnitOfWork(store), "t")
+    assert store.accounts[("ferme-a", "c1")].held_cents == 500
+    assert len([e for e in store.published if isinstance(e, HoldReleased)]) == 1
+
+
 async def test_an_expired_hold_is_released_by_the_timer(store):
     await registered(store, 500)
     await handlers.hold_balance(HoldBalance(

@@ -122,6 +122,19 @@ def test_a_failed_checkout_releases_the_hold_and_leaves_the_balance():
     assert hold.reason == "failed"
 
 
+def test_a_new_attempt_gives_back_the_earlier_attempts_hold_before_it_holds():
+    account = claire(500)
+    first, _ = check_out(account)
+    assert account.available_cents == 0
+    released = account.release_earlier_attempts([first], 2, AT)
+    second = account.hold(ORDER, 2, 2000, LATER, None, AT)
+    assert released == [first] and (first.status, first.reason) == ("released", "superseded")
+    assert (second.amount_cents, account.held_cents, account.balance_cents) == (500, 500, 500)
+    # the failure of the first attempt, heard of afterwards, changes nothing
+    assert not account.release_hold(first, "failed", AT) and account.held_cents == 500
+    assert account.release_earlier_attempts([first, second], 2, AT) == []
+
+
 @pytest.mark.parametrize("first_post", [True, False])
 def test_a_hold_is_posted_or_released_exactly_once(first_post):
     account = claire(500)

@@ -52,7 +52,8 @@ class HoldPosted(_AccountEvent):
 
 
 class HoldReleased(_AccountEvent):
-    """A hold was given back (checkout failed, expired or cancelled)."""
+    """A hold was given back (checkout failed, expired or cancelled, or a new attempt of the
+    order's checkout superseded it)."""
 
     order_id: uuid.UUID
     hold_id: uuid.UUID

@@ -153,6 +153,13 @@ class Account:
     def release_hold(self, hold: Hold, reason: str, at: datetime) -> bool:
         return bool(self._close_and_tell([hold], RELEASED, reason, at))
 
+    def release_earlier_attempts(self, holds: list[Hold], attempt: int, at: datetime) -> list[Hold]:
+        """A new checkout attempt of an order replaces the earlier ones, which failed or expired
+        (no other attempt may be retried): their pending holds are given back before it holds,
+        whichever of the failure and the new attempt is heard of first. Returns those released."""
+        earlier = [hold for hold in holds if hold.attempt < attempt and hold.is_pending]
+        return self._close_and_tell(earlier, RELEASED, "superseded", at)
+
     def expire_holds(self, holds: list[Hold], at: datetime) -> list[Hold]:
         """Release the pending holds whose expiry has come; returns those released now."""
         due = [hold for hold in holds if hold.is_pending and hold.has_expired(at)]

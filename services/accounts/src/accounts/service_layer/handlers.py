@@ -155,8 +155,9 @@ async def hold_balance(cmd: HoldBalance, uow, consumer: str) -> Hold | None:
             # the order was settled before its checkout asked for a hold: nothing to promise
             await uow.commit()
             return None
-        existing = next((h for h in await uow.accounts.holds_of_order(cmd.producer_id, cmd.order_id)
-                         if h.attempt == cmd.attempt), None)
+        holds = await uow.accounts.holds_of_order(cmd.producer_id, cmd.order_id)
+        existing = next((h for h in holds if h.attempt == cmd.attempt), None)
+        superseded = [] if existing else account.release_earlier_attempts(holds, cmd.attempt, now())
         hold = account.hold(cmd.order_id, cmd.attempt, cmd.total_cents, cmd.expires_at, existing,
                             now())
         # BalanceHeld first: the checkout waits on it, and a consumer takes a partition's
@@ -166,6 +167,12 @@ async def hold_balance(cmd: HoldBalance, uow, consumer: str) -> Hold | None:
             hold_id=hold.hold_id, attempt=hold.attempt, total_cents=cmd.total_cents,
             applied_cents=hold.amount_cents, expires_at=hold.expires_at,
         ))
+        for earlier in superseded:
+            await uow.accounts.save_hold(cmd.producer_id, cmd.customer_id, earlier)
+            uow.publish(HoldReleased(
+                producer_id=cmd.producer_id, customer_id=cmd.customer_id, order_id=cmd.order_id,
+                hold_id=earlier.hold_id, applied_cents=earlier.amount_cents,
+                reason=earlier.reason))
         if existing is None:
             await uow.accounts.save_hold(cmd.producer_id, cmd.customer_id, hold)
             await uow.accounts.save(account)
