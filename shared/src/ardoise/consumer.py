@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -26,7 +27,7 @@ def subscribe_events(broker: KafkaBroker, topic: str, group_id: str, handle: Eve
     commits = offset_commits(broker)
 
     @broker.subscriber(topic, **subscriber_options(group_id, fetch_max_wait_ms), listener=commits)
-    async def on_message(body: dict, message: KafkaMessage) -> None:
+    async def on_message(body: Any, message: KafkaMessage) -> None:
         event = read_event(body)
         if event is not None:
             try:
@@ -61,14 +62,15 @@ def subscribe_event_batches(
     @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=BATCH_IDLE_MS,
                        **subscriber_options(group_id, fetch_max_wait_ms, fetch_min_bytes),
                        listener=commits)
-    async def on_batch(bodies: list[dict], message: KafkaMessage) -> None:
+    async def on_batch(bodies: list[Any], message: KafkaMessage) -> None:
         events = [event for event in map(read_event, bodies) if event is not None]
         if events:
             try:
-                await handle(events)
-            except DomainError:
-                await handle_one_by_one(events, handle)
-            except Exception as error:
+                try:
+                    await handle(events)
+                except DomainError:
+                    await handle_one_by_one(events, handle)
+            except Exception as error:  # the batch's or one of its events' on their own
                 await pause_before_retry(error)
                 await message.nack()
                 raise

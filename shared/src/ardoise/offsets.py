@@ -3,7 +3,7 @@
 Committing after every record cost a broker round trip per event in every consumer (about seven
 per order placed online, in the workers and in the broker). Here the offsets handled are noted
 and committed together every `COMMIT_EVERY_S`, when partitions are handed over, and when the
-worker stops. Only records whose transaction committed are noted, in the order each partition
+worker stops (a record still being handled then is delivered again). Only records whose transaction committed are noted, in the order each partition
 is consumed, so a commit never goes past a record that was not handled; a crash redelivers at
 most the records of the last interval, which the inboxes absorb.
 """
@@ -57,14 +57,18 @@ class OffsetCommits(ConsumerRebalanceListener):
             return
         try:
             await self._consumer.commit(offsets)
-        except Exception as error:  # noqa: BLE001 - the records are delivered again, absorbed
+        except Exception as error:  # noqa: BLE001 - the next commit takes them again
             log.warning("offsets %s not committed: %s", offsets, error)
+            for partition, offset in offsets.items():
+                self._next[partition] = max(self._next.get(partition, 0), offset)
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         await self.commit(revoked)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
-        pass
+        # noted while the partitions were being handed over: their new start is the group's
+        for partition in assigned:
+            self._next.pop(partition, None)
 
 
 def offset_commits(broker: object) -> OffsetCommits:

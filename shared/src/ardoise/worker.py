@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
+from pydantic import ValidationError
 
 from ardoise.events import Event, decode_event
 from ardoise.observability import get_logger
@@ -39,9 +40,17 @@ def worker_app(
     return app
 
 
-def read_event(body: dict) -> Event | None:
-    """Decode a consumed message; unknown event types (newer producers) are skipped."""
-    event = decode_event(body)
+def read_event(body: object) -> Event | None:
+    """Decode a consumed message. Skipped (retrying them would hold up their partition forever):
+    unknown event types (newer producers), and, logged as errors, bodies that are no event."""
+    if not isinstance(body, dict):
+        log.error("skipping a message that is not a JSON object: %.200r", body)
+        return None
+    try:
+        event = decode_event(body)
+    except ValidationError as error:
+        log.error("skipping a malformed %s event: %s", body.get("event_type"), error)
+        return None
     if event is None:
         log.info("skipping unknown event type %s", body.get("event_type"))
     return event

@@ -86,3 +86,53 @@ async def test_an_event_the_domain_refuses_is_skipped_rather_than_blocking_its_p
         await test_broker.publish_batch(encode_event(poison), encode_event(good),
                                         topic=topics.ORDERS)
     assert applied == [good]
+
+
+async def test_a_message_that_is_no_event_is_skipped_and_the_next_ones_handled():
+    broker = make_broker("127.0.0.1:1", client_id="unit")
+    received, batches = [], []
+
+    async def handle(event):
+        received.append(event)
+
+    async def handle_batch(events):
+        batches.append(events)
+
+    subscribe_events(broker, topics.ORDERS, "unit.orders", handle)
+    subscribe_event_batches(broker, topics.PAYMENTS, "unit.payments", handle_batch)
+    malformed = {**encode_event(placed()), "total_cents": "twenty"}
+    event, other = placed(), placed()
+    async with TestKafkaBroker(broker) as test_broker:
+        for body in (b"not json", [1, 2], malformed, encode_event(event)):
+            await test_broker.publish(body, topics.ORDERS)
+        await test_broker.publish_batch(b"not json", malformed, encode_event(other),
+                                        topic=topics.PAYMENTS)
+    assert received == [event] and batches == [[other]]
+
+
+async def test_a_batch_retried_one_by_one_that_meets_an_outage_is_rewound(monkeypatch):
+    """Refused as a batch, then a database error on one of its events: delivered again."""
+    from faststream.kafka.message import KafkaAckableMessage
+
+    from ardoise.errors import NotFound
+
+    monkeypatch.setattr("ardoise.consumer.pause_before_retry", _no_pause)
+    rewound = []
+
+    async def nack(self):
+        rewound.append(self.raw_message)
+
+    monkeypatch.setattr(KafkaAckableMessage, "nack", nack)
+    broker = make_broker("127.0.0.1:1", client_id="unit")
+
+    async def handle(events):
+        if len(events) > 1:
+            raise NotFound("one of them is refused")
+        raise RuntimeError("database is down")
+
+    subscribe_event_batches(broker, topics.ORDERS, "unit.orders", handle)
+    async with TestKafkaBroker(broker) as test_broker:
+        with pytest.raises(RuntimeError, match="database is down"):
+            await test_broker.publish_batch(encode_event(placed()), encode_event(placed()),
+                                            topic=topics.ORDERS)
+    assert len(rewound) == 1

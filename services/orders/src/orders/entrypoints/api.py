@@ -30,8 +30,9 @@ WAIT_MAX_S = 20
 the requests it holds."""
 WAIT_DOC = ("With `If-None-Match`: seconds to hold the answer while the order is still as named "
             f"(at most {WAIT_MAX_S}); 200 as soon as it changes, else 304")
-REREAD_S = 1.0
-"""A waiting reader reads the order again at least this often, should a notification be lost."""
+REREAD_S = 5.0
+"""A waiting reader reads the order again at least this often, should a notification be lost
+(a connection cut without a word); readers are woken whenever the listener reconnects."""
 
 
 class LineIn(BaseModel):
