@@ -168,11 +168,7 @@ async def hold_balance(cmd: HoldBalance, uow, consumer: str) -> Hold | None:
             applied_cents=hold.amount_cents, expires_at=hold.expires_at,
         ))
         for earlier in superseded:
-            await uow.accounts.save_hold(cmd.producer_id, cmd.customer_id, earlier)
-            uow.publish(HoldReleased(
-                producer_id=cmd.producer_id, customer_id=cmd.customer_id, order_id=cmd.order_id,
-                hold_id=earlier.hold_id, applied_cents=earlier.amount_cents,
-                reason=earlier.reason))
+            await _tell_released(uow, account, earlier)
         if existing is None:
             await uow.accounts.save_hold(cmd.producer_id, cmd.customer_id, hold)
             await uow.accounts.save(account)
@@ -196,14 +192,17 @@ async def release_hold(cmd: ReleaseHold, uow, consumer: str) -> None:
 async def _release(uow, account: Account, hold: Hold, reason: str) -> None:
     if not account.release_hold(hold, reason, now()):
         return
-    await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
+    await _tell_released(uow, account, hold)
     await uow.accounts.save(account)
-    uow.publish(
-        HoldReleased(producer_id=account.producer_id, customer_id=account.customer_id,
-                     order_id=hold.order_id, hold_id=hold.hold_id,
-                     applied_cents=hold.amount_cents, reason=reason),
-        balance_changed(account),
-    )
+    uow.publish(balance_changed(account))
+
+
+async def _tell_released(uow, account: Account, hold: Hold) -> None:
+    """Keep a hold the account just gave back, and tell it (with the reason it was closed for)."""
+    await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
+    uow.publish(HoldReleased(producer_id=account.producer_id, customer_id=account.customer_id,
+                             order_id=hold.order_id, hold_id=hold.hold_id,
+                             applied_cents=hold.amount_cents, reason=hold.reason))
 
 
 async def expire_holds(new_uow: Callable, batch: int = 100) -> int:
@@ -219,10 +218,7 @@ async def expire_holds(new_uow: Callable, batch: int = 100) -> int:
             pending = await uow.accounts.pending_holds(producer_id, customer_id)
             expired = account.expire_holds(pending, now())
             for hold in expired:
-                await uow.accounts.save_hold(producer_id, customer_id, hold)
-                uow.publish(HoldReleased(producer_id=producer_id, customer_id=customer_id,
-                                         order_id=hold.order_id, hold_id=hold.hold_id,
-                                         applied_cents=hold.amount_cents, reason="expired"))
+                await _tell_released(uow, account, hold)
             if expired:
                 released += len(expired)
                 await uow.accounts.save(account)
