@@ -3,9 +3,10 @@
 Committing after every record cost a broker round trip per event in every consumer (about seven
 per order placed online, in the workers and in the broker). Here the offsets handled are noted
 and committed together every `COMMIT_EVERY_S`, when partitions are handed over, and when the
-worker stops (a record still being handled then is delivered again). Only records whose transaction committed are noted, in the order each partition
-is consumed, so a commit never goes past a record that was not handled; a crash redelivers at
-most the records of the last interval, which the inboxes absorb.
+worker stops (a record still being handled then is delivered again). Only records whose
+transaction committed are noted, in the order each partition is consumed, so a commit never
+goes past a record that was not handled; a crash redelivers at most the records of the last
+interval, which the inboxes absorb.
 """
 
 import asyncio
@@ -35,8 +36,7 @@ class OffsetCommits(ConsumerRebalanceListener):
             return  # FastStream's in-memory test broker: no offsets to keep
         self._consumer = consumer
         for record in records:
-            partition = TopicPartition(record.topic, record.partition)
-            self._next[partition] = max(self._next.get(partition, 0), record.offset + 1)
+            self._note(TopicPartition(record.topic, record.partition), record.offset + 1)
         if self._timer is None or self._timer.done():
             self._timer = asyncio.create_task(self._commit_soon())
 
@@ -52,7 +52,8 @@ class OffsetCommits(ConsumerRebalanceListener):
         wanted = set(self._next) if partitions is None else set(partitions) & set(self._next)
         offsets = {partition: self._next.pop(partition) for partition in wanted}
         # a partition handed over meanwhile is no longer ours: its new owner redelivers
-        offsets = {p: o for p, o in offsets.items() if p in self._consumer.assignment()}
+        assigned = self._consumer.assignment()
+        offsets = {p: o for p, o in offsets.items() if p in assigned}
         if not offsets:
             return
         try:
@@ -60,7 +61,10 @@ class OffsetCommits(ConsumerRebalanceListener):
         except Exception as error:  # noqa: BLE001 - the next commit takes them again
             log.warning("offsets %s not committed: %s", offsets, error)
             for partition, offset in offsets.items():
-                self._next[partition] = max(self._next.get(partition, 0), offset)
+                self._note(partition, offset)
+
+    def _note(self, partition: TopicPartition, next_offset: int) -> None:
+        self._next[partition] = max(self._next.get(partition, 0), next_offset)
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         await self.commit(revoked)
