@@ -15,16 +15,14 @@ from ardoise.events import CheckoutOpened, SettlementChanged
 from orders.entrypoints import api
 from orders.service_layer import handlers
 
-LINES = [{"label": "Panier de légumes", "quantity": 1, "unit_price_cents": 2000}]
+from .test_orders_gateway import place
+
 CHECKOUT_URL = "https://pay.example/c/abc"
 
 
 async def placed_order(gateway, producer_id: str) -> tuple[str, dict]:
     """A new order of customer c1: its page path and its first answer."""
-    placed = await gateway().post(f"/v1/producers/{producer_id}/orders",
-                                  json={"customer_id": "c1", "lines": LINES})
-    assert placed.status_code == 201, placed.text
-    path = f"/v1/producers/{producer_id}/orders/{placed.json()['order_id']}"
+    path = f"/v1/producers/{producer_id}/orders/{(await place(gateway, producer_id))['order_id']}"
     return path, (await gateway().get(path))
 
 
