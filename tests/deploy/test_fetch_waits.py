@@ -1,11 +1,13 @@
 """Each worker's subscribers wait for records as long as its settings say (compose and k8s set
-both waits long, for Apache Kafka; the local broker needs the saga's to be short)."""
+both waits long, for Apache Kafka; the local broker needs the saga's to be short while events
+come)."""
 
 import importlib
 
 import pytest
 
 from ardoise import topics
+from ardoise.fetch_pace import paces
 from ardoise.kafka import make_broker
 from ardoise.processes import SERVICES
 
@@ -16,7 +18,8 @@ SAGA = {"orders": {topics.PAYMENTS}, "accounts": {topics.ORDERS}, "payments": {t
 
 
 def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
-    """Each topic the worker subscribes to, with the options of its consumer."""
+    """Each topic the worker subscribes to, with the options of its consumer and, when it is
+    paced, its busy wait (`busy_ms`)."""
     monkeypatch.setenv("ARDOISE_JWT_SECRET", "s" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u:p@127.0.0.1:1/ardoise")
     for name, value in env.items():
@@ -24,7 +27,11 @@ def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
     settings = importlib.import_module(f"{service}.config").Settings()
     broker = make_broker("127.0.0.1:1", "test")
     importlib.import_module(f"{service}.bootstrap").subscribe(broker, None, settings=settings)
-    options = {getattr(topic, "name", topic): subscriber._connection_args
+    paced = paces(broker)
+    options = {getattr(topic, "name", topic): {
+                   **subscriber._connection_args,
+                   "busy_ms": paced[subscriber.group_id].busy_ms if subscriber.group_id in paced
+                   else None}
                for subscriber in broker.subscribers for topic in subscriber.topics}
     assert options, "the worker subscribes to nothing"
     return options
@@ -34,8 +41,9 @@ def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
 def test_every_subscriber_takes_its_fetch_wait_from_the_settings(service, monkeypatch):
     options = subscribed(service, monkeypatch, KAFKA_FETCH_MAX_WAIT_MS="432",
                          KAFKA_SAGA_FETCH_MAX_WAIT_MS="321")
-    waits = {topic: args["fetch_max_wait_ms"] for topic, args in options.items()}
-    assert waits == {topic: 321 if topic in SAGA[service] else 432 for topic in waits}
+    waits = {topic: (args["fetch_max_wait_ms"], args["busy_ms"]) for topic, args in options.items()}
+    # the saga's subscribers wait 321 ms while events come (`ardoise.fetch_pace`), 432 otherwise
+    assert waits == {topic: (432, 321 if topic in SAGA[service] else None) for topic in waits}
 
 
 @pytest.mark.parametrize("service", SERVICES)

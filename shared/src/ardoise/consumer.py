@@ -9,6 +9,7 @@ from faststream.kafka.annotations import KafkaMessage
 
 from ardoise.errors import DomainError
 from ardoise.events import Event
+from ardoise.fetch_pace import pace_for
 from ardoise.kafka import FETCH_MAX_WAIT_MS, subscriber_options
 from ardoise.offsets import offset_commits
 from ardoise.worker import pause_before_retry, read_event
@@ -18,16 +19,22 @@ EventHandler = Callable[[Event], Awaitable[None]]
 
 
 def subscribe_events(broker: KafkaBroker, topic: str, group_id: str, handle: EventHandler,
-                     fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS) -> None:
+                     fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS,
+                     busy_fetch_max_wait_ms: int | None = None) -> None:
     """Register a subscriber whose offset is committed only once `handle` returned.
 
     `handle` applies the event and records it in the inbox in one transaction; when it
     raises, the message is delivered again after a pause (the transaction rolled back).
+    With `busy_fetch_max_wait_ms` shorter than `fetch_max_wait_ms`, the subscriber fetches with
+    that wait while events come (`ardoise.fetch_pace`).
     """
     commits = offset_commits(broker)
+    pace = pace_for(broker, group_id, fetch_max_wait_ms, busy_fetch_max_wait_ms)
 
     @broker.subscriber(topic, **subscriber_options(group_id, fetch_max_wait_ms), listener=commits)
     async def on_message(body: Any, message: KafkaMessage) -> None:
+        if pace is not None:
+            pace.event_came(message.consumer)
         event = read_event(body)
         if event is not None:
             try:

@@ -19,8 +19,9 @@ HEARTBEAT_INTERVAL_MS = 1500
 FETCH_MAX_WAIT_MS = 100
 SAGA_FETCH_MAX_WAIT_MS = 10
 """For the subscribers on the online-payment path (order placed -> hold -> checkout -> order page),
-where a customer waits for each hop: shorter idle fetches, at the cost of more of them. Both are
-the defaults of `KAFKA_FETCH_MAX_WAIT_MS` / `KAFKA_SAGA_FETCH_MAX_WAIT_MS` (ServiceSettings)."""
+where a customer waits for each hop: shorter fetches while events come (`ardoise.fetch_pace`), at
+the cost of more of them. Both are the defaults of `KAFKA_FETCH_MAX_WAIT_MS` /
+`KAFKA_SAGA_FETCH_MAX_WAIT_MS` (ServiceSettings)."""
 
 
 def make_broker(bootstrap: str, client_id: str, **kwargs: Any) -> KafkaBroker:

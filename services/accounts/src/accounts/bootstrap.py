@@ -98,7 +98,8 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
         await handle_batch([event], sessions, name)
 
     subscribe_events(broker, topics.ORDERS, group_id(settings, name), handle_one,
-                     fetch_max_wait_ms=settings.saga_fetch_max_wait_ms)
+                     fetch_max_wait_ms=settings.fetch_max_wait_ms,
+                     busy_fetch_max_wait_ms=settings.saga_fetch_max_wait_ms)
     return [topics.PAYMENTS, topics.ORDERS]
 
 

@@ -50,5 +50,6 @@ def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable) -
 
     # the checkout opened for an order is awaited by its customer: fetch often
     subscribe_events(broker, topics.PAYMENTS, group_id(settings, name), handle,
-                     fetch_max_wait_ms=settings.saga_fetch_max_wait_ms)
+                     fetch_max_wait_ms=settings.fetch_max_wait_ms,
+                     busy_fetch_max_wait_ms=settings.saga_fetch_max_wait_ms)
     return [topics.PAYMENTS]

@@ -80,10 +80,10 @@ def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable,
                 await handlers.apply_event(event, new_uow(), consumer)
 
         # a hold taken for an order awaits its checkout: that subscriber fetches often
-        wait_ms = (settings.saga_fetch_max_wait_ms if topic == topics.ACCOUNTS
-                   else settings.fetch_max_wait_ms)
+        busy_wait_ms = settings.saga_fetch_max_wait_ms if topic == topics.ACCOUNTS else None
         subscribe_events(broker, topic, group_id(settings, name), handle,
-                         fetch_max_wait_ms=wait_ms)
+                         fetch_max_wait_ms=settings.fetch_max_wait_ms,
+                         busy_fetch_max_wait_ms=busy_wait_ms)
     return consumed
 
 
