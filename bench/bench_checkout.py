@@ -1,15 +1,16 @@
 """Order request → checkout_url readable, for orders paid online with SumUp (the stand-in).
 
     .venv/bin/python bench/bench_checkout.py [--orders 500] [--poll-ms MS [--first-read-ms 20]]
-                                             [--breakdown] [--cpu]
+                                             [--read-first] [--breakdown] [--cpu]
 
 Starts its own stack (PostgreSQL, broker, every gateway and worker, the SumUp stand-in),
 places the orders one after another as a customer with 5,00 € of credit, and for each one
 measures from the order request to the answer of the GET of the order that shows its
 checkout_url.
 
-By default the bench reads the order the way the shop's page does: once, then with
-`If-None-Match` and `wait`, so that the gateway answers as soon as the order changes. With
+By default the bench waits on the order the way the shop's page does: with `If-None-Match` (the
+ETag the placing answer gave) and `wait`, so that the gateway answers as soon as the order
+changes; `--read-first` reads the order once first, for a page that did not keep that tag. With
 `--poll-ms` it reads instead on a fixed schedule, --first-read-ms after the request, then every
 --poll-ms: each read costs the orders gateway CPU on the two cores the measured workers run on,
 and a read finds the checkout_url up to --poll-ms after it was there. An order readable at its
@@ -78,9 +79,12 @@ def has_checkout_url(order: dict | None) -> bool:
     return bool(order and (order.get("payment") or {}).get("checkout_url"))
 
 
-def read_when_there(api: Connection, path: str) -> None:
-    """Read the order, then wait on it with its ETag until its checkout_url shows."""
-    order, etag = api.call("GET", path)
+def read_when_there(api: Connection, path: str, etag: str | None) -> None:
+    """Wait on the order with its ETag (the placing answer's, else a first read's) until its
+    checkout_url shows."""
+    order = None
+    if etag is None:
+        order, etag = api.call("GET", path)
     while not has_checkout_url(order):
         order, etag = api.call("GET", f"{path}?wait=5", headers={"If-None-Match": etag})
 
@@ -220,6 +224,9 @@ def main() -> None:
                         help="read the order on a schedule, every MS, instead of waiting on it")
     parser.add_argument("--first-read-ms", type=float, default=20.0,
                         help="with --poll-ms: when the order is first read, after its request")
+    parser.add_argument("--read-first", action="store_true",
+                        help="read the order once before waiting on it, instead of waiting at "
+                             "once with the ETag the placing answer gave")
     parser.add_argument("--breakdown", action="store_true",
                         help="also print the median time of each hop of the saga")
     parser.add_argument("--cpu", action="store_true",
@@ -251,13 +258,13 @@ def main() -> None:
         for _ in range(args.orders):
             sent = time.time()
             started = time.perf_counter()
-            placed, _ = orders_api.call("POST", f"/v1/producers/{producer}/orders", {
+            placed, placed_etag = orders_api.call("POST", f"/v1/producers/{producer}/orders", {
                 "customer_id": "c1",
                 "lines": [{"label": "Panier", "quantity": 1, "unit_price_cents": 2000}]})
             path = f"/v1/producers/{producer}/orders/{placed['order_id']}"
             read_sent = None
             if args.poll_ms is None:
-                read_when_there(orders_api, path)
+                read_when_there(orders_api, path, None if args.read_first else placed_etag)
             else:
                 read_sent, first = read_on_schedule(orders_api, path, started,
                                                     args.first_read_ms, args.poll_ms)
@@ -266,7 +273,8 @@ def main() -> None:
             orders.append((placed["order_id"], sent, read_sent, time.time()))
         cpu_after = cpu_seconds_by_program()
         q = statistics.quantiles(timings, n=100)
-        how = ("the order read once, then waited on (If-None-Match, wait)" if args.poll_ms is None
+        how = (("the order read once, then" if args.read_first else "the order")
+               + " waited on (If-None-Match, wait)" if args.poll_ms is None
                else f"the order read {args.first_read_ms:g} ms after its request then every "
                     f"{args.poll_ms:g} ms")
         print(f"{args.orders} orders one after another, {how}, order request -> checkout_url "

@@ -1,7 +1,8 @@
 """Read side: an order as the API shows it, and what an invoice states."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from sqlalchemy import and_, bindparam, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,6 +66,15 @@ def order_view(row) -> dict:
                        "amount_paid_cents": row.amount_paid_cents or 0},
         "payment": payment_view(row),
     }
+
+
+def placed_order_view(placed: dict, customer_id: str, delivery_date: date) -> dict:
+    """The page of an order just placed (`handlers.place_order`'s answer), before any
+    settlement or payment reached it: what `order_view` shows of it at that moment."""
+    return order_view(SimpleNamespace(
+        order_id=placed["order_id"], customer_id=customer_id, total_cents=placed["total_cents"],
+        delivery_date=delivery_date, status=placed["status"], mode=None, amount_paid_cents=None,
+        payment_attempt=None))
 
 
 def tracking_is_on(row) -> bool:

@@ -70,6 +70,27 @@ async def test_a_waiting_reader_gets_the_payment_link_as_soon_as_it_is_recorded(
     assert time.monotonic() - recorded_at < 10  # the 15 s wait was not what ended it
 
 
+async def test_the_placing_answer_names_the_page_and_its_tag_so_a_shop_waits_at_once(
+        gateway, new_uow, producer_id, no_rereads):
+    placed = await gateway().post(f"/v1/producers/{producer_id}/orders",
+                                  json={"customer_id": "c1", "lines": [
+                                      {"label": "Panier", "quantity": 1, "unit_price_cents": 2000}]})
+    assert placed.status_code == 201
+    path, etag = placed.headers["Location"], placed.headers["ETag"]
+    assert path == f"/v1/producers/{producer_id}/orders/{placed.json()['order_id']}"
+    page = await gateway().get(path)
+    assert page.headers["ETag"] == etag, "the tag of the page as placed"
+    assert (await gateway().get(path, headers={"If-None-Match": etag})).status_code == 304
+
+    waiting = asyncio.create_task(gateway().get(path, params={"wait": 15},
+                                                headers={"If-None-Match": etag}))
+    await asyncio.sleep(0.3)
+    assert not waiting.done()
+    await checkout_opened(new_uow, producer_id, path)
+    answer = await asyncio.wait_for(waiting, 10)
+    assert answer.status_code == 200 and answer.json()["payment"]["checkout_url"] == CHECKOUT_URL
+
+
 async def test_a_settlement_recorded_meanwhile_also_ends_the_wait(gateway, new_uow, producer_id,
                                                                   no_rereads):
     path, first = await placed_order(gateway, producer_id)

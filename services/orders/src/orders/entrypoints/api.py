@@ -53,17 +53,25 @@ def _uow(request: Request) -> OrdersUnitOfWork:
     return OrdersUnitOfWork(request.app.state.sessionmaker)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=dict)
 async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrincipal,
-                      request: Request) -> dict:
-    """An operator orders for any customer of its producer; a customer for itself only."""
+                      request: Request) -> JSONResponse:
+    """An operator orders for any customer of its producer; a customer for itself only.
+
+    The answer's `Location` is the order's page and its `ETag` that page's tag as placed: a shop
+    waiting for the payment link asks the page with it (`If-None-Match`, `wait`) at once."""
     if not principal.can_reach_producer(producer):
         raise NotFound("no such producer")
     if principal.role == "customer" and principal.customer_id != body.customer_id:
         raise Forbidden("a customer orders for itself only")
     lines = [Line(line.label, line.quantity, line.unit_price_cents) for line in body.lines]
-    return await handlers.place_order(producer, body.customer_id,
-                                      body.delivery_date or date.today(), lines, _uow(request))
+    delivery_date = body.delivery_date or date.today()
+    placed = await handlers.place_order(producer, body.customer_id, delivery_date, lines,
+                                        _uow(request))
+    page = _tagged(views.placed_order_view(placed, body.customer_id, delivery_date))
+    return JSONResponse(placed, status_code=201, headers={
+        "Location": f"{request.url.path.rstrip('/')}/{placed['order_id']}",
+        "ETag": page.headers["ETag"]})
 
 
 async def _row(request: Request, producer: str, order_id: uuid.UUID, principal):
@@ -100,7 +108,12 @@ async def get_order(producer: Producer, order_id: uuid.UUID, principal: CurrentP
 
 async def _order_answer(request: Request, producer: str, order_id: uuid.UUID,
                         principal) -> JSONResponse:
-    answer = JSONResponse(views.order_view(await _row(request, producer, order_id, principal)))
+    return _tagged(views.order_view(await _row(request, producer, order_id, principal)))
+
+
+def _tagged(page: dict) -> JSONResponse:
+    """The order's page with its ETag: a digest of the very bytes sent."""
+    answer = JSONResponse(page)
     answer.headers["ETag"] = f'"{hashlib.blake2b(answer.body, digest_size=8).hexdigest()}"'
     return answer
 
