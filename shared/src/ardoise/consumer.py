@@ -32,7 +32,8 @@ def subscribe_events(broker: KafkaBroker, topic: str, group_id: str, handle: Eve
     pace = pace_for(broker, group_id, fetch_max_wait_ms, busy_fetch_max_wait_ms)
 
     @broker.subscriber(topic, **subscriber_options(group_id, fetch_max_wait_ms), listener=commits)
-    async def on_message(body: Any, message: KafkaMessage) -> None:
+    async def on_message(body: Any) -> None:
+        message = current_message(broker)
         if pace is not None:
             pace.event_came(message.consumer)
         event = read_event(body)
@@ -46,6 +47,12 @@ def subscribe_events(broker: KafkaBroker, topic: str, group_id: str, handle: Eve
                 await message.nack()  # rewound to this record: delivered again
                 raise
         commits.handled(message.consumer, [message.raw_message])
+
+
+def current_message(broker: KafkaBroker) -> KafkaMessage:
+    """The message being handled. Asked for as a handler's parameter (`message: KafkaMessage`),
+    FastStream resolves it in a worker thread, a thread hand-off for every message."""
+    return broker.context.get_local("message")
 
 
 BatchHandler = Callable[[list[Event]], Awaitable[None]]
@@ -69,7 +76,8 @@ def subscribe_event_batches(
     @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=BATCH_IDLE_MS,
                        **subscriber_options(group_id, fetch_max_wait_ms, fetch_min_bytes),
                        listener=commits)
-    async def on_batch(bodies: list[Any], message: KafkaMessage) -> None:
+    async def on_batch(bodies: list[Any]) -> None:
+        message = current_message(broker)
         events = [event for event in map(read_event, bodies) if event is not None]
         if events:
             try:

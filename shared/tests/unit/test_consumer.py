@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 
+import anyio.to_thread
 import pytest
 from faststream.kafka import TestKafkaBroker
 
@@ -31,6 +32,32 @@ async def test_a_subscriber_hands_decoded_events_to_its_handler_and_skips_unknow
                                   topics.ORDERS)
         await test_broker.publish(encode_event(event), topics.ORDERS, key=event.key.encode())
     assert received == [event]
+
+
+async def test_no_event_is_handed_to_a_worker_thread_on_its_way_to_the_handler(monkeypatch):
+    """Resolving a handler parameter from FastStream's context (`message: KafkaMessage`) ran in
+    anyio's thread pool for every message: a thread hand-off on each hop of the saga."""
+    handed_off = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def recorded(func, *args, **kwargs):
+        handed_off.append(func)
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", recorded)
+    broker = make_broker("127.0.0.1:1", client_id="unit")
+    received = []
+
+    async def handle(events):
+        received.extend(events if isinstance(events, list) else [events])
+
+    subscribe_events(broker, topics.ORDERS, "unit.orders", handle)
+    subscribe_event_batches(broker, topics.PAYMENTS, "unit.payments", handle)
+    event = placed()
+    async with TestKafkaBroker(broker) as test_broker:
+        await test_broker.publish(encode_event(event), topics.ORDERS)
+        await test_broker.publish_batch(encode_event(event), topic=topics.PAYMENTS)
+    assert received == [event, event] and handed_off == []
 
 
 async def test_a_failing_handler_fails_the_message_so_that_it_is_not_acknowledged(monkeypatch):
