@@ -171,3 +171,19 @@ async def test_with_tracking_off_documents_omit_settlement_and_balance_until_it_
     document = (await gateway().get(f"{path}/invoice", headers={"Accept": "application/json"})
                 ).json()
     assert (document["credit_note_cents"], document["balance_cents"]) == (500, 500)
+
+
+async def test_an_order_placed_says_whether_its_producer_requires_online_payment(
+        gateway, new_uow, producer_id):
+    async def placed_online() -> bool:
+        order_id = (await place(gateway, producer_id))["order_id"]
+        async with new_uow() as uow:
+            payload = (await uow.session.execute(select(outbox.c.payload).where(
+                outbox.c.payload["order_id"].astext == order_id))).scalar()
+        return payload["online_payment"]
+
+    assert await placed_online() is False  # nothing heard of the producer's settings yet
+    await handlers.apply_event(PaymentSettingsChanged(
+        producer_id=producer_id, payment_tracking=True, accepted_modes=["cash"],
+        online_payment_required=True), new_uow(), "test")
+    assert await placed_online() is True

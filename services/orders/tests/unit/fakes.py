@@ -20,11 +20,9 @@ class FakeOrders:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    async def online_payment_required(self, producer_id):
-        return self.store.online_required.get(producer_id, False)
-
     async def add(self, order):
         self.store.orders[(order.producer_id, order.order_id)] = order
+        return self.store.online_required.get(order.producer_id, False)
 
     async def get_for_update(self, producer_id, order_id):
         return self.store.orders.get((producer_id, order_id))

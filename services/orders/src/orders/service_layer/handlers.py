@@ -21,8 +21,7 @@ async def place_order(producer_id: str, customer_id: str, delivery_date: date,
     """The order and its OrderPlaced, in one transaction (refused lines: nothing written)."""
     order = new_order(producer_id, customer_id, delivery_date, lines)
     async with uow:
-        online = await uow.orders.online_payment_required(producer_id)
-        await uow.orders.add(order)
+        online = await uow.orders.add(order)
         uow.publish(OrderPlaced(producer_id=producer_id, order_id=order.order_id,
                                 customer_id=customer_id, total_cents=order.total_cents,
                                 delivery_date=delivery_date, online_payment=online))
