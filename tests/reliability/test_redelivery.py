@@ -30,9 +30,11 @@ GROUP_TOPICS = {"payments-events": topics.PAYMENTS, "orders-events": topics.ORDE
 
 SNAPSHOTS = {
     "ACCOUNTS_DATABASE_URL": [
-        "SELECT producer_id, customer_id, balance_cents, held_cents FROM accounts.accounts",
+        "SELECT producer_id, customer_id, balance_cents, held_cents FROM accounts.accounts"
+        " WHERE producer_id <> ALL($1::text[])",
         "SELECT count(*), coalesce(sum(amount_cents), 0) FROM accounts.movements",
-        "SELECT producer_id, order_id, status, amount_cents FROM accounts.holds",
+        "SELECT producer_id, order_id, status, amount_cents FROM accounts.holds"
+        " WHERE producer_id <> ALL($1::text[])",
     ],
     "EXPORTS_DATABASE_URL": [
         "SELECT producer_id, order_id, mode, amount_paid_cents, settlement_version"
@@ -42,13 +44,27 @@ SNAPSHOTS = {
 }
 
 
-async def snapshot(env: dict) -> dict:
+async def expiring_soon(env: dict) -> list[str]:
+    """Producers with a hold that expires within 15 minutes: holds an earlier run left pending
+    in a test database kept between runs expire on their own (35 min after they were taken),
+    and their rows change then for that reason alone. This run's expire well after it ends."""
+    connection = await asyncpg.connect(plain_dsn(env["ACCOUNTS_DATABASE_URL"]))
+    try:
+        return [row["producer_id"] for row in await connection.fetch(
+            "SELECT DISTINCT producer_id FROM accounts.holds WHERE status = 'pending'"
+            " AND expires_at < now() + interval '15 minutes'")]
+    finally:
+        await connection.close()
+
+
+async def snapshot(env: dict, skipped: list[str]) -> dict:
     taken = {}
     for key, queries in SNAPSHOTS.items():
         connection = await asyncpg.connect(plain_dsn(env[key]))
         try:
             for query in queries:
-                taken[query] = sorted(tuple(map(str, row)) for row in await connection.fetch(query))
+                rows = await connection.fetch(query, *([skipped] if "$1" in query else []))
+                taken[query] = sorted(tuple(map(str, row)) for row in rows)
         finally:
             await connection.close()
     return taken
@@ -109,7 +125,9 @@ async def some_traffic(system, producer_id: str) -> None:
 async def test_replaying_every_topic_into_every_consumer_changes_nothing(system, tmp_path,
                                                                          producer_id):
     await some_traffic(system, producer_id)
-    before = await snapshot(system.env)
+    skipped = await expiring_soon(system.env)
+    assert producer_id not in skipped
+    before = await snapshot(system.env, skipped)
     records = 0
     prefix = f"replay{uuid.uuid4().hex[:6]}."
     env = {**os.environ, **system.env, "KAFKA_GROUP_PREFIX": prefix}
@@ -128,7 +146,7 @@ async def test_replaying_every_topic_into_every_consumer_changes_nothing(system,
     finally:
         for process in replayers:
             stop_pid(process.pid)
-    after = await snapshot(system.env)
+    after = await snapshot(system.env, skipped)
     changed = [query for query in before if before[query] != after[query]]
     print(f"\nredelivery: {records} records replayed into "
           f"{sum(map(len, REPLAYED_GROUPS.values()))} consumer groups, {len(changed)} tables changed")
