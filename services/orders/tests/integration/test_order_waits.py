@@ -89,6 +89,7 @@ async def test_the_placing_answer_names_the_page_and_its_tag_so_a_shop_waits_at_
     await checkout_opened(new_uow, producer_id, path)
     answer = await asyncio.wait_for(waiting, 10)
     assert answer.status_code == 200 and answer.json()["payment"]["checkout_url"] == CHECKOUT_URL
+    assert answer.json()["status"] == "awaiting_payment"  # the payment and the status together
 
 
 async def test_a_settlement_recorded_meanwhile_also_ends_the_wait(gateway, new_uow, producer_id,

@@ -53,7 +53,10 @@ def _uow(request: Request) -> OrdersUnitOfWork:
     return OrdersUnitOfWork(request.app.state.sessionmaker)
 
 
-@router.post("", status_code=201, response_model=dict)
+@router.post("", status_code=201, response_model=dict, responses={201: {"headers": {
+    "Location": {"description": "the order's page", "schema": {"type": "string"}},
+    "ETag": {"description": "that page's tag as placed (for `If-None-Match` and `wait`)",
+             "schema": {"type": "string"}}}}})
 async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrincipal,
                       request: Request) -> JSONResponse:
     """An operator orders for any customer of its producer; a customer for itself only.
@@ -70,7 +73,7 @@ async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrinc
                                         _uow(request))
     page = _tagged(views.placed_order_view(placed, body.customer_id, delivery_date))
     return JSONResponse(placed, status_code=201, headers={
-        "Location": f"{request.url.path.rstrip('/')}/{placed['order_id']}",
+        "Location": f"{request.url.path}/{placed['order_id']}",
         "ETag": page.headers["ETag"]})
 
 
