@@ -15,7 +15,7 @@ from ardoise.events import CheckoutOpened, SettlementChanged
 from orders.entrypoints import api
 from orders.service_layer import handlers
 
-from .test_orders_gateway import place
+from .test_orders_gateway import place, placing
 
 CHECKOUT_URL = "https://pay.example/c/abc"
 
@@ -72,10 +72,7 @@ async def test_a_waiting_reader_gets_the_payment_link_as_soon_as_it_is_recorded(
 
 async def test_the_placing_answer_names_the_page_and_its_tag_so_a_shop_waits_at_once(
         gateway, new_uow, producer_id, no_rereads):
-    placed = await gateway().post(f"/v1/producers/{producer_id}/orders",
-                                  json={"customer_id": "c1", "lines": [
-                                      {"label": "Panier", "quantity": 1, "unit_price_cents": 2000}]})
-    assert placed.status_code == 201
+    placed = await placing(gateway, producer_id)
     path, etag = placed.headers["Location"], placed.headers["ETag"]
     assert path == f"/v1/producers/{producer_id}/orders/{placed.json()['order_id']}"
     page = await gateway().get(path)

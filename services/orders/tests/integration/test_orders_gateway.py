@@ -25,11 +25,16 @@ async def written(new_uow, producer_id: str) -> tuple[int, int]:
     return placed, events
 
 
-async def place(gateway, producer_id: str, customer_id: str = "c1", **body) -> dict:
+async def placing(gateway, producer_id: str, customer_id: str = "c1", **body):
+    """The answer to placing an order (its headers too)."""
     answer = await gateway().post(f"/v1/producers/{producer_id}/orders",
                                   json={"customer_id": customer_id, "lines": LINES, **body})
     assert answer.status_code == 201, answer.text
-    return answer.json()
+    return answer
+
+
+async def place(gateway, producer_id: str, customer_id: str = "c1", **body) -> dict:
+    return (await placing(gateway, producer_id, customer_id, **body)).json()
 
 
 async def settled(new_uow, producer_id: str, order_id: str, version: int, mode: str, paid: int,
