@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install up test test-unit down clean
+.PHONY: install up test test-unit test-timeshift down clean
 
 $(STAMP): requirements/dev.txt requirements/constraints.txt shared/pyproject.toml services/*/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,13 +19,18 @@ up: install
 
 test: install
 	$(BIN)/python -m pytest
+	$(BIN)/python tests/timeshift.py
 
 test-unit: install
 	$(BIN)/python -m pytest -m unit
 
+test-timeshift: install
+	$(BIN)/python tests/timeshift.py --all tests/e2e tests/reliability
+
 down: install
 	$(BIN)/ardoise servers down
 	$(BIN)/ardoise servers down --instance test
+	$(BIN)/ardoise servers down --instance shifted
 
 clean: down
 	rm -rf .run $(VENV)

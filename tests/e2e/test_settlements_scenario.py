@@ -1,7 +1,9 @@
 """The settlement story of PRODUCT.md across the running services, with its amounts."""
 
+import io
 import uuid
-from datetime import date
+
+import openpyxl
 
 from ardoise.testing.polling import eventually
 
@@ -139,7 +141,7 @@ async def test_bad_settlements_are_refused_and_change_nothing(system, operator, 
 
 async def test_with_payment_tracking_off_nothing_is_shown_or_counted(system, operator,
                                                                     producer_id):
-    order_id = place(operator, producer_id, "c1", str(date.today()), 2000)
+    order_id = place(operator, producer_id, "c1", "2026-11-25", 2000)
     settle(operator, producer_id, order_id, mode="cash", amount_paid_cents=2000)
     operator.request("PUT", "payments", f"/v1/producers/{producer_id}/settings",
                      json={"payment_tracking": False})
@@ -160,3 +162,36 @@ async def test_with_payment_tracking_off_nothing_is_shown_or_counted(system, ope
                                   headers={"Accept": "application/json"}),
         lambda r: r.json()["settlement"] is not None)
     assert shown.json()["settlement"] == {"mode": "cash", "amount_paid_cents": 2000}
+
+
+async def test_the_week_over_new_year_keeps_its_seven_days_on_the_page_and_in_the_exports(
+    system, operator, producer_id
+):
+    """2026-12-28 to 2027-01-03 are 2026-W53; 2027-01-04 opens 2027-W01 (ISO weeks)."""
+    days = {"2026-12-27": 1000, "2026-12-28": 2000, "2026-12-31": 3000, "2027-01-03": 4000,
+            "2027-01-04": 5000}
+    orders = {day: place(operator, producer_id, "c1", day, cents) for day, cents in days.items()}
+    many = operator.request("POST", "payments", f"/v1/producers/{producer_id}/settlements",
+                            json={"order_ids": list(orders.values()), "mode": "cash"})
+    assert many.status_code == 200
+
+    async def week(name: str) -> dict:
+        return (await operator.arequest("GET", "payments", f"/v1/producers/{producer_id}/payments",
+                                        params={"week": name})).json()
+
+    for name, wanted in (("2026-W52", ["2026-12-27"]),
+                         ("2026-W53", ["2026-12-28", "2026-12-31", "2027-01-03"]),
+                         ("2027-W01", ["2027-01-04"])):
+        page = await week(name)
+        assert sorted(r["delivery_date"] for r in page["rows"]) == wanted, name
+        assert page["totals"]["cash"] == sum(days[day] for day in wanted)
+
+    async def january() -> list[tuple]:
+        answer = await operator.arequest(
+            "GET", "exports", f"/v1/producers/{producer_id}/exports/sales-by-mode.xlsx",
+            params={"from": "2027-01-01", "to": "2027-01-31"})
+        sheet = openpyxl.load_workbook(io.BytesIO(answer.content))["Ventes par mode"]
+        return [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Espèces"]
+
+    [cash] = await eventually(january, lambda rows: rows and rows[0][1] == 2)
+    assert cash == ("Espèces", 2, 90, 90)

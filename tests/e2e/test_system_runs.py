@@ -1,9 +1,14 @@
 """The whole system answers: every gateway healthy, documented, and closed to unknown callers."""
 
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import asyncpg
 import httpx
 import pytest
 
 from ardoise.auth import Principal, issue_token
+from ardoise.db import plain_dsn
 from ardoise.devservers.stack import SERVICES
 
 
@@ -29,3 +34,21 @@ def test_a_gateway_refuses_missing_and_unknown_tokens_and_knows_a_valid_one(syst
     valid = issue_token(secret, Principal("customer", "ferme-a", "c1"))
     answer = httpx.get(url, headers={"Authorization": f"Bearer {valid}"})
     assert answer.json() == {"role": "customer", "producer_id": "ferme-a", "customer_id": "c1"}
+
+
+async def test_every_process_keeps_the_same_clock_as_the_tests(system):
+    """The gateways' and the stand-in's `Date` and PostgreSQL's now() agree with the tests' own
+    clock. Under `tests/timeshift.py` (libfaketime) this proves that the whole system runs at
+    the moved date, not pytest alone: a run that moved only the tests would prove nothing."""
+    tests_now = datetime.now(UTC)
+    async with httpx.AsyncClient(timeout=10) as client:
+        for name in (*SERVICES, "sumup"):
+            answer = await client.get(f"{system.urls[name]}/health")
+            said = parsedate_to_datetime(answer.headers["date"])
+            assert abs(said - tests_now) < timedelta(minutes=1), (name, said, tests_now)
+    connection = await asyncpg.connect(plain_dsn(system.env["ORDERS_DATABASE_URL"]))
+    try:
+        database_now = await connection.fetchval("SELECT now()")
+    finally:
+        await connection.close()
+    assert abs(database_now - tests_now) < timedelta(minutes=1), (database_now, tests_now)

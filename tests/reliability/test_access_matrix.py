@@ -13,7 +13,9 @@ import importlib
 import time
 import uuid
 import warnings
+from calendar import monthrange
 from collections import Counter
+from datetime import date
 from io import BytesIO
 
 import httpx
@@ -23,6 +25,7 @@ from openpyxl import load_workbook
 
 from ardoise.auth import Principal, issue_token
 from ardoise.testing.polling import eventually
+from ardoise.weeks import week_of
 
 GATEWAYS = ("orders", "accounts", "payments", "exports")
 PUBLIC = {("GET", "/health"), ("POST", "/v1/sumup/webhook")}
@@ -32,6 +35,12 @@ UNDOCUMENTED_PUBLIC = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redo
 Prometheus' scrape (counts by route template, never by id)."""
 SECRET_NAME = "Aline Secrète"
 SECRET_CENTS = 12_347
+DELIVERED = date(2026, 11, 25)
+"""The victim's order is delivered on this day, named on both sides: the week and the month its
+operator reads are this day's, whatever day the test runs."""
+WEEK = week_of(DELIVERED)
+MONTH = {"from": DELIVERED.replace(day=1).isoformat(),
+         "to": DELIVERED.replace(day=monthrange(DELIVERED.year, DELIVERED.month)[1]).isoformat()}
 
 # a valid request for each protected route, so that only who is calling can make it fail
 REQUESTS: dict[tuple[str, str], dict] = {
@@ -55,13 +64,13 @@ REQUESTS: dict[tuple[str, str], dict] = {
     ("PUT", "/v1/producers/{producer}/orders/{order_id}/settlement"): {
         "json": {"mode": "cheque", "amount_paid_cents": 1}},
     ("POST", "/v1/producers/{producer}/settlements"): {"json": {"mode": "not_delivered"}},
-    ("GET", "/v1/producers/{producer}/payments"): {"params": {"week": "2026-W48"}},
+    ("GET", "/v1/producers/{producer}/payments"): {"params": {"week": WEEK}},
     ("PUT", "/v1/producers/{producer}/exports/settings"): {
         "json": {"name": "Intrus", "email": "intrus@example.org"}},
     ("GET", "/v1/producers/{producer}/exports/sales-by-mode.xlsx"): {
-        "params": {"from": "2026-11-01", "to": "2026-11-30"}},
+        "params": MONTH},
     ("POST", "/v1/producers/{producer}/exports/payments.xlsx"): {},
-    ("POST", "/v1/producers/{producer}/exports/weekly-email"): {"params": {"week": "2026-W47"}},
+    ("POST", "/v1/producers/{producer}/exports/weekly-email"): {"params": {"week": WEEK}},
 }
 CUSTOMER_ROUTES = {
     ("GET", "/v1/whoami"), ("GET", "/v1/me/account"),
@@ -134,7 +143,8 @@ async def open_shop(system, producer: str, customer_name: str, amount: int) -> d
             json={"direction": "credit", "amount_cents": amount, "label": customer_name})
         assert answer.status_code == 201, answer.text
         answer = await client.post(f"{u['orders']}/v1/producers/{producer}/orders", json={
-            "customer_id": "c1", "lines": [{"label": customer_name, "quantity": 1,
+            "customer_id": "c1", "delivery_date": DELIVERED.isoformat(),
+            "lines": [{"label": customer_name, "quantity": 1,
                                             "unit_price_cents": amount}]})
         assert answer.status_code == 201, answer.text
         order_id = answer.json()["order_id"]
@@ -157,10 +167,9 @@ async def snapshot(system, ids: dict) -> tuple:
             client.get(f"{u['accounts']}/v1/producers/{p}/customers/c1/account"),
             client.get(f"{u['orders']}/v1/producers/{p}/orders/{ids['order_id']}"),
             client.get(f"{u['payments']}/v1/producers/{p}/settings"),
-            client.get(f"{u['payments']}/v1/producers/{p}/payments",
-                       params={"week": "2026-W48"}),
+            client.get(f"{u['payments']}/v1/producers/{p}/payments", params={"week": WEEK}),
             client.get(f"{u['exports']}/v1/producers/{p}/exports/sales-by-mode.xlsx",
-                       params={"from": "2026-11-01", "to": "2026-11-30"}),
+                       params=MONTH),
         )
     assert all(a.status_code == 200 for a in answers), [a.text[:200] for a in answers]
     workbook = load_workbook(BytesIO(answers[-1].content), read_only=True)

@@ -1,6 +1,7 @@
 """The one place where the orders processes are wired together."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 
 from fastapi import FastAPI
@@ -19,12 +20,19 @@ from orders.service_layer import handlers
 from orders.service_layer.unit_of_work import OrdersUnitOfWork
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: Settings | None = None,
+               clock: Callable[[], datetime] = utc_now) -> FastAPI:
+    """The gateway; `clock` tells when an order is placed (its producer's day, by default)."""
     from orders.entrypoints.api import router
 
     settings = settings or Settings()
 
     def wire(app: FastAPI) -> None:
+        app.state.clock = clock
         app.state.accounts = AccountsClient(settings.accounts_url,
                                             settings.jwt_secret.get_secret_value())
         app.state.order_changes = OrderChanges(settings.asyncpg_dsn)

@@ -35,7 +35,8 @@ async def new_uow(servers) -> AsyncIterator:
 @pytest.fixture
 async def gateway(servers, producer_id) -> AsyncIterator:
     """`gateway(principal)` is an httpx client of the orders gateway with that caller's token;
-    `gateway.accounts` stands in for the accounts service."""
+    `gateway.accounts` stands in for the accounts service; `gateway.app` is the app (its
+    `state.clock` tells when orders are placed)."""
     settings = Settings(database_url=servers["ORDERS_DATABASE_URL"],
                         jwt_secret=servers["ARDOISE_JWT_SECRET"],
                         kafka_bootstrap=servers["KAFKA_BOOTSTRAP"])
@@ -45,4 +46,5 @@ async def gateway(servers, producer_id) -> AsyncIterator:
                                "http://orders") as client:
         app.state.accounts = accounts
         client.accounts = accounts
+        client.app = app
         yield client

@@ -2,13 +2,14 @@
 them, invoices and receipts with the balance, and nothing written on bad input."""
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from ardoise.auth import Principal
 from ardoise.events import PaymentSettingsChanged, SettlementChanged
+from ardoise.weeks import week_of
 from orders.adapters.orm import orders, outbox
 from orders.service_layer import handlers
 
@@ -56,10 +57,36 @@ async def test_an_order_is_placed_with_its_event_and_read_back(gateway, new_uow,
                     "payment": None}
 
 
-async def test_the_delivery_date_defaults_to_today(gateway, producer_id):
-    placed = await place(gateway, producer_id)
-    read = await gateway().get(f"/v1/producers/{producer_id}/orders/{placed['order_id']}")
-    assert read.json()["delivery_date"] == date.today().isoformat()
+@pytest.mark.parametrize(("time_zone", "placed_at", "day", "week"), [
+    (None, datetime(2026, 12, 27, 22, 30, tzinfo=UTC), "2026-12-27", "2026-W52"),  # Sun 23:30
+    (None, datetime(2026, 12, 27, 23, 30, tzinfo=UTC), "2026-12-28", "2026-W53"),  # Mon 00:30
+    ("Europe/Paris", datetime(2026, 12, 31, 22, 59, tzinfo=UTC), "2026-12-31", "2026-W53"),
+    ("Europe/Paris", datetime(2026, 12, 31, 23, 0, tzinfo=UTC), "2027-01-01", "2026-W53"),
+    ("Europe/Paris", datetime(2027, 1, 3, 22, 59, tzinfo=UTC), "2027-01-03", "2026-W53"),
+    ("Europe/Paris", datetime(2027, 1, 3, 23, 0, tzinfo=UTC), "2027-01-04", "2027-W01"),
+    ("Pacific/Noumea", datetime(2026, 12, 27, 13, 30, tzinfo=UTC), "2026-12-28", "2026-W53"),
+    ("America/Cayenne", datetime(2026, 12, 28, 2, 30, tzinfo=UTC), "2026-12-27", "2026-W52"),
+])
+async def test_the_delivery_date_defaults_to_the_producers_own_day_when_it_is_placed(
+        gateway, new_uow, producer_id, time_zone, placed_at, day, week):
+    """Its day in the producer's time zone (Europe/Paris until its settings name another),
+    never the server's: an order placed on Monday 00:30 in Paris is Monday's, in the new week."""
+    if time_zone:
+        await handlers.apply_event(PaymentSettingsChanged(
+            producer_id=producer_id, payment_tracking=True, accepted_modes=["cash"],
+            online_payment_required=False, time_zone=time_zone), new_uow(), "test")
+    gateway.app.state.clock = lambda: placed_at
+    answer = await placing(gateway, producer_id)
+    read = await gateway().get(answer.headers["Location"],
+                               headers={"If-None-Match": answer.headers["ETag"]})
+    assert read.status_code == 304  # the placing answer's page already had the date
+    read = await gateway().get(answer.headers["Location"])
+    assert read.json()["delivery_date"] == day
+    assert week_of(date.fromisoformat(day)) == week
+    async with new_uow() as uow:
+        [published] = (await uow.session.execute(select(outbox.c.payload).where(
+            outbox.c.payload["order_id"].astext == answer.json()["order_id"]))).scalars().all()
+    assert published["delivery_date"] == day
 
 
 async def test_a_customer_orders_for_itself_and_reads_only_its_own_orders(gateway, producer_id):

@@ -1,6 +1,7 @@
 """An in-memory unit of work for the orders handlers: same contract, no database."""
 
 from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
 
 from ardoise.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
 
@@ -10,6 +11,7 @@ class Store:
     orders: dict = field(default_factory=dict)
     online_required: dict = field(default_factory=dict)
     tracking: dict = field(default_factory=dict)
+    time_zones: dict = field(default_factory=dict)
     settlements: dict = field(default_factory=dict)
     payments: dict = field(default_factory=dict)
     inbox: set = field(default_factory=set)
@@ -20,9 +22,12 @@ class FakeOrders:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    async def add(self, order):
+    async def add(self, order, placed_at):
+        zone = ZoneInfo(self.store.time_zones.get(order.producer_id, "Europe/Paris"))
+        order = replace(order, delivery_date=order.delivery_date
+                        or placed_at.astimezone(zone).date())
         self.store.orders[(order.producer_id, order.order_id)] = order
-        return self.store.online_required.get(order.producer_id, False)
+        return order.delivery_date, self.store.online_required.get(order.producer_id, False)
 
     async def get_for_update(self, producer_id, order_id):
         return self.store.orders.get((producer_id, order_id))
@@ -40,6 +45,7 @@ class FakeOrders:
     async def keep_settings(self, event):
         self.store.tracking[event.producer_id] = event.payment_tracking
         self.store.online_required[event.producer_id] = event.online_payment_required
+        self.store.time_zones[event.producer_id] = event.time_zone
 
     async def keep_checkout(self, event):
         self.store.payments[(event.producer_id, event.order_id, event.attempt)] = event

@@ -2,7 +2,7 @@
 refusal, and the settlements read model keeping only the newest version."""
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -15,6 +15,7 @@ from .fakes import FakeUnitOfWork, Store
 
 P = "ferme-a"
 DAY = date(2026, 11, 25)
+PLACED_AT = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -30,9 +31,10 @@ def settlement(order_id: uuid.UUID, version: int, mode: str, paid: int) -> Settl
 
 async def test_placing_an_order_records_it_and_publishes_order_placed_with_it(store):
     answer = await handlers.place_order(P, "c1", DAY, [Line("Panier", 2, 1000)],
-                                        FakeUnitOfWork(store))
+                                        FakeUnitOfWork(store), PLACED_AT)
     order_id = uuid.UUID(answer["order_id"])
-    assert answer == {"order_id": str(order_id), "total_cents": 2000, "status": "placed"}
+    assert answer == {"order_id": str(order_id), "total_cents": 2000, "status": "placed",
+                      "delivery_date": DAY}
     assert store.orders[(P, order_id)].lines == [Line("Panier", 2, 1000)]
     [event] = store.published
     assert isinstance(event, OrderPlaced)
@@ -42,14 +44,15 @@ async def test_placing_an_order_records_it_and_publishes_order_placed_with_it(st
 
 async def test_an_order_placed_for_a_producer_requiring_online_payment_says_so(store):
     store.online_required[P] = True
-    await handlers.place_order(P, "c1", DAY, [Line("Panier", 1, 2000)], FakeUnitOfWork(store))
+    await handlers.place_order(P, "c1", DAY, [Line("Panier", 1, 2000)], FakeUnitOfWork(store),
+                               PLACED_AT)
     assert store.published[0].online_payment is True
 
 
 @pytest.mark.parametrize("lines", [[], [Line("Panier", 0, 2000)], [Line("Panier", 1, -5)]])
 async def test_a_refused_order_writes_and_publishes_nothing(store, lines):
     with pytest.raises(Invalid):
-        await handlers.place_order(P, "c1", DAY, lines, FakeUnitOfWork(store))
+        await handlers.place_order(P, "c1", DAY, lines, FakeUnitOfWork(store), PLACED_AT)
     assert store.orders == {} and store.published == []
 
 
@@ -76,3 +79,16 @@ async def test_events_the_orders_service_does_not_keep_are_ignored(store):
                          total_cents=2000, delivery_date=DAY)
     await handlers.apply_event(placed, FakeUnitOfWork(store), "test")
     assert store.inbox == set()
+
+
+@pytest.mark.parametrize(("time_zone", "day"), [(None, date(2026, 11, 30)),
+                                                ("America/Cayenne", date(2026, 11, 29))])
+async def test_an_order_without_a_delivery_date_is_for_the_producers_day_when_placed(
+        store, time_zone, day):
+    """Sunday 23:30 UTC is Monday 00:30 in Paris (the default) and Sunday 20:30 in Cayenne."""
+    if time_zone:
+        store.time_zones[P] = time_zone
+    answer = await handlers.place_order(P, "c1", None, [Line("Panier", 1, 2000)],
+                                        FakeUnitOfWork(store),
+                                        datetime(2026, 11, 29, 23, 30, tzinfo=UTC))
+    assert answer["delivery_date"] == day and store.published[0].delivery_date == day

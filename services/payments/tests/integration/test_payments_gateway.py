@@ -31,12 +31,25 @@ async def test_settings_default_then_change_field_by_field(gateway, producer_id)
     path = f"/v1/producers/{producer_id}/settings"
     assert (await operator.get(path)).json() == {
         "payment_tracking": True, "online_payment_required": False, "sumup_merchant_code": None,
-        "accepted_modes": ["account", "cash", "cheque", "card", "transfer", "online"]}
+        "accepted_modes": ["account", "cash", "cheque", "card", "transfer", "online"],
+        "time_zone": "Europe/Paris"}
     changed = await operator.put(path, json={"accepted_modes": ["cash", "cheque"]})
     assert changed.status_code == 200
     off = (await operator.put(path, json={"payment_tracking": False})).json()
     assert off["accepted_modes"] == ["cash", "cheque"] and off["payment_tracking"] is False
     assert (await operator.get(path)).json() == off
+    moved = (await operator.put(path, json={"time_zone": "America/Cayenne"})).json()
+    assert moved == {**off, "time_zone": "America/Cayenne"}
+
+
+async def test_a_time_zone_change_is_told_to_the_other_services(gateway, new_uow, producer_id):
+    await gateway().put(f"/v1/producers/{producer_id}/settings",
+                        json={"time_zone": "Pacific/Noumea"})
+    async with new_uow() as uow:
+        [payload] = (await uow.session.execute(select(outbox.c.payload).where(
+            outbox.c.payload["producer_id"].astext == producer_id))).scalars().all()
+    assert payload["event_type"] == "PaymentSettingsChanged"
+    assert payload["time_zone"] == "Pacific/Noumea"
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -44,6 +57,8 @@ async def test_settings_default_then_change_field_by_field(gateway, producer_id)
     ({"accepted_modes": ["bitcoin"]}, "accepted_modes"),
     ({"payment_tracking": None}, "payment_tracking"),
     ({"accepted_modes": ["cash"], "online_payment_required": True}, "accepted_modes"),
+    ({"time_zone": "Europe/Lutece"}, "time_zone"),
+    ({"time_zone": "UTC+1"}, "time_zone"),
     ({"colour": "blue"}, "colour")])
 async def test_bad_settings_are_refused_naming_the_field(gateway, new_uow, producer_id, body,
                                                          field):

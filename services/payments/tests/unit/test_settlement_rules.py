@@ -153,3 +153,15 @@ def test_online_payment_cannot_be_required_of_a_producer_that_does_not_accept_it
     assert refused.value.field == "accepted_modes"
     with pytest.raises(Invalid):
         DEFAULTS.changed(online_payment_required=True).changed(accepted_modes=["cash"])
+
+
+def test_a_producer_is_in_paris_until_it_names_another_time_zone():
+    assert DEFAULTS.time_zone == "Europe/Paris"
+    assert DEFAULTS.changed(time_zone="America/Cayenne").time_zone == "America/Cayenne"
+
+
+@pytest.mark.parametrize("zone", ["Europe/Lutece", "UTC+1", "", 1])
+def test_a_time_zone_that_is_not_an_iana_name_is_refused_naming_the_field(zone):
+    with pytest.raises(Invalid) as refused:
+        DEFAULTS.changed(time_zone=zone)
+    assert refused.value.field == "time_zone"

@@ -15,6 +15,8 @@ class PaymentSettingsChanged(Event):
     payment_tracking: bool
     accepted_modes: list[str]
     online_payment_required: bool
+    time_zone: str = "Europe/Paris"
+    """The producer's IANA time zone: its days, its weeks, the times on its documents."""
 
     @property
     def key(self) -> str:

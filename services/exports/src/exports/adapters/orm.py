@@ -41,8 +41,17 @@ producers = Table(
     Column("producer_id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("email", String(254), nullable=False),
-    Column("time_zone", String(64), nullable=False, server_default="Europe/Paris"),
 )
+
+time_zones = Table(
+    "time_zones",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("time_zone", String(64), nullable=False),
+)
+"""The producer's time zone, as its payment settings name it (Europe/Paris until they do)."""
+
+DEFAULT_TIME_ZONE = "Europe/Paris"
 
 weekly_emails = Table(
     "weekly_emails",

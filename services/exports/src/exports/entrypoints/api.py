@@ -2,9 +2,8 @@
 
 import unicodedata
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
-from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
@@ -26,6 +25,7 @@ from exports.service_layer.building import (
     orders_query,
     period_query,
     producer_name,
+    producer_today,
 )
 
 router = APIRouter(prefix="/v1/producers/{producer}", tags=["exports"])
@@ -38,20 +38,12 @@ class ExportSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Name
     email: Email
-    time_zone: str = "Europe/Paris"
 
     @field_validator("name")
     @classmethod
     def printable_name(cls, value: str) -> str:
         if any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} for c in value):
             raise ValueError("the name must be on one line, without control characters")
-        return value
-
-    @field_validator("time_zone")
-    @classmethod
-    def known_time_zone(cls, value: str) -> str:
-        if value not in available_timezones():
-            raise ValueError("unknown time zone")
         return value
 
 
@@ -68,7 +60,8 @@ def _download(file, filename: str) -> StreamingResponse:
 @router.put("/exports/settings", response_model=ExportSettings)
 async def put_settings(producer: Producer, body: ExportSettings, principal: CurrentPrincipal,
                        request: Request) -> ExportSettings:
-    """Where and when the weekly e-mail goes (the producer's address and time zone)."""
+    """Where the weekly e-mail goes: the producer's name and address. It goes on Monday in the
+    producer's time zone, which its payment settings name."""
     check_operator_of(principal, producer)
     statement = insert(producers).values(producer_id=producer, **body.model_dump())
     async with request.app.state.sessionmaker() as session, session.begin():
@@ -106,7 +99,7 @@ async def received_payments(producer: Producer, body: OrderSelection, principal:
         name = await producer_name(session, producer)
         file = await build_workbook(session, orders_query(producer, list(wanted)),
                                     lambda rows, out: write_received_payments(rows, name, out))
-    today = date.today()
+        today = await producer_today(session, producer, datetime.now(UTC))
     return _download(file, filename_for("payments", producer, today, today))
 
 

@@ -4,13 +4,14 @@ import asyncio
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from exports.adapters.orm import customers, producers, sales
+from exports.adapters.orm import DEFAULT_TIME_ZONE, customers, producers, sales, time_zones
 from exports.domain.reports import PaymentRow
 
 FETCH_ROWS = 2000
@@ -51,6 +52,13 @@ async def producer_name(session: AsyncSession, producer_id: str) -> str:
     name = (await session.execute(select(producers.c.name).where(
         producers.c.producer_id == producer_id))).scalar()
     return name or producer_id
+
+
+async def producer_today(session: AsyncSession, producer_id: str, now: datetime) -> date:
+    """The producer's date at `now`, in its time zone."""
+    zone = (await session.execute(select(time_zones.c.time_zone).where(
+        time_zones.c.producer_id == producer_id))).scalar()
+    return now.astimezone(ZoneInfo(zone or DEFAULT_TIME_ZONE)).date()
 
 
 def _payment_row(row) -> PaymentRow:

@@ -3,16 +3,24 @@
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ardoise.events import CustomerRegistered, Event, OrderPlaced, SettlementChanged
+from ardoise.events import (
+    CustomerRegistered,
+    Event,
+    OrderPlaced,
+    PaymentSettingsChanged,
+    SettlementChanged,
+)
 from ardoise.inbox import claim_many
-from exports.adapters.orm import customers, inbox, sales
+from exports.adapters.orm import customers, inbox, sales, time_zones
 from exports.adapters.workbooks import cell_text
+
+KEPT = CustomerRegistered | OrderPlaced | SettlementChanged | PaymentSettingsChanged
 
 
 async def apply_events(sessions: async_sessionmaker, consumer: str, events: list[Event]) -> None:
     """A poll's worth of events, in order, with their inbox rows, in one transaction; an event
     seen before (or twice in the batch) changes nothing."""
-    kept = [e for e in events if isinstance(e, CustomerRegistered | OrderPlaced | SettlementChanged)]
+    kept = [e for e in events if isinstance(e, KEPT)]
     if not kept:
         return
     async with sessions() as session, session.begin():
@@ -29,6 +37,8 @@ def _row_key(event: Event) -> tuple[str, str, str]:
     """The read-model row an event writes: its table and primary key."""
     if isinstance(event, CustomerRegistered):
         return ("customers", event.producer_id, event.customer_id)
+    if isinstance(event, PaymentSettingsChanged):
+        return ("time_zones", event.producer_id, "")
     return ("sales", event.producer_id, str(event.order_id))
 
 
@@ -41,6 +51,12 @@ async def _apply(session: AsyncSession, event: Event) -> None:
             await session.execute(statement.on_conflict_do_update(
                 index_elements=[customers.c.producer_id, customers.c.customer_id],
                 set_={"name": statement.excluded.name}))
+        case PaymentSettingsChanged():
+            statement = insert(time_zones).values(producer_id=event.producer_id,
+                                                  time_zone=event.time_zone)
+            await session.execute(statement.on_conflict_do_update(
+                index_elements=[time_zones.c.producer_id],
+                set_={"time_zone": statement.excluded.time_zone}))
         case OrderPlaced():
             await session.execute(insert(sales).values(
                 producer_id=event.producer_id, order_id=event.order_id,

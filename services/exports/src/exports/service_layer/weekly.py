@@ -4,13 +4,13 @@ import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise.errors import NotFound
 from exports.adapters.mailer import SmtpMailer
-from exports.adapters.orm import producers, weekly_emails
+from exports.adapters.orm import DEFAULT_TIME_ZONE, producers, time_zones, weekly_emails
 from exports.adapters.workbooks import filename_for, write_sales_by_mode
 from exports.domain.periods import parse_week, week_due
 from exports.service_layer.building import build_workbook, period_query
@@ -67,8 +67,10 @@ async def send_due_weeks(sessions: async_sessionmaker, mailer: SmtpMailer, send_
                          now: datetime | None = None) -> list[tuple[str, str]]:
     """Every producer whose last week is due and not yet sent (or whose retry time came)."""
     now = now or datetime.now(UTC)
+    zone = func.coalesce(time_zones.c.time_zone, DEFAULT_TIME_ZONE).label("time_zone")
     async with sessions() as session:
-        rows = (await session.execute(select(producers))).all()
+        rows = (await session.execute(select(producers, zone).select_from(producers.outerjoin(
+            time_zones, time_zones.c.producer_id == producers.c.producer_id)))).all()
         records = {(r.producer_id, r.week): r for r in (await session.execute(
             select(weekly_emails))).all()}
     sent = []

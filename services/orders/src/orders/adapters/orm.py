@@ -53,6 +53,7 @@ producers = Table(
     Column("producer_id", String(64), primary_key=True),
     Column("payment_tracking", Boolean, nullable=False),
     Column("online_payment_required", Boolean, nullable=False),
+    Column("time_zone", String(64)),
 )
 
 payments = Table(

@@ -1,8 +1,9 @@
 """Reading and writing the orders tables for the handlers, inside their transaction."""
 
 import uuid
+from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Date, DateTime, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,7 @@ from ardoise.events import (
     SettlementChanged,
 )
 from orders.adapters.orm import orders, payments, producers, settlements
-from orders.domain.order import ACCEPTED, AWAITING_PAYMENT, Order
+from orders.domain.order import ACCEPTED, AWAITING_PAYMENT, DEFAULT_TIME_ZONE, Order
 
 
 class OrdersRepository:
@@ -22,18 +23,26 @@ class OrdersRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, order: Order) -> bool:
-        """Add the order; returns whether its producer requires online payment, read by the
-        same statement (one round trip for the two, on the path of every order placed)."""
-        online = (select(producers.c.online_payment_required)
-                  .where(producers.c.producer_id == order.producer_id).scalar_subquery())
-        return bool((await self.session.execute(insert(orders).values(
+    async def add(self, order: Order, placed_at: datetime) -> tuple[date, bool]:
+        """Add the order; returns its delivery date and whether its producer requires online
+        payment, both settled by the same statement (one round trip, on the path of every order
+        placed). An order without a delivery date is for the producer's day at `placed_at`, in
+        the producer's time zone (Europe/Paris until the payments service says otherwise)."""
+        producer = producers.c.producer_id == order.producer_id
+        online = select(producers.c.online_payment_required).where(producer).scalar_subquery()
+        zone = func.coalesce(select(producers.c.time_zone).where(producer).scalar_subquery(),
+                             DEFAULT_TIME_ZONE)
+        at = literal(placed_at, DateTime(timezone=True))
+        delivery_date = (order.delivery_date if order.delivery_date is not None
+                         else cast(func.timezone(zone, at), Date))
+        row = (await self.session.execute(insert(orders).values(
             producer_id=order.producer_id, order_id=order.order_id,
-            customer_id=order.customer_id, delivery_date=order.delivery_date,
-            total_cents=order.total_cents, status=order.status,
+            customer_id=order.customer_id, delivery_date=delivery_date,
+            total_cents=order.total_cents, status=order.status, created_at=at,
             lines=[{"label": line.label, "quantity": line.quantity,
                     "unit_price_cents": line.unit_price_cents} for line in order.lines],
-        ).returning(online))).scalar())
+        ).returning(orders.c.delivery_date, online))).one()
+        return row[0], bool(row[1])
 
     async def get_for_update(self, producer_id: str, order_id: uuid.UUID):
         return (await self.session.execute(
@@ -60,7 +69,8 @@ class OrdersRepository:
 
     async def keep_settings(self, event: PaymentSettingsChanged) -> None:
         values = {"payment_tracking": event.payment_tracking,
-                  "online_payment_required": event.online_payment_required}
+                  "online_payment_required": event.online_payment_required,
+                  "time_zone": event.time_zone}
         statement = insert(producers).values(producer_id=event.producer_id, **values)
         await self.session.execute(statement.on_conflict_do_update(
             index_elements=[producers.c.producer_id], set_=values))

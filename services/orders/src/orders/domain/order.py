@@ -9,6 +9,8 @@ from ardoise.errors import Invalid
 from ardoise.money import MAX_AMOUNT_CENTS
 
 PLACED, AWAITING_PAYMENT, ACCEPTED = "placed", "awaiting_payment", "accepted"
+DEFAULT_TIME_ZONE = "Europe/Paris"
+"""A producer's time zone until its settings name another."""
 _NOT_IN_A_LABEL = {"Cc", "Cf", "Zl", "Zp"}  # control and format characters, line breaks
 
 
@@ -49,14 +51,16 @@ def order_total(lines: list[Line]) -> int:
 class Order:
     producer_id: str
     customer_id: str
-    delivery_date: date
+    delivery_date: date | None
+    """None until stored: the producer's own date when the order is placed (in its time zone,
+    not the server's), so an order placed on Monday 00:30 in Paris is Monday's, not Sunday's."""
     lines: list[Line]
     total_cents: int
     order_id: uuid.UUID = field(default_factory=uuid.uuid4)
     status: str = PLACED
 
 
-def new_order(producer_id: str, customer_id: str, delivery_date: date,
+def new_order(producer_id: str, customer_id: str, delivery_date: date | None,
               lines: list[Line]) -> Order:
     """A new order of these lines; its total is the invoice amount."""
     return Order(producer_id, customer_id, delivery_date, list(lines), order_total(lines))

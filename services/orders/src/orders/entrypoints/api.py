@@ -68,9 +68,9 @@ async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrinc
     if principal.role == "customer" and principal.customer_id != body.customer_id:
         raise Forbidden("a customer orders for itself only")
     lines = [Line(line.label, line.quantity, line.unit_price_cents) for line in body.lines]
-    delivery_date = body.delivery_date or date.today()
-    placed = await handlers.place_order(producer, body.customer_id, delivery_date, lines,
-                                        _uow(request))
+    placed = await handlers.place_order(producer, body.customer_id, body.delivery_date, lines,
+                                        _uow(request), request.app.state.clock())
+    delivery_date = placed.pop("delivery_date")
     page = _tagged(views.placed_order_view(placed, body.customer_id, delivery_date))
     return JSONResponse(placed, status_code=201, headers={
         "Location": f"{request.url.path}/{placed['order_id']}",

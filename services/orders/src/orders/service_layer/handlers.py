@@ -1,7 +1,7 @@
 """Orders handlers: placing an order, and keeping what the orders service hears of payments."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from ardoise.errors import Conflict, NotFound
 from ardoise.events import (
@@ -16,18 +16,19 @@ from ardoise.events import (
 from orders.domain.order import ACCEPTED, Line, new_order
 
 
-async def place_order(producer_id: str, customer_id: str, delivery_date: date,
-                      lines: list[Line], uow) -> dict:
-    """The order and its OrderPlaced, in one transaction (refused lines: nothing written)."""
+async def place_order(producer_id: str, customer_id: str, delivery_date: date | None,
+                      lines: list[Line], uow, placed_at: datetime) -> dict:
+    """The order and its OrderPlaced, in one transaction (refused lines: nothing written).
+    Without a delivery date, the order is for the producer's day at `placed_at`."""
     order = new_order(producer_id, customer_id, delivery_date, lines)
     async with uow:
-        online = await uow.orders.add(order)
+        delivery_date, online = await uow.orders.add(order, placed_at)
         uow.publish(OrderPlaced(producer_id=producer_id, order_id=order.order_id,
                                 customer_id=customer_id, total_cents=order.total_cents,
                                 delivery_date=delivery_date, online_payment=online))
         await uow.commit()
     return {"order_id": str(order.order_id), "total_cents": order.total_cents,
-            "status": order.status}
+            "status": order.status, "delivery_date": delivery_date}
 
 
 async def retry_payment(producer_id: str, order_id: uuid.UUID, uow) -> dict:

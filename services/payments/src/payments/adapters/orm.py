@@ -32,6 +32,7 @@ settings = Table(
     Column("accepted_modes", ARRAY(String(20)), nullable=False),
     Column("online_payment_required", Boolean, nullable=False),
     Column("sumup_merchant_code", String(64)),
+    Column("time_zone", String(64), nullable=False, server_default="Europe/Paris"),
 )
 
 orders = Table(

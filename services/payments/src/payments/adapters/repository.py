@@ -22,7 +22,8 @@ def _columns(value: PaymentSettings) -> dict:
     return {"payment_tracking": value.payment_tracking,
             "accepted_modes": list(value.accepted_modes),
             "online_payment_required": value.online_payment_required,
-            "sumup_merchant_code": value.sumup_merchant_code}
+            "sumup_merchant_code": value.sumup_merchant_code,
+            "time_zone": value.time_zone}
 
 
 class PaymentsRepository:
@@ -37,7 +38,8 @@ class PaymentsRepository:
         if row is None:
             return PaymentSettings()
         return PaymentSettings(row.payment_tracking, tuple(row.accepted_modes),
-                               row.online_payment_required, row.sumup_merchant_code)
+                               row.online_payment_required, row.sumup_merchant_code,
+                               row.time_zone)
 
     async def settings_for_update(self, producer_id: str) -> PaymentSettings:
         """The settings, with the producer's row locked so that two changes do not interleave."""

@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date
+from zoneinfo import available_timezones
 
 from ardoise.errors import Conflict, Invalid
 from ardoise.money import MAX_AMOUNT_CENTS
@@ -10,6 +11,7 @@ from ardoise.money import MAX_AMOUNT_CENTS
 MODES = ("not_delivered", "account", "cash", "cheque", "card", "transfer", "online")
 PAYING_MODES = frozenset({"cash", "cheque", "card", "transfer", "online"})
 DEFAULT_ACCEPTED = ("account", "cash", "cheque", "card", "transfer", "online")
+DEFAULT_TIME_ZONE = "Europe/Paris"
 
 
 @dataclass(frozen=True)
@@ -30,11 +32,16 @@ class PaymentSettings:
     accepted_modes: tuple[str, ...] = DEFAULT_ACCEPTED
     online_payment_required: bool = False
     sumup_merchant_code: str | None = None
+    time_zone: str = DEFAULT_TIME_ZONE
+    """The producer's local time: its days (an order's default delivery date), its weeks (the
+    weekly e-mail) and the times printed on its documents."""
 
     def changed(self, **values: object) -> "PaymentSettings":
         """These settings with the given values changed, checked together."""
         if "accepted_modes" in values:
             values["accepted_modes"] = check_accepted_modes(list(values["accepted_modes"]))
+        if "time_zone" in values:
+            check_time_zone(values["time_zone"])
         new = replace(self, **values)
         if new.online_payment_required and "online" not in new.accepted_modes:
             raise Invalid("online payment cannot be required unless 'online' is accepted",
@@ -55,6 +62,13 @@ class PaymentSettings:
             raise Invalid(f"unknown mode {mode!r}", "mode")
         if mode not in self.offered_modes:
             raise Invalid(f"the producer does not accept {mode!r}", "mode")
+
+
+def check_time_zone(name: object) -> None:
+    """An IANA time zone name (`Europe/Paris`, `America/Cayenne`, `Pacific/Noumea`)."""
+    if not isinstance(name, str) or name not in available_timezones():
+        raise Invalid(f"unknown time zone {name!r}: an IANA name such as Europe/Paris",
+                      "time_zone")
 
 
 def check_accepted_modes(modes: list[str]) -> tuple[str, ...]:

@@ -32,6 +32,9 @@ class SettingsBody(BaseModel):
     accepted_modes: list[PayingOrAccount] = Field(None, max_length=10)
     online_payment_required: bool = Field(None)
     sumup_merchant_code: Annotated[str, one_line(64, min_length=1)] | None = None
+    time_zone: str = Field(None, max_length=64, description=(
+        "The producer's IANA time zone (default Europe/Paris): its days and weeks, and the "
+        "times on its documents"))
 
 
 class SettlementBody(BaseModel):
@@ -54,7 +57,8 @@ def _settings_view(value: PaymentSettings) -> dict:
     return {"payment_tracking": value.payment_tracking,
             "accepted_modes": list(value.accepted_modes),
             "online_payment_required": value.online_payment_required,
-            "sumup_merchant_code": value.sumup_merchant_code}
+            "sumup_merchant_code": value.sumup_merchant_code,
+            "time_zone": value.time_zone}
 
 
 @router.put("/settings")

@@ -33,7 +33,8 @@ async def change_settings(producer_id: str, changes: dict, uow) -> PaymentSettin
             uow.publish(PaymentSettingsChanged(
                 producer_id=producer_id, payment_tracking=value.payment_tracking,
                 accepted_modes=list(value.accepted_modes),
-                online_payment_required=value.online_payment_required))
+                online_payment_required=value.online_payment_required,
+                time_zone=value.time_zone))
         await uow.commit()
     return value
 
