@@ -45,7 +45,8 @@ async def test_a_20_euro_order_settled_then_changed_moves_the_balance_as_the_sto
 
     # paid 25,00 € in cash: +5,00 € and a 5,00 € credit note on the invoice
     answer = settle(operator, producer_id, order_id, mode="cash", amount_paid_cents=2500)
-    assert answer.json() == {"order_id": order_id, "mode": "cash", "amount_paid_cents": 2500}
+    assert answer.json() == {"order_id": order_id, "mode": "cash", "amount_paid_cents": 2500,
+                             "received": {"cash": 2500}, "paid_twice": False}
     await eventually(lambda: balance(operator, producer_id), lambda b: b == 500)
     invoice_path = f"/v1/producers/{producer_id}/orders/{order_id}/invoice"
 
@@ -63,7 +64,10 @@ async def test_a_20_euro_order_settled_then_changed_moves_the_balance_as_the_sto
     printed = await eventually(invoice, lambda i: i["settlement"]["mode"] == "cheque")
     assert printed["credit_note_cents"] == 0 and printed["balance_cents"] == 0
 
-    # deducted from the account: −20,00 €, and the receipt printed now says so
+    # the cheque never came after all: the producer corrects what it counted (money received
+    # is never dropped by another mode), then deducts the order from the account: −20,00 €, and
+    # the receipt printed now says so
+    settle(operator, producer_id, order_id, mode="cheque", amount_paid_cents=0)
     settle(operator, producer_id, order_id, mode="account")
     await eventually(lambda: balance(operator, producer_id), lambda b: b == -2000)
     receipt_path = f"/v1/producers/{producer_id}/orders/{order_id}/receipt"

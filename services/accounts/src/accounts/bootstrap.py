@@ -47,8 +47,7 @@ def command_for(event: Event):
             return ApplySettlement(
                 event_id=event.event_id, producer_id=event.producer_id,
                 customer_id=event.customer_id, order_id=event.order_id, version=event.version,
-                total_cents=event.total_cents, mode=event.mode,
-                amount_paid_cents=event.amount_paid_cents,
+                total_cents=event.total_cents, mode=event.mode, received=event.received,
             )
         case OrderPlaced(online_payment=True) | PaymentRetryRequested():
             return HoldBalance(

@@ -11,7 +11,8 @@ from .test_concurrency import stored_and_summed
 def change(producer_id, customer_id, order_id, version, mode, paid, event_id=None):
     return ApplySettlement(event_id=event_id or uuid.uuid4(), producer_id=producer_id,
                            customer_id=customer_id, order_id=order_id, version=version,
-                           total_cents=2000, mode=mode, amount_paid_cents=paid)
+                           total_cents=2000, mode=mode,
+                           received={mode: paid} if paid else {})
 
 
 async def test_a_batch_with_repeats_stale_versions_and_several_orders_ends_exact(new_uow, producer_id):

@@ -76,7 +76,7 @@ async def test_a_checkout_hold_is_posted_when_the_order_is_settled(store):
     assert [e.applied_cents for e in held] == [500]
     paid_online = ApplySettlement(event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1",
                                   order_id=ORDER, version=1, total_cents=2000, mode="online",
-                                  amount_paid_cents=1500)
+                                  received={"online": 1500})
     await handlers.apply_settlements([paid_online], FakeUnitOfWork(store), "t")
     account = store.accounts[("ferme-a", "c1")]
     assert (account.balance_cents, account.held_cents) == (0, 0)
@@ -153,7 +153,7 @@ async def test_an_order_settled_before_its_hold_arrives_gets_no_hold(store):
     await registered(store, 5000)
     await handlers.apply_settlements([ApplySettlement(
         event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1", order_id=ORDER,
-        version=1, total_cents=2000, mode="cash", amount_paid_cents=2000)],
+        version=1, total_cents=2000, mode="cash", received={"cash": 2000})],
         FakeUnitOfWork(store), "t")
     late = HoldBalance(event_id=uuid.uuid4(), producer_id="ferme-a", customer_id="c1",
                        order_id=ORDER, attempt=1, total_cents=2000,

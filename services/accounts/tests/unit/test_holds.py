@@ -32,7 +32,7 @@ def test_seed_1_a_credit_of_5_euros_is_used_and_sumup_asked_for_15():
     account = claire(500)
     hold, asked_cents = check_out(account)
     assert (hold.amount_cents, asked_cents, account.available_cents) == (500, 1500, 0)
-    account.apply_settlement(None, ORDER, 1, 2000, "online", asked_cents, AT)
+    account.apply_settlement(None, ORDER, 1, 2000, "online", {"online": asked_cents}, AT)
     assert account.post_hold(hold, AT)
     assert (account.balance_cents, account.held_cents) == (0, 0)
 
@@ -42,7 +42,7 @@ def test_seed_2_a_debt_of_5_euros_is_collected_and_sumup_asked_for_25():
     account.record("debit", 500, None, None, AT)
     hold, asked_cents = check_out(account)
     assert (hold.amount_cents, asked_cents, account.available_cents) == (-500, 2500, 0)
-    account.apply_settlement(None, ORDER, 1, 2000, "online", asked_cents, AT)
+    account.apply_settlement(None, ORDER, 1, 2000, "online", {"online": asked_cents}, AT)
     assert account.post_hold(hold, AT)
     assert (account.balance_cents, account.held_cents) == (0, 0)
 
@@ -51,7 +51,7 @@ def test_seed_3_a_credit_of_50_euros_covers_the_order_and_nothing_is_asked():
     account = claire(5000)
     hold, asked_cents = check_out(account)
     assert (hold.amount_cents, asked_cents, account.available_cents) == (2000, 0, 3000)
-    account.apply_settlement(None, ORDER, 1, 2000, "account", 0, AT)
+    account.apply_settlement(None, ORDER, 1, 2000, "account", {}, AT)
     assert account.post_hold(hold, AT)
     assert (account.balance_cents, account.held_cents) == (3000, 0)
 

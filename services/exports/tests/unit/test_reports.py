@@ -114,3 +114,27 @@ def test_a_row_with_an_unknown_mode_is_refused():
 def test_a_payment_row_cannot_be_changed_once_built():
     with pytest.raises(AttributeError):
         row("cash", 100).total_cents = 200  # type: ignore[misc]
+
+
+def test_money_received_counts_in_the_mode_it_came_in_by_whatever_the_settlement_says_now():
+    paid_twice = PaymentRow("o-1", date(2026, 11, 16), "c-1", "Élise", 4000, "cash", 8000, 4000,
+                            {"cash": 4000, "online": 4000})
+    not_delivered = PaymentRow("o-2", date(2026, 11, 16), "c-1", "Élise", 2500,
+                               "not_delivered", 2500, 0, {"online": 2500})
+    summaries = {s.mode: s for s in summarise_by_mode([paid_twice, not_delivered])}
+    assert (summaries["cash"].orders, summaries["cash"].sales_cents,
+            summaries["cash"].received_cents) == (1, 4000, 4000)
+    assert (summaries["online"].orders, summaries["online"].sales_cents,
+            summaries["online"].received_cents) == (0, 0, 6500)
+    assert (summaries["not_delivered"].orders, summaries["not_delivered"].received_cents) == (1, 0)
+    assert total_of(summaries.values()).received_cents == 10500
+    assert paid_twice.mode_label == "Espèces + En ligne (SumUp)"
+    assert not_delivered.mode_label == "Non livré + En ligne (SumUp)"
+
+
+def test_a_row_without_money_received_per_mode_received_its_amount_in_its_mode():
+    assert row("cheque", 2000, 1500).received == {"cheque": 1500}
+    assert row("account", 2000, 0).received == {}
+    with pytest.raises(UnknownMode):
+        PaymentRow("o-1", date(2026, 11, 16), "c-1", "Élise", 100, "cash", 100, 0,
+                   {"account": 100})

@@ -1,8 +1,8 @@
 """Payments recorded `online` against the checkouts SumUp reports `PAID`: drift is 0.
 
 Every checkout this service opened is read back from SumUp (the only source to believe about a
-payment). A checkout SumUp reports paid must be the order's settlement `online` for that amount;
-an `online` settlement must have a checkout SumUp reports paid for that amount.
+payment). What SumUp reports paid for an order must be the money the order's settlement says was
+received online, and money received online must have checkouts SumUp reports paid for it.
 """
 
 import asyncio
@@ -17,16 +17,16 @@ READS_AT_ONCE = 8
 
 CHECKOUTS = """
     SELECT c.producer_id, c.order_id, c.checkout_id, c.status, c.amount_due_cents, c.currency,
-           s.mode, s.amount_paid_cents
+           (s.received->>'online')::bigint AS online_cents
     FROM payments.checkouts c
     LEFT JOIN payments.settlements s USING (producer_id, order_id)
     WHERE c.checkout_id IS NOT NULL AND ($1::text IS NULL OR c.producer_id = $1)
     ORDER BY c.producer_id, c.order_id, c.attempt"""
 
 ONLINE_SETTLEMENTS = """
-    SELECT producer_id, order_id, amount_paid_cents
+    SELECT producer_id, order_id, (received->>'online')::bigint AS online_cents
     FROM payments.settlements
-    WHERE mode = 'online' AND ($1::text IS NULL OR producer_id = $1)"""
+    WHERE received ? 'online' AND ($1::text IS NULL OR producer_id = $1)"""
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class OnlineDrift:
     producer_id: str
     order_id: uuid.UUID
     recorded_cents: int | None
-    """What the settlement says was paid online (None: not settled `online`)."""
+    """What the settlement says was received online (None: nothing)."""
     sumup_cents: int | None
     """What SumUp says was paid (None: no checkout SumUp reports paid)."""
 
@@ -69,7 +69,7 @@ async def find_online_drift(dsn: str, gateway: PaymentGateway,
     paid_at_sumup: dict[tuple[str, uuid.UUID], int] = {}
     for row, status, paid_cents in await asyncio.gather(*map(read_back, opened)):
         key = (row["producer_id"], row["order_id"])
-        recorded = row["amount_paid_cents"] if row["mode"] == "online" else None
+        recorded = row["online_cents"]
         if status.startswith("unreadable"):
             drift.append(OnlineDrift(f"checkout {row['checkout_id']} {status}", *key, recorded,
                                      None))
@@ -78,7 +78,7 @@ async def find_online_drift(dsn: str, gateway: PaymentGateway,
         elif row["status"] == PAID:
             drift.append(OnlineDrift(f"recorded paid, SumUp reports {status}", *key, recorded,
                                      None))
-    recorded_online = {(s["producer_id"], s["order_id"]): s["amount_paid_cents"] for s in online}
+    recorded_online = {(s["producer_id"], s["order_id"]): s["online_cents"] for s in online}
     for key, paid_cents in paid_at_sumup.items():
         if recorded_online.get(key) != paid_cents:
             drift.append(OnlineDrift("paid at SumUp, not the order's online settlement", *key,

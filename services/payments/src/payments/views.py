@@ -12,8 +12,9 @@ from payments.domain.weekly import totals_per_mode
 
 async def payments_page(session: AsyncSession, producer_id: str, monday: date,
                         settings: PaymentSettings) -> dict:
-    """Every order delivered in the week starting on `monday`, once, with its settlement, the
-    amount paid per mode (each offered mode, 0 when none) and in all."""
+    """Every order delivered in the week starting on `monday`, once, with its settlement and the
+    money received for it; the amount received per mode (each offered mode, 0 when none) and in
+    all."""
     joined = orders.outerjoin(settlements, and_(
         settlements.c.producer_id == orders.c.producer_id,
         settlements.c.order_id == orders.c.order_id,
@@ -23,7 +24,8 @@ async def payments_page(session: AsyncSession, producer_id: str, monday: date,
     ))
     query = (
         select(orders.c.order_id, orders.c.customer_id, customers.c.name, orders.c.delivery_date,
-               orders.c.total_cents, settlements.c.mode, settlements.c.amount_paid_cents)
+               orders.c.total_cents, settlements.c.mode, settlements.c.amount_paid_cents,
+               settlements.c.received)
         .select_from(joined)
         .where(orders.c.producer_id == producer_id,
                orders.c.delivery_date >= monday,
@@ -33,8 +35,10 @@ async def payments_page(session: AsyncSession, producer_id: str, monday: date,
     rows = [{"order_id": str(row.order_id), "customer_id": row.customer_id,
              "customer_name": row.name or row.customer_id,
              "delivery_date": row.delivery_date.isoformat(), "total_cents": row.total_cents,
-             "mode": row.mode or "not_delivered", "amount_paid_cents": row.amount_paid_cents or 0}
+             "mode": row.mode or "not_delivered", "amount_paid_cents": row.amount_paid_cents or 0,
+             "received": dict(row.received or {})}
             for row in await session.execute(query)]
-    totals = totals_per_mode(((r["mode"], r["amount_paid_cents"]) for r in rows),
+    # what came in, by the mode it came in by: an order paid in cash and online counts in both
+    totals = totals_per_mode(((mode, cents) for r in rows for mode, cents in r["received"].items()),
                              settings.offered_modes)
     return {"rows": rows, "totals": totals, "total_cents": sum(totals.values())}

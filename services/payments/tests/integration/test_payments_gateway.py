@@ -72,7 +72,8 @@ async def test_a_settlement_answers_the_order_mode_and_amount_paid(gateway, prod
     path = f"/v1/producers/{producer_id}/orders/{order_id}/settlement"
     answer = await gateway().put(path, json={"mode": "cash", "amount_paid_cents": 2500})
     assert answer.status_code == 200
-    assert answer.json() == {"order_id": order_id, "mode": "cash", "amount_paid_cents": 2500}
+    assert answer.json() == {"order_id": order_id, "mode": "cash", "amount_paid_cents": 2500,
+                             "received": {"cash": 2500}, "paid_twice": False}
     defaulted = await gateway().put(path, json={"mode": "transfer"})
     assert defaulted.json()["amount_paid_cents"] == 2000
 
@@ -160,7 +161,8 @@ async def test_the_weekly_page_shows_the_weeks_orders_once_with_totals(gateway, 
     assert [r["order_id"] for r in page["rows"]] == [cash, untouched, card]
     assert page["rows"][2] == {"order_id": card, "customer_id": "c2", "customer_name": "c2",
                                "delivery_date": "2026-11-29", "total_cents": 1250,
-                               "mode": "card", "amount_paid_cents": 1250}
+                               "mode": "card", "amount_paid_cents": 1250,
+                               "received": {"card": 1250}}
     assert page["totals"] == {"not_delivered": 0, "account": 0, "cash": 2400, "card": 1250}
     assert page["total_cents"] == 3650
 

@@ -54,12 +54,13 @@ async def test_a_first_settlement_publishes_the_full_state_at_version_1(store, g
     o = order()
     [order_id] = await known(store, o)
     answer = await settle(store, gateway, [order_id], "cash")
-    assert answer == [{"order_id": str(order_id), "mode": "cash", "amount_paid_cents": 2000}]
+    assert answer == [{"order_id": str(order_id), "mode": "cash", "amount_paid_cents": 2000,
+                       "received": {"cash": 2000}, "paid_twice": False}]
     [event] = changes(store)
     assert (event.order_id, event.customer_id, event.version, event.total_cents,
-            event.delivery_date, event.mode, event.amount_paid_cents, event.credit_note_cents,
-            event.credit_note_number) == (order_id, "c1", 1, 2000, o.delivery_date, "cash",
-                                          2000, 0, None)
+            event.delivery_date, event.mode, event.amount_paid_cents, event.received,
+            event.credit_note_cents, event.credit_note_number) == (
+        order_id, "c1", 1, 2000, o.delivery_date, "cash", 2000, {"cash": 2000}, 0, None)
 
 
 async def test_a_settlement_that_changes_nothing_writes_and_publishes_nothing(store, gateway):
@@ -67,7 +68,8 @@ async def test_a_settlement_that_changes_nothing_writes_and_publishes_nothing(st
     await settle(store, gateway, [order_id], "cash", 2500)
     before = store.written()
     again = await settle(store, gateway, [order_id], "cash", 2500)
-    assert again == [{"order_id": str(order_id), "mode": "cash", "amount_paid_cents": 2500}]
+    assert again == [{"order_id": str(order_id), "mode": "cash", "amount_paid_cents": 2500,
+                      "received": {"cash": 2500}, "paid_twice": False}]
     assert store.written() == before and len(changes(store)) == 1
 
 
@@ -79,10 +81,15 @@ async def test_setting_an_unsettled_order_not_delivered_publishes_nothing(store,
 
 async def test_each_change_publishes_the_next_version(store, gateway):
     [order_id] = await known(store, order())
-    for mode, paid in [("cash", 2500), ("cheque", 2000), ("account", None), ("not_delivered", 0)]:
+    for mode, paid in [("cash", 2500), ("cheque", 2000), ("account", None), ("not_delivered", 0),
+                       ("cheque", 0)]:
         await settle(store, gateway, [order_id], mode, paid)
-    assert [(e.version, e.mode, e.amount_paid_cents) for e in changes(store)] == [
-        (1, "cash", 2500), (2, "cheque", 2000), (3, "account", 0), (4, "not_delivered", 0)]
+    # money received stays when the order is deducted from the account or not delivered; the
+    # producer's own correction of what it counted (0) is what takes it away
+    assert [(e.version, e.mode, e.received) for e in changes(store)] == [
+        (1, "cash", {"cash": 2500}), (2, "cheque", {"cheque": 2000}),
+        (3, "account", {"cheque": 2000}), (4, "not_delivered", {"cheque": 2000}),
+        (5, "cheque", {})]
 
 
 async def test_overpayment_issues_credit_note_1_for_the_difference(store, gateway):
@@ -197,7 +204,8 @@ async def test_with_tracking_off_settlements_are_refused_and_kept_until_it_is_on
     assert store.written() == before
     await handlers.change_settings(P, {"payment_tracking": True}, FakeUnitOfWork(store))
     assert await settle(store, gateway, [order_id], "cash", 2500) == [
-        {"order_id": str(order_id), "mode": "cash", "amount_paid_cents": 2500}]
+        {"order_id": str(order_id), "mode": "cash", "amount_paid_cents": 2500,
+         "received": {"cash": 2500}, "paid_twice": False}]
 
 
 async def test_changing_one_setting_keeps_the_others_and_publishes_the_change(store):

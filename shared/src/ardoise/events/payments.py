@@ -2,6 +2,9 @@
 
 import uuid
 from datetime import date
+from typing import Any
+
+from pydantic import Field, model_validator
 
 from ardoise import topics
 from ardoise.events.base import Event
@@ -34,15 +37,30 @@ class _OrderPaymentEvent(Event):
 
 
 class SettlementChanged(_OrderPaymentEvent):
-    """The settlement of an order is now this; `version` orders changes of one order."""
+    """The settlement of an order is now this; `version` orders changes of one order.
+
+    `received` is the money received for the order per mode (online: confirmed by SumUp, less
+    refunds), `amount_paid_cents` its sum. It is kept whatever the mode becomes: an order paid and
+    then not delivered leaves its money on the customer's account."""
 
     version: int
     total_cents: int
     delivery_date: date
     mode: str
     amount_paid_cents: int
+    received: dict[str, int] = Field(default_factory=dict)
     credit_note_cents: int = 0
     credit_note_number: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _received_of_earlier_events(cls, data: Any) -> Any:
+        """An event written before `received` existed: its amount was received in its mode."""
+        if isinstance(data, dict) and "received" not in data:
+            paid = data.get("amount_paid_cents") or 0
+            paying = data.get("mode") in {"cash", "cheque", "card", "transfer", "online"}
+            data = {**data, "received": {data["mode"]: paid} if paid and paying else {}}
+        return data
 
 
 class CheckoutOpened(_OrderPaymentEvent):

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -62,7 +63,8 @@ order_positions = Table(
     Column("version", Integer, nullable=False),
     Column("debited_cents", BigInteger, nullable=False),
     Column("credited_cents", BigInteger, nullable=False),
-    Column("credit_mode", String(20)),
+    Column("credit_mode", String(20)),  # before credits per mode; kept empty since
+    Column("credits", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
 )
 
 holds = Table(

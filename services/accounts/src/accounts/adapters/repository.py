@@ -1,5 +1,6 @@
 """Loading and saving accounts, order positions and holds; rows in, domain objects out."""
 
+import json
 import uuid
 from datetime import datetime
 
@@ -94,7 +95,7 @@ class AccountRepository:
             [c for _, c, _ in changed], [pos.version for _, _, pos in changed],
             [pos.debited_cents for _, _, pos in changed],
             [pos.credited_cents for _, _, pos in changed],
-            [pos.credit_mode for _, _, pos in changed])
+            [json.dumps(dict(pos.credits)) for _, _, pos in changed])
 
     async def _driver(self):
         return await driver_connection(self.session)
@@ -148,6 +149,11 @@ class AccountRepository:
         return [_hold(row) for row in rows]
 
 
+def _credits(value) -> dict[str, int]:
+    """The jsonb of a position's credits, as asyncpg (text) or SQLAlchemy (dict) returns it."""
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
 class _Row:
     """An asyncpg record read like a SQLAlchemy row (attribute access)."""
 
@@ -176,12 +182,13 @@ _PENDING_HOLDS_MANY = f"""
     WHERE h.status = 'pending'"""
 _SAVE_POSITIONS = f"""
     INSERT INTO {_S}.order_positions
-      (producer_id, order_id, customer_id, version, debited_cents, credited_cents, credit_mode)
+      (producer_id, order_id, customer_id, version, debited_cents, credited_cents, credits)
     SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::bigint[],
-                         $6::bigint[], $7::text[])
+                         $6::bigint[], $7::jsonb[])
     ON CONFLICT (producer_id, order_id) DO UPDATE SET customer_id = excluded.customer_id,
       version = excluded.version, debited_cents = excluded.debited_cents,
-      credited_cents = excluded.credited_cents, credit_mode = excluded.credit_mode"""
+      credited_cents = excluded.credited_cents, credits = excluded.credits,
+      credit_mode = NULL"""
 _SAVE_BALANCES = f"""
     UPDATE {_S}.accounts a SET balance_cents = k.balance, held_cents = k.held
     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS k(p, c, balance, held)
@@ -195,8 +202,7 @@ def _account(row) -> Account:
 
 def _position(row) -> OrderPosition:
     return OrderPosition(order_id=row.order_id, version=row.version,
-                         debited_cents=row.debited_cents, credited_cents=row.credited_cents,
-                         credit_mode=row.credit_mode)
+                         debited_cents=row.debited_cents, credits=_credits(row.credits))
 
 
 def _hold(row) -> Hold:

@@ -1,6 +1,7 @@
 """Commands the accounts service carries out, in the imperative."""
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,7 +33,8 @@ class ApplySettlement:
     version: int
     total_cents: int
     mode: str
-    amount_paid_cents: int
+    received: Mapping[str, int]
+    """The money received for the order, per mode."""
 
 
 @dataclass(frozen=True, kw_only=True)

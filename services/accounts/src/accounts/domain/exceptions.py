@@ -1,6 +1,6 @@
 """What the accounts domain refuses, and the guards that refuse it before anything changes."""
 
-from accounts.domain.modes import MANUAL_MODES, SETTLEMENT_MODES
+from accounts.domain.modes import MANUAL_MODES, PAYING_MODES, SETTLEMENT_MODES
 from ardoise.errors import Invalid, NotFound
 from ardoise.money import MAX_AMOUNT_CENTS
 
@@ -82,6 +82,12 @@ def check_mode_is_a_manual_mode(mode: object) -> None:
 def check_mode_is_a_settlement_mode(mode: object) -> None:
     if mode not in SETTLEMENT_MODES:
         raise UnknownMode(f"settlement mode must be one of {', '.join(SETTLEMENT_MODES)}", "mode")
+
+
+def check_mode_is_a_paying_mode(mode: object) -> None:
+    if mode not in PAYING_MODES:
+        raise UnknownMode(f"money is received in one of {', '.join(sorted(PAYING_MODES))}",
+                          "received")
 
 
 def check_label_fits(label: object) -> None:

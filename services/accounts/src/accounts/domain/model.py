@@ -1,6 +1,7 @@
 """The account aggregate: an append-only ledger of movements, its balance and its holds."""
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -108,19 +109,22 @@ class Account:
         return movement
 
     def apply_settlement(self, position: OrderPosition | None, order_id: uuid.UUID, version: int,
-                         total_cents: int, mode: str, amount_paid_cents: int,
+                         total_cents: int, mode: str, received: Mapping[str, int],
                          at: datetime) -> OrderPosition | None:
-        """Make the account match the order's settlement; None for a stale or repeated version."""
+        """Make the account match the order's settlement and the money received for it; None for
+        a stale or repeated version."""
         guard.check_version_is_a_positive_count(version)
         guard.check_amount_is_not_negative_and_sane(total_cents, "total_cents")
         guard.check_mode_is_a_settlement_mode(mode)
-        guard.check_amount_is_not_negative_and_sane(amount_paid_cents, "amount_paid_cents")
+        for paid_mode, amount_cents in received.items():
+            guard.check_mode_is_a_paying_mode(paid_mode)
+            guard.check_amount_is_not_negative_and_sane(amount_cents, "received")
         current = position or OrderPosition(order_id)
         if current.order_id != order_id:
             raise ValueError(f"the position of order {current.order_id} is not {order_id}'s")
         if version <= current.version:
             return None
-        target = target_position(order_id, version, total_cents, mode, amount_paid_cents)
+        target = target_position(order_id, version, total_cents, mode, received)
         movement = None
         for entry in entries_between(current, target, mode):
             movement = self._post(entry.kind, entry.amount_cents, entry.label, at, order_id,

@@ -118,7 +118,7 @@ async def apply_settlements(cmds: list[ApplySettlement], uow, consumer: str) -> 
             account = ledger[key]
             updated = account.apply_settlement(positions.get((cmd.producer_id, cmd.order_id)),
                                                cmd.order_id, cmd.version, cmd.total_cents,
-                                               cmd.mode, cmd.amount_paid_cents, at)
+                                               cmd.mode, cmd.received, at)
             if updated is None:
                 continue
             positions[(cmd.producer_id, cmd.order_id)] = updated

@@ -1,7 +1,18 @@
 """Tables of the exports schema: its own read model of orders, settlements and customers."""
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, String, Table, func
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from ardoise.db import schema_metadata
 from ardoise.inbox import inbox_table
@@ -31,6 +42,7 @@ sales = Table(
     Column("mode", String(20), nullable=False, server_default="not_delivered"),
     Column("amount_paid_cents", BigInteger, nullable=False, server_default="0"),
     Column("credit_note_cents", BigInteger, nullable=False, server_default="0"),
+    Column("received", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("settlement_version", Integer, nullable=False, server_default="0"),
     Index("sales_by_date", "producer_id", "delivery_date", "order_id"),
 )

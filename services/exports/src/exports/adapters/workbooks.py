@@ -175,6 +175,7 @@ def _stream_orders(sheet: WriteOnlyWorksheet, rows: Iterable[PaymentRow]) -> Mod
     credit_cell = _RefilledCell(sheet, EURO_FORMAT)
     append, add, labels = sheet.append, totals.add, MODE_LABELS
     for row in rows:
+        received = row.received
         add(row)
         date_cell.value = row.delivery_date
         total_cell.value = row.total_cents / 100  # as euros(), without a call per cell
@@ -186,7 +187,7 @@ def _stream_orders(sheet: WriteOnlyWorksheet, rows: Iterable[PaymentRow]) -> Mod
                 row.order_id,
                 row.customer_name,
                 total_cell,
-                labels[row.mode],
+                labels[row.mode] if received.keys() <= {row.mode} else row.mode_label,
                 paid_cell,
                 credit_cell,
             )

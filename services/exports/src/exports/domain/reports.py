@@ -1,6 +1,6 @@
 """Sales and received payments per settlement mode, in integer cents."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,10 +32,17 @@ class PaymentRow:
     mode: str
     amount_paid_cents: int
     credit_note_cents: int
+    received: Mapping[str, int] | None = None
+    """The money received for the order per mode; by default its amount paid, in its mode."""
 
     def __post_init__(self) -> None:
         if self.mode not in MODE_LABELS:
             raise UnknownMode(f"unknown settlement mode {self.mode!r} for order {self.order_id}")
+        if self.received is None:
+            paid = self.amount_paid_cents if self.mode in PAYING_MODES else 0
+            object.__setattr__(self, "received", {self.mode: paid} if paid else {})
+        elif any(mode not in PAYING_MODES for mode in self.received):
+            raise UnknownMode(f"money received in an unknown mode for order {self.order_id}")
 
     @property
     def sales_cents(self) -> int:
@@ -43,7 +50,16 @@ class PaymentRow:
 
     @property
     def received_cents(self) -> int:
-        return self.amount_paid_cents if self.mode in PAYING_MODES else 0
+        """Everything received for the order, whatever its settlement's mode says now: money
+        received stays received when the order is then not delivered or deducted from the
+        account."""
+        return sum(self.received.values())
+
+    @property
+    def mode_label(self) -> str:
+        """The settlement's mode, and any other mode money came in by (paid twice)."""
+        others = [MODE_LABELS[m] for m in MODES if m in self.received and m != self.mode]
+        return " + ".join([MODE_LABELS[self.mode], *others])
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +90,12 @@ class ModeTotals:
             figures = self._figures[row.mode] = [0, 0, 0, 0]
         figures[0] += 1
         figures[1] += row.sales_cents
-        figures[2] += row.received_cents
         figures[3] += row.credit_note_cents
+        for mode, cents in row.received.items():  # money counts in the mode it came in by
+            received = self._figures.get(mode)
+            if received is None:
+                received = self._figures[mode] = [0, 0, 0, 0]
+            received[2] += cents
 
     def summaries(self) -> list[ModeSummary]:
         return [ModeSummary(mode, *self._figures[mode]) for mode in MODES if mode in self._figures]
@@ -89,9 +109,10 @@ def summarise_by_mode(rows: Iterable[PaymentRow]) -> list[ModeSummary]:
 
     An order counts once, in the mode of its current settlement. Sales are the order total,
     except for a ``not_delivered`` order: it is listed (it counts in ``orders``) with 0 sales, as
-    it does not count in the customer account either. Received is the amount paid for the paying
-    modes (cash, cheque, card, transfer, online) and 0 for ``account`` (settled from the balance,
-    no money changes hands) and ``not_delivered``. Credit notes are summed as given.
+    it does not count in the customer account either. Received is the money that came in for
+    the orders, in the mode it came in by (cash, cheque, card, transfer, online), whatever mode
+    the order is settled in now: an order paid in cash and then online counts in both, one paid
+    and then not delivered still counts what was paid. Credit notes are summed as given.
     """
     totals = ModeTotals()
     for row in rows:

@@ -24,7 +24,7 @@ def _rows_query(producer_id: str) -> Select:
     return (
         select(sales.c.order_id, sales.c.delivery_date, sales.c.customer_id,
                customers.c.name.label("customer_name"), sales.c.total_cents, sales.c.mode,
-               sales.c.amount_paid_cents, sales.c.credit_note_cents)
+               sales.c.amount_paid_cents, sales.c.credit_note_cents, sales.c.received)
         .select_from(joined)
         .where(sales.c.producer_id == producer_id)
         .order_by(sales.c.delivery_date, sales.c.order_id)
@@ -64,7 +64,7 @@ async def producer_today(session: AsyncSession, producer_id: str, now: datetime)
 def _payment_row(row) -> PaymentRow:
     return PaymentRow(str(row.order_id), row.delivery_date, row.customer_id,
                       row.customer_name or row.customer_id, row.total_cents, row.mode,
-                      row.amount_paid_cents, row.credit_note_cents)
+                      row.amount_paid_cents, row.credit_note_cents, row.received)
 
 
 async def build_workbook(

@@ -67,7 +67,7 @@ async def _apply(session: AsyncSession, event: Event) -> None:
             values = {
                 "customer_id": event.customer_id, "delivery_date": event.delivery_date,
                 "total_cents": event.total_cents, "mode": event.mode,
-                "amount_paid_cents": event.amount_paid_cents,
+                "amount_paid_cents": event.amount_paid_cents, "received": event.received,
                 "credit_note_cents": event.credit_note_cents,
                 "settlement_version": event.version,
             }

@@ -13,7 +13,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from ardoise.db import schema_metadata
 from ardoise.inbox import inbox_table
@@ -61,6 +61,9 @@ settlements = Table(
     Column("order_id", UUID(as_uuid=True), primary_key=True),
     Column("mode", String(20), nullable=False),
     Column("amount_paid_cents", BigInteger, nullable=False),
+    # what was received per mode (cash, ..., online less refunds): amount_paid_cents is its sum
+    Column("received", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("balance_applied_cents", BigInteger, nullable=False, server_default="0"),
     Column("version", Integer, nullable=False),
     Column("credit_note_number", Integer),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -88,11 +88,14 @@ class PaymentsRepository:
         rows = await self.session.execute(
             select(settlements).where(settlements.c.producer_id == producer_id,
                                       settlements.c.order_id.in_(order_ids)))
-        return {r.order_id: Settlement(r.mode, r.amount_paid_cents, r.version) for r in rows}
+        return {r.order_id: Settlement(r.mode, dict(r.received), r.version,
+                                       r.balance_applied_cents) for r in rows}
 
     async def save_settlement(self, producer_id: str, order_id: uuid.UUID, value: Settlement,
                               credit_note_number: int | None) -> None:
         values = {"mode": value.mode, "amount_paid_cents": value.amount_paid_cents,
+                  "received": dict(value.received),
+                  "balance_applied_cents": value.balance_applied_cents,
                   "version": value.version, "credit_note_number": credit_note_number}
         statement = insert(settlements).values(producer_id=producer_id, order_id=order_id,
                                                **values)

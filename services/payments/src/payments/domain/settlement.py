@@ -1,7 +1,8 @@
 """Settlement rules: which modes exist, what is paid, when a credit note is owed. No I/O."""
 
 import uuid
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from zoneinfo import available_timezones
 
@@ -9,7 +10,10 @@ from ardoise.errors import Conflict, Invalid
 from ardoise.money import MAX_AMOUNT_CENTS
 
 MODES = ("not_delivered", "account", "cash", "cheque", "card", "transfer", "online")
+NOT_DELIVERED, ONLINE = "not_delivered", "online"
 PAYING_MODES = frozenset({"cash", "cheque", "card", "transfer", "online"})
+MANUAL_MODES = frozenset({"cash", "cheque", "card", "transfer"})
+"""Money the producer counts itself; `online` money only SumUp confirms."""
 DEFAULT_ACCEPTED = ("account", "cash", "cheque", "card", "transfer", "online")
 DEFAULT_TIME_ZONE = "Europe/Paris"
 
@@ -81,37 +85,91 @@ def check_accepted_modes(modes: list[str]) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Settlement:
-    """How one order was settled; version 0 is the default `not_delivered`."""
+    """How one order was settled, and the money received for it; version 0 is the default
+    `not_delivered` with nothing received.
 
-    mode: str = "not_delivered"
-    amount_paid_cents: int = 0
+    `received` holds what came in per mode (cash, cheque, card, transfer counted by the producer;
+    online confirmed by SumUp, less what was refunded through SumUp). Money received is a fact:
+    changing the mode to `not_delivered` or `account` keeps it (the customer's account holds it
+    as credit); only the producer's own correction of what it counted (a manual mode with another
+    amount, 0 included) or a refund changes it, and nothing by hand ever changes `online`."""
+
+    mode: str = NOT_DELIVERED
+    received: Mapping[str, int] = field(default_factory=dict)
     version: int = 0
     balance_applied_cents: int = 0
-    """Known only on the change that records an online payment: the customer's balance the checkout
-    took into account (credit used, positive; debt collected, negative). Not stored."""
+    """The customer's balance its online payment took into account (credit used, positive; debt
+    collected, negative): SumUp was asked for the total less this."""
+
+    @property
+    def amount_paid_cents(self) -> int:
+        """Everything received for the order, whatever the mode."""
+        return sum(self.received.values())
+
+    @property
+    def paid_twice(self) -> bool:
+        """Paid by hand and online both: the producer is shown it (the surplus is credit)."""
+        return self.received.get(ONLINE, 0) > 0 and any(
+            self.received.get(mode, 0) > 0 for mode in MANUAL_MODES)
 
     def credit_note_for(self, total_cents: int) -> int:
         """The difference the customer is owed (positive) or owes (negative) on a paying mode: the
-        amount paid against what was asked, the total less the balance already applied to it."""
+        amount received against what was asked, the total less the balance already applied."""
         if self.mode not in PAYING_MODES:
             return 0
         return self.amount_paid_cents - (total_cents - self.balance_applied_cents)
 
 
 def settle(current: Settlement, total_cents: int, mode: str, amount_paid_cents: int | None,
-           settings: PaymentSettings, balance_applied_cents: int = 0) -> Settlement | None:
-    """The new settlement, or None when nothing changes (no new version, no event)."""
+           settings: PaymentSettings) -> Settlement | None:
+    """The producer's settlement of an order, or None when nothing changes (no new version, no
+    event). A manual paying mode records what the producer counted in that mode (the order total
+    unless another amount is given), replacing what it had counted in another manual mode (a
+    correction moves the money, it does not add to it); `account` and `not_delivered` keep
+    whatever was received. Online money is never set by hand."""
     settings.check_tracking_is_on()
     settings.check_mode_is_accepted(mode)
-    if mode in PAYING_MODES:
+    if mode == ONLINE:
+        raise Conflict("an online payment is recorded only when SumUp confirms a checkout: "
+                       "choose the mode the money came in by")
+    if mode in MANUAL_MODES:
         paid = total_cents if amount_paid_cents is None else amount_paid_cents
+        if not 0 <= paid <= MAX_AMOUNT_CENTS:
+            raise Invalid("amount_paid_cents must be between 0 and 10^11", "amount_paid_cents")
+        received = {m: c for m, c in current.received.items() if m not in MANUAL_MODES}
+        if paid:
+            received[mode] = paid
     else:
         if amount_paid_cents not in (None, 0):
-            raise Invalid(f"nothing is paid with {mode!r}: amount_paid_cents must be 0",
+            raise Invalid(f"nothing is paid with {mode!r}: amount_paid_cents must be 0 (money "
+                          "received for the order stays on the customer's account)",
                           "amount_paid_cents")
-        paid = 0
-    if not 0 <= paid <= MAX_AMOUNT_CENTS:
-        raise Invalid("amount_paid_cents must be between 0 and 10^11", "amount_paid_cents")
-    if (current.mode, current.amount_paid_cents) == (mode, paid):
+        received = dict(current.received)
+    if (current.mode, dict(current.received)) == (mode, received):
         return None
-    return Settlement(mode, paid, current.version + 1, balance_applied_cents)
+    return replace(current, mode=mode, received=received, version=current.version + 1)
+
+
+def record_online_payment(current: Settlement, paid_cents: int,
+                          balance_applied_cents: int) -> Settlement:
+    """SumUp confirmed a checkout of the order: its money is added to what was received. An order
+    the producer had already settled by hand keeps that mode and both payments (shown as paid
+    twice, the surplus credited to the customer); otherwise it is now settled online."""
+    if paid_cents <= 0:
+        raise ValueError(f"a confirmed payment is positive, not {paid_cents}")
+    received = dict(current.received)
+    received[ONLINE] = received.get(ONLINE, 0) + paid_cents
+    mode = current.mode if current.mode in MANUAL_MODES else ONLINE
+    return Settlement(mode, received, current.version + 1, balance_applied_cents)
+
+
+def refund_online(current: Settlement, refund_cents: int) -> Settlement:
+    """Money given back through SumUp: less online money received, the mode unchanged."""
+    online_cents = current.received.get(ONLINE, 0)
+    if not 0 < refund_cents <= online_cents:
+        raise Conflict(f"at most {online_cents} cents paid online for this order can be refunded")
+    received = dict(current.received)
+    received[ONLINE] = online_cents - refund_cents
+    if not received[ONLINE]:
+        del received[ONLINE]
+    return replace(current, received=received, version=current.version + 1)

@@ -9,12 +9,16 @@ from ardoise.events import BalanceHeld, CheckoutClosed, CheckoutOpened
 from payments.adapters.orm import checkouts
 from payments.adapters.sumup_client import EXPIRED, FAILED, PAID, PENDING, PaymentGateway
 from payments.domain.settlement import MODES, PaymentSettings
-from payments.service_layer.handlers import FetchOrder, settle_within
+from payments.service_layer.handlers import (
+    FetchOrder,
+    record_online_payment_within,
+    settle_within,
+)
 
 log = logging.getLogger(__name__)
 FINAL = {PAID, FAILED, EXPIRED, "NOT_NEEDED"}
 SAGA_SETTINGS = PaymentSettings(accepted_modes=tuple(m for m in MODES if m != "not_delivered"))
-"""The saga records `online` or `account` whatever the producer offers at its counter."""
+"""The saga settles an order from the account whatever the producer offers at its counter."""
 NEXT_TURN = literal_column(
     "now() + least(greatest((now() - created_at) / 2, interval '30 seconds'), interval '5 minutes')")
 """A pending checkout is read back 30 s after it opened (the table's default), then again after
@@ -89,9 +93,9 @@ async def sync_checkout(checkout_id: str, new_uow, gateway: PaymentGateway,
             producer_id=row.producer_id, order_id=row.order_id, customer_id=row.customer_id,
             attempt=row.attempt, checkout_id=checkout_id, status=checkout.status))
         if checkout.status == PAID:
-            await settle_within(uow, row.producer_id, [row.order_id], "online",
-                                row.amount_due_cents, fetch_order, SAGA_SETTINGS,
-                                row.applied_cents)
+            await record_online_payment_within(uow, row.producer_id, row.order_id,
+                                               row.amount_due_cents, row.applied_cents,
+                                               fetch_order)
         await uow.commit()
     return checkout.status.lower()
 

@@ -12,7 +12,13 @@ from ardoise.events import (
     SettlementChanged,
 )
 from payments.domain.credit_notes import revise_credit_note
-from payments.domain.settlement import KnownOrder, PaymentSettings, Settlement, settle
+from payments.domain.settlement import (
+    KnownOrder,
+    PaymentSettings,
+    Settlement,
+    record_online_payment,
+    settle,
+)
 
 FetchOrder = Callable[[str, uuid.UUID], Awaitable[KnownOrder | None]]
 """Asks the orders gateway for an order this service has not heard of: None if it does not exist."""
@@ -20,7 +26,8 @@ FetchOrder = Callable[[str, uuid.UUID], Awaitable[KnownOrder | None]]
 
 def settlement_view(order_id: uuid.UUID, value: Settlement) -> dict:
     return {"order_id": str(order_id), "mode": value.mode,
-            "amount_paid_cents": value.amount_paid_cents}
+            "amount_paid_cents": value.amount_paid_cents, "received": dict(value.received),
+            "paid_twice": value.paid_twice}
 
 
 async def change_settings(producer_id: str, changes: dict, uow) -> PaymentSettings:
@@ -52,10 +59,8 @@ async def settle_orders(producer_id: str, order_ids: list[uuid.UUID], mode: str,
 
 async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode: str,
                         amount_paid_cents: int | None, fetch_order: FetchOrder,
-                        settings: PaymentSettings | None = None,
-                        balance_applied_cents: int = 0) -> list[dict]:
-    """The settlements and their events, inside the caller's open unit of work. A checkout's
-    payment passes the balance it applied, so its credit note compares with what was asked."""
+                        settings: PaymentSettings | None = None) -> list[dict]:
+    """The settlements and their events, inside the caller's open unit of work."""
     order_ids = sorted(set(order_ids))
     settings = settings or await uow.payments.settings(producer_id)
     settings.check_tracking_is_on()
@@ -64,22 +69,36 @@ async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode:
     current = await uow.payments.settlements(producer_id, order_ids)
     answers = []
     for order_id in order_ids:
-        order, before = orders[order_id], current.get(order_id, Settlement())
-        after = settle(before, order.total_cents, mode, amount_paid_cents, settings,
-                       balance_applied_cents)
-        if after is None:
-            answers.append(settlement_view(order_id, before))
-            continue
-        credit_cents, number = await _revise_credit_note(uow, producer_id, order, after)
-        await uow.payments.save_settlement(producer_id, order_id, after, number)
-        uow.publish(SettlementChanged(
-            producer_id=producer_id, order_id=order_id, customer_id=order.customer_id,
-            version=after.version, total_cents=order.total_cents,
-            delivery_date=order.delivery_date, mode=after.mode,
-            amount_paid_cents=after.amount_paid_cents, credit_note_cents=credit_cents,
-            credit_note_number=number))
-        answers.append(settlement_view(order_id, after))
+        before = current.get(order_id, Settlement())
+        after = settle(before, orders[order_id].total_cents, mode, amount_paid_cents, settings)
+        if after is not None:
+            await _keep(uow, producer_id, orders[order_id], after)
+        answers.append(settlement_view(order_id, after or before))
     return answers
+
+
+async def record_online_payment_within(uow, producer_id: str, order_id: uuid.UUID,
+                                       paid_cents: int, balance_applied_cents: int,
+                                       fetch_order: FetchOrder) -> Settlement:
+    """A payment SumUp confirmed, added to the order's settlement inside the caller's unit of
+    work (the caller has claimed the checkout, so it is added once)."""
+    orders = await _orders_for_update(uow, producer_id, [order_id], fetch_order)
+    before = (await uow.payments.settlements(producer_id, [order_id])).get(order_id, Settlement())
+    after = record_online_payment(before, paid_cents, balance_applied_cents)
+    await _keep(uow, producer_id, orders[order_id], after)
+    return after
+
+
+async def _keep(uow, producer_id: str, order: KnownOrder, after: Settlement) -> None:
+    """Save a changed settlement with its credit note, and tell it."""
+    credit_cents, number = await _revise_credit_note(uow, producer_id, order, after)
+    await uow.payments.save_settlement(producer_id, order.order_id, after, number)
+    uow.publish(SettlementChanged(
+        producer_id=producer_id, order_id=order.order_id, customer_id=order.customer_id,
+        version=after.version, total_cents=order.total_cents,
+        delivery_date=order.delivery_date, mode=after.mode,
+        amount_paid_cents=after.amount_paid_cents, received=dict(after.received),
+        credit_note_cents=credit_cents, credit_note_number=number))
 
 
 async def _orders_for_update(uow, producer_id: str, order_ids: list[uuid.UUID],
