@@ -250,7 +250,10 @@ def main() -> None:
         http.put(f"{u['accounts']}/v1/producers/{producer}/customers/c1", headers=operator,
                  json={"name": "Claire"}).raise_for_status()
         http.put(f"{u['payments']}/v1/producers/{producer}/settings", headers=operator,
-                 json={"online_payment_required": True}).raise_for_status()
+                 json={"online_payment_required": True,
+                       "accepted_modes": ["account", "cash", "online"],
+                       "sumup_merchant_code": "MBENCH01",
+                       "sumup_api_key": "sk_test_bench_standin"}).raise_for_status()
         asyncio.run(wait_for_setting(system.env["ORDERS_DATABASE_URL"], producer))
         timings, orders, early = [], [], 0
         cpu_before = cpu_seconds_by_program()

@@ -7,6 +7,7 @@ import importlib
 import pytest
 
 from ardoise import topics
+from ardoise.devservers.stack import fernet_key
 from ardoise.fetch_pace import paces
 from ardoise.kafka import make_broker
 from ardoise.processes import SERVICES
@@ -21,6 +22,7 @@ def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
     """Each topic the worker subscribes to, with the options of its consumer and, when it is
     paced, its busy wait (`busy_ms`)."""
     monkeypatch.setenv("ARDOISE_JWT_SECRET", "s" * 32)
+    monkeypatch.setenv("ARDOISE_SECRETS_KEYS", fernet_key())
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u:p@127.0.0.1:1/ardoise")
     for name, value in env.items():
         monkeypatch.setenv(name, value)

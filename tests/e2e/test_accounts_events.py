@@ -54,6 +54,10 @@ async def test_settlement_changes_move_the_balance_to_what_the_latest_settlement
 async def test_an_online_order_holds_the_credit_until_its_checkout_fails(
     system, operator, producer_id
 ):
+    from .test_online_payment import require_online_payment
+
+    # a producer with its SumUp account: one without fails the attempt at once
+    await require_online_payment(system, operator, producer_id)
     operator.request("PUT", "accounts", f"/v1/producers/{producer_id}/customers/c1",
                      json={"name": "Claire Martin"})
     operator.request("POST", "accounts", f"/v1/producers/{producer_id}/customers/c1/movements",

@@ -15,11 +15,18 @@ from .conftest import Caller
 STANDIN_KEY = {"Authorization": "Bearer standin"}
 
 
+def merchant_of(producer_id: str) -> str:
+    """Each test producer's own SumUp merchant code (its API key is its own too)."""
+    return f"M{producer_id.removeprefix('p-').upper()}"
+
+
 async def require_online_payment(system, operator: Caller, producer_id: str) -> None:
     answer = operator.request("PUT", "payments", f"/v1/producers/{producer_id}/settings", json={
         "payment_tracking": True, "online_payment_required": True,
-        "accepted_modes": ["account", "cash", "online"]})
-    assert answer.status_code == 200
+        "accepted_modes": ["account", "cash", "online"],
+        "sumup_merchant_code": merchant_of(producer_id),
+        "sumup_api_key": f"sk_test_{producer_id}"})
+    assert answer.status_code == 200, answer.text
     dsn = plain_dsn(system.env["ORDERS_DATABASE_URL"])
     connection = await asyncpg.connect(dsn)
     try:  # the orders service hears of the setting through an event
@@ -209,7 +216,8 @@ async def test_only_a_paid_checkout_of_the_right_amount_is_recorded_and_only_onc
     assert [m["amount_cents"] for m in online] == [paid["amount_due_cents"]]
 
 
-async def test_an_expired_checkout_releases_its_hold(system, operator, shop, producer_id):
+async def test_an_expired_checkout_releases_its_hold_and_cancels_the_order(
+        system, operator, shop, producer_id):
     movement(operator, producer_id, "credit", 800)
     expiring = await order_20_euros(shop, producer_id)
     payment = await checkout_of(shop, producer_id, expiring)
@@ -218,7 +226,21 @@ async def test_an_expired_checkout_releases_its_hold(system, operator, shop, pro
     released = await eventually(lambda: account(operator, producer_id),
                                 lambda a: a["held_cents"] == 0)
     assert (released["balance_cents"], released["available_cents"]) == (800, 800)
-    assert (await order(shop, producer_id, expiring))["payment"]["status"] == "EXPIRED"
+    given_up = await eventually(lambda: order(shop, producer_id, expiring),
+                                lambda o: o["status"] == "cancelled")
+    assert given_up["payment"]["status"] == "EXPIRED"
+    again = await shop.arequest("POST", "orders",
+                                f"/v1/producers/{producer_id}/orders/{expiring}/payment-attempts")
+    assert again.status_code == 409
+
+
+async def test_each_producer_is_paid_on_its_own_sumup_account(system, operator, shop,
+                                                              producer_id):
+    order_id = await order_20_euros(shop, producer_id)
+    payment = await checkout_of(shop, producer_id, order_id)
+    asked = await asked_of_sumup(system, payment["checkout_id"])
+    assert asked["merchant_code"] == merchant_of(producer_id)
+    assert asked["valid_until"]  # SumUp is told how long the checkout is good for
 
 
 async def test_after_a_failed_checkout_the_customer_pays_with_a_new_attempt(system, operator, shop,

@@ -64,6 +64,9 @@ REQUESTS: dict[tuple[str, str], dict] = {
     ("PUT", "/v1/producers/{producer}/orders/{order_id}/settlement"): {
         "json": {"mode": "cheque", "amount_paid_cents": 1}},
     ("POST", "/v1/producers/{producer}/settlements"): {"json": {"mode": "not_delivered"}},
+    ("POST", "/v1/producers/{producer}/orders/{order_id}/refunds"): {
+        "json": {"amount_cents": 100}},
+    ("GET", "/v1/producers/{producer}/orders/{order_id}/refunds"): {},
     ("GET", "/v1/producers/{producer}/payments"): {"params": {"week": WEEK}},
     ("PUT", "/v1/producers/{producer}/exports/settings"): {
         "json": {"name": "Intrus", "email": "intrus@example.org"}},

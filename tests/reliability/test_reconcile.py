@@ -88,5 +88,14 @@ async def test_reconcile_finds_no_drift_on_a_true_history_and_names_each_planted
 
     again = reconcile(system, producer_id)
     assert again.returncode == 0, again.stdout
+
+    # a refund through SumUp: what SumUp was paid is what the order kept plus what went back
+    refund = operator.request("POST", "payments",
+                              f"/v1/producers/{producer_id}/orders/{paid}/refunds",
+                              json={"amount_cents": 500})
+    assert refund.status_code == 201, refund.text
+    after_refund = reconcile(system, producer_id)
+    assert after_refund.returncode == 0, after_refund.stdout
     print(f"\nreconcile: 3 checkouts read back from SumUp, 2 faults planted, "
-          f"{int(altered.returncode == 1) + len(drift_lines)} found, 0 drifts after each was undone")
+          f"{int(altered.returncode == 1) + len(drift_lines)} found, 0 drifts after each was "
+          "undone and after a refund")

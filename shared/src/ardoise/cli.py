@@ -119,11 +119,21 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
     settings = importlib.import_module("payments.config").Settings()
 
     async def reconcile() -> tuple[tuple, tuple]:
+        from functools import partial
+
+        from ardoise.db import make_engine, make_sessionmaker
+
         accounts_url = os.environ.get("ACCOUNTS_DATABASE_URL") or os.environ["DATABASE_URL"]
-        async with payments.sumup_gateway(settings) as sumup:
+        engine = make_engine(settings.database_url, "payments", pool_size=2)
+        uow = importlib.import_module("payments.service_layer.unit_of_work").PaymentsUnitOfWork
+        sumup = payments.sumup_gateways(settings, partial(uow, make_sessionmaker(engine)))
+        try:
             return (await ledger.find_drift(plain_dsn(accounts_url), args.producer),
                     await online.find_online_drift(plain_dsn(settings.database_url),
                                                    sumup, args.producer))
+        finally:
+            await sumup.aclose()
+            await engine.dispose()
 
     try:
         (accounts, drift), (checkouts, online_drift) = asyncio.run(reconcile())
@@ -139,6 +149,31 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
           f"{checkouts} checkouts read back from SumUp, {len(online_drift)} drifts")
     if drift or online_drift:
         sys.exit(1)
+
+
+def cmd_secrets(args: argparse.Namespace) -> None:
+    """Seal every producer's SumUp API key again under the first of ARDOISE_SECRETS_KEYS."""
+    import asyncio
+    import importlib
+
+    if not (os.environ.get("PAYMENTS_DATABASE_URL") or os.environ.get("DATABASE_URL")):
+        os.environ.update({**Stack(args.instance).environment(), **os.environ})
+    settings = importlib.import_module("payments.config").Settings()
+    payments = importlib.import_module("payments.bootstrap")
+    handlers = importlib.import_module("payments.service_layer.handlers")
+    uow = importlib.import_module("payments.service_layer.unit_of_work").PaymentsUnitOfWork
+
+    async def rotate() -> int:
+        from ardoise.db import make_engine, make_sessionmaker
+
+        engine = make_engine(settings.database_url, "payments", pool_size=1)
+        try:
+            return await handlers.reseal_sumup_keys(uow(make_sessionmaker(engine)),
+                                                    payments.secret_box(settings).reseal)
+        finally:
+            await engine.dispose()
+
+    print(f"secrets: {asyncio.run(rotate())} SumUp API keys sealed under the first key")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -173,6 +208,11 @@ def main(argv: list[str] | None = None) -> None:
     reconcile.add_argument("--instance", default="dev")
     reconcile.add_argument("--producer", help="check this producer only (default: all)")
     reconcile.set_defaults(run=cmd_reconcile)
+
+    secrets = commands.add_parser("secrets", help="rotate the key sealing producers' SumUp keys")
+    secrets.add_argument("action", choices=["rotate"])
+    secrets.add_argument("--instance", default="dev")
+    secrets.set_defaults(run=cmd_secrets)
 
     demo = commands.add_parser("demo", help="play the online-payment walkthrough")
     demo.set_defaults(run=cmd_demo)

@@ -79,7 +79,10 @@ class Demo:
         self.call("PUT", "accounts", f"/v1/producers/{self.producer}/customers/claire",
                   json={"name": "Claire Martin"})
         self.call("PUT", "payments", f"/v1/producers/{self.producer}/settings", json={
-            "payment_tracking": True, "online_payment_required": True})
+            "payment_tracking": True, "online_payment_required": True,
+            "accepted_modes": ["account", "cash", "cheque", "card", "transfer", "online"],
+            # the producer's own SumUp account (the stand-in takes any key)
+            "sumup_merchant_code": "MDEMO001", "sumup_api_key": "sk_test_demo_standin"})
         time.sleep(1.0)  # the orders service hears of the setting through an event
         print("\n1. Claire has 5,00 € of credit and orders for 20,00 €")
         self.movement("credit", 500, "Avoir")

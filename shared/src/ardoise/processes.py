@@ -22,12 +22,15 @@ SHARED_SECRETS = ("DATABASE_URL", "ARDOISE_JWT_SECRET")
 SERVICE_SETTINGS = {
     "orders": ("ACCOUNTS_URL",),
     "accounts": (),
-    "payments": ("ORDERS_URL", "SUMUP_API_URL", "SUMUP_MERCHANT_CODE", "PUBLIC_BASE_URL"),
+    "payments": ("ORDERS_URL", "SUMUP_API_URL", "PUBLIC_BASE_URL"),
     "exports": ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS", "SMTP_STARTTLS",
                 "MAIL_FROM"),
 }
-SERVICE_SECRETS = {"orders": (), "accounts": (), "payments": ("SUMUP_API_KEY", "SUMUP_WEBHOOK_SECRET"),
+SERVICE_SECRETS = {"orders": (), "accounts": (),
+                   "payments": ("ARDOISE_SECRETS_KEYS", "SUMUP_WEBHOOK_SECRET"),
                    "exports": ("SMTP_PASSWORD",)}
+"""Each producer's SumUp merchant code and API key are its own settings (the key sealed with
+ARDOISE_SECRETS_KEYS), not the deployment's."""
 GATEWAY_PORTS = {"orders": 8001, "accounts": 8002, "payments": 8003, "exports": 8004}
 WORKER_METRICS_PORTS = {"orders": 9101, "accounts": 9102, "payments": 9103, "exports": 9104}
 STANDIN_PORT = 8009

@@ -8,7 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from ardoise.auth import Principal
-from ardoise.events import PaymentSettingsChanged, SettlementChanged
+from ardoise.events import (
+    CheckoutClosed,
+    CheckoutOpened,
+    PaymentSettingsChanged,
+    SettlementChanged,
+)
 from ardoise.weeks import week_of
 from orders.adapters.orm import orders, outbox
 from orders.service_layer import handlers
@@ -219,3 +224,28 @@ async def test_an_order_placed_says_whether_its_producer_requires_online_payment
         producer_id=producer_id, payment_tracking=True, accepted_modes=["cash"],
         online_payment_required=True), new_uow(), "test")
     assert await placed_online() is True
+
+
+@pytest.mark.parametrize(("requires_online", "closed", "status"), [
+    (True, "EXPIRED", "cancelled"), (False, "EXPIRED", "placed"),
+    (True, "FAILED", "awaiting_payment"), (True, "PAID", "accepted")])
+async def test_a_checkout_given_up_cancels_the_order_only_where_online_payment_is_required(
+        gateway, new_uow, producer_id, requires_online, closed, status):
+    """Left unpaid past its validity, nothing will be delivered if the producer requires online
+    payment; else the order waits to be paid at delivery. A failed one may be tried again."""
+    await handlers.apply_event(PaymentSettingsChanged(
+        producer_id=producer_id, payment_tracking=True, accepted_modes=["cash"],
+        online_payment_required=requires_online), new_uow(), "test")
+    placed = await place(gateway, producer_id)
+    order_id = uuid.UUID(placed["order_id"])
+    await handlers.apply_event(CheckoutOpened(
+        producer_id=producer_id, order_id=order_id, customer_id="c1", attempt=1,
+        checkout_id="co-1", checkout_url="https://pay.example/co-1", balance_applied_cents=0,
+        amount_due_cents=2000), new_uow(), "test")
+    await handlers.apply_event(CheckoutClosed(
+        producer_id=producer_id, order_id=order_id, customer_id="c1", attempt=1,
+        checkout_id="co-1", status=closed), new_uow(), "test")
+    read = (await gateway().get(f"/v1/producers/{producer_id}/orders/{order_id}")).json()
+    assert (read["status"], read["payment"]["status"]) == (status, closed)
+    retry = await gateway().post(f"/v1/producers/{producer_id}/orders/{order_id}/payment-attempts")
+    assert retry.status_code == (202 if closed == "FAILED" else 409)

@@ -50,8 +50,13 @@ class FakeOrders:
     async def keep_checkout(self, event):
         self.store.payments[(event.producer_id, event.order_id, event.attempt)] = event
         key = (event.producer_id, event.order_id)
-        if key in self.store.orders and getattr(event, "status", None) == "PAID":
+        status = getattr(event, "status", None)
+        if key in self.store.orders and status == "PAID":
             self.store.orders[key] = replace(self.store.orders[key], status="accepted")
+        elif key in self.store.orders and status == "EXPIRED":
+            required = self.store.online_required.get(event.producer_id, False)
+            self.store.orders[key] = replace(self.store.orders[key],
+                                             status="cancelled" if required else "placed")
 
 
 class FakeUnitOfWork(SharedFakeUnitOfWork):

@@ -15,20 +15,30 @@ from ardoise.consumer import subscribe_events
 from ardoise.events import BalanceHeld, Event
 from ardoise.runtime import gateway_app, group_id
 from payments.adapters import orm
+from payments.adapters.credentials import SecretBox
 from payments.adapters.orders_client import OrdersClient, OrdersUnavailable
-from payments.adapters.sumup_client import PaymentGateway, SumUpClient
+from payments.adapters.sumup_accounts import GatewayFor, SumUpAccount, SumUpGateways
 from payments.config import Settings
-from payments.service_layer import checkouts, handlers
+from payments.service_layer import checkouts, handlers, refunds
 from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL_S = 10.0
 
 
-def sumup_gateway(settings: Settings) -> SumUpClient:
-    """SumUp (or its stand-in) as configured: the only source to believe about a payment."""
-    return SumUpClient(settings.sumup_api_url, settings.sumup_api_key.get_secret_value(),
-                       settings.sumup_merchant_code)
+def secret_box(settings: Settings) -> SecretBox:
+    return SecretBox(settings.secrets_keys.get_secret_value())
+
+
+def sumup_gateways(settings: Settings, new_uow: Callable) -> SumUpGateways:
+    """Each producer's own SumUp account (or the stand-in's): the only source to believe about
+    its payments."""
+
+    async def read_account(producer_id: str) -> SumUpAccount | None:
+        async with new_uow() as uow:
+            return await uow.payments.sumup_account(producer_id)
+
+    return SumUpGateways(settings.sumup_api_url, secret_box(settings), read_account)
 
 
 def _orders(settings: Settings) -> OrdersClient:
@@ -44,10 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def wire(app: FastAPI) -> None:
         app.state.orders = _orders(settings)
-        app.state.sumup = sumup_gateway(settings)
+        app.state.new_uow = partial(PaymentsUnitOfWork, app.state.sessionmaker)
+        app.state.secret_box = secret_box(settings)
+        app.state.sumup = sumup_gateways(settings, app.state.new_uow)
         secret = settings.sumup_webhook_secret
         app.state.sumup_webhook_secret = secret.get_secret_value() if secret else None
-        app.state.new_uow = partial(PaymentsUnitOfWork, app.state.sessionmaker)
 
     app = gateway_app(settings, orm.SCHEMA, routers=[router, webhook], title="Ardoise payments",
                       on_ready=wire, always_2xx=frozenset({WEBHOOK_PATH}))
@@ -61,12 +72,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
     """Orders and customers' names for the read models; balance holds open checkouts."""
-    return subscribe_with(broker, settings, partial(PaymentsUnitOfWork, sessions),
-                          sumup_gateway(settings), _orders(settings))
+    new_uow = partial(PaymentsUnitOfWork, sessions)
+    return subscribe_with(broker, settings, new_uow, sumup_gateways(settings, new_uow),
+                          _orders(settings))
 
 
 def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable,
-                   sumup: PaymentGateway, orders: OrdersClient) -> list[str]:
+                   sumup: GatewayFor, orders: OrdersClient) -> list[str]:
     """`subscribe` with its unit of work and clients given (fakes, in the unit tests)."""
     consumed = [topics.ORDERS, topics.ACCOUNTS]
     for topic in consumed:
@@ -88,18 +100,20 @@ def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable,
 
 
 def background(settings: Settings):
-    """A safety net for lost notifications: pending checkouts are read back now and then."""
+    """A safety net for lost answers: pending checkouts, and refunds whose answer was lost, are
+    read back from SumUp now and then."""
 
     def loops(sessions: async_sessionmaker) -> list:
         new_uow = partial(PaymentsUnitOfWork, sessions)
-        sumup, orders = sumup_gateway(settings), _orders(settings)
+        sumup, orders = sumup_gateways(settings, new_uow), _orders(settings)
 
         async def poll_pending_checkouts() -> None:
             while True:
                 try:
                     await checkouts.sync_due_checkouts(new_uow, sumup, orders.fetch)
+                    await refunds.settle_lost_refunds(new_uow, sumup, orders.fetch)
                 except Exception as error:  # noqa: BLE001 - tried again at the next round
-                    log.warning("polling checkouts: %s", error)
+                    log.warning("polling checkouts and refunds: %s", error)
                 await asyncio.sleep(POLL_INTERVAL_S)
 
         return [poll_pending_checkouts]

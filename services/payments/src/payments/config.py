@@ -13,8 +13,9 @@ class Settings(ServiceSettings):
     http_port: int = Field(8003, validation_alias=service_alias("payments", "HTTP_PORT"))
     orders_url: str = Field("http://127.0.0.1:8001", validation_alias="ORDERS_URL")
     sumup_api_url: str = Field("http://127.0.0.1:8009", validation_alias="SUMUP_API_URL")
-    sumup_api_key: SecretStr = Field(SecretStr("standin"), validation_alias="SUMUP_API_KEY")
-    sumup_merchant_code: str = Field("MSTANDIN", validation_alias="SUMUP_MERCHANT_CODE")
+    """SumUp's API (or the stand-in's); each producer's own account gives the key and merchant."""
+    secrets_keys: SecretStr = Field(validation_alias="ARDOISE_SECRETS_KEYS")
+    """Fernet keys that seal the producers' SumUp API keys (adapters/credentials.py)."""
     sumup_webhook_secret: SecretStr | None = Field(None, validation_alias="SUMUP_WEBHOOK_SECRET")
     """The signing secret of SumUp's signed webhooks; without it, a signed one is ignored."""
     public_base_url: str | None = Field(None, validation_alias="PUBLIC_BASE_URL")

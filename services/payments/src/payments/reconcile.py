@@ -2,7 +2,8 @@
 
 Every checkout this service opened is read back from SumUp (the only source to believe about a
 payment). What SumUp reports paid for an order must be the money the order's settlement says was
-received online, and money received online must have checkouts SumUp reports paid for it.
+received online plus what was refunded of it, and money received online must have checkouts
+SumUp reports paid for it.
 """
 
 import asyncio
@@ -11,22 +12,32 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from payments.adapters.sumup_client import PAID, PaymentGateway, SumUpError
+from payments.adapters.sumup_accounts import GatewayFor
+from payments.adapters.sumup_client import PAID, SumUpError
 
 READS_AT_ONCE = 8
 
 CHECKOUTS = """
     SELECT c.producer_id, c.order_id, c.checkout_id, c.status, c.amount_due_cents, c.currency,
-           (s.received->>'online')::bigint AS online_cents
+           nullif(coalesce((s.received->>'online')::bigint, 0) + coalesce(r.refunded, 0), 0)
+             AS online_cents
     FROM payments.checkouts c
     LEFT JOIN payments.settlements s USING (producer_id, order_id)
+    LEFT JOIN (SELECT producer_id, order_id, sum(amount_cents)::bigint AS refunded
+               FROM payments.refunds WHERE status = 'refunded' GROUP BY producer_id, order_id)
+      AS r USING (producer_id, order_id)
     WHERE c.checkout_id IS NOT NULL AND ($1::text IS NULL OR c.producer_id = $1)
     ORDER BY c.producer_id, c.order_id, c.attempt"""
 
 ONLINE_SETTLEMENTS = """
-    SELECT producer_id, order_id, (received->>'online')::bigint AS online_cents
-    FROM payments.settlements
-    WHERE received ? 'online' AND ($1::text IS NULL OR producer_id = $1)"""
+    SELECT s.producer_id, s.order_id,
+           coalesce((s.received->>'online')::bigint, 0) + coalesce(r.refunded, 0) AS online_cents
+    FROM payments.settlements s
+    LEFT JOIN (SELECT producer_id, order_id, sum(amount_cents)::bigint AS refunded
+               FROM payments.refunds WHERE status = 'refunded' GROUP BY producer_id, order_id)
+      AS r USING (producer_id, order_id)
+    WHERE (s.received ? 'online' OR r.refunded IS NOT NULL)
+      AND ($1::text IS NULL OR s.producer_id = $1)"""
 
 
 @dataclass(frozen=True)
@@ -40,10 +51,11 @@ class OnlineDrift:
     """What SumUp says was paid (None: no checkout SumUp reports paid)."""
 
 
-async def find_online_drift(dsn: str, gateway: PaymentGateway,
+async def find_online_drift(dsn: str, gateways: GatewayFor,
                             producer_id: str | None = None) -> tuple[int, list[OnlineDrift]]:
-    """How many checkouts were read back from SumUp, and every difference found (expected: none).
-    A checkout SumUp cannot be asked about is reported as drift too, never taken as paid."""
+    """How many checkouts were read back from SumUp, each from its producer's own account, and
+    every difference found (expected: none). A checkout SumUp cannot be asked about is reported
+    as drift too, never taken as paid."""
     connection = await asyncpg.connect(dsn)
     try:
         async with connection.transaction(isolation="repeatable_read", readonly=True):
@@ -56,6 +68,9 @@ async def find_online_drift(dsn: str, gateway: PaymentGateway,
 
     async def read_back(row) -> tuple[asyncpg.Record, str, int | None]:
         async with at_once:
+            gateway = await gateways(row["producer_id"])
+            if gateway is None:
+                return row, "unreadable: the producer has no SumUp account", None
             try:
                 checkout = await gateway.get_checkout(row["checkout_id"])
             except SumUpError as error:

@@ -41,6 +41,7 @@ async def gateway(servers, producer_id) -> AsyncIterator:
     `gateway.orders` stands in for the orders service."""
     settings = Settings(database_url=servers["PAYMENTS_DATABASE_URL"],
                         jwt_secret=servers["ARDOISE_JWT_SECRET"],
+                        secrets_keys=servers["ARDOISE_SECRETS_KEYS"],
                         kafka_bootstrap=servers["KAFKA_BOOTSTRAP"])
     app = create_app(settings)
     orders = StandInOrders()
@@ -48,4 +49,5 @@ async def gateway(servers, producer_id) -> AsyncIterator:
                                "http://payments") as client:
         app.state.orders = orders
         client.orders = orders
+        client.app = app
         yield client

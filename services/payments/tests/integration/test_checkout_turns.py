@@ -91,8 +91,13 @@ async def test_more_due_checkouts_than_a_round_takes_are_all_taken_over_the_roun
 class SumUpDownFor:
     """SumUp as the poll sees it: down for some checkouts, every other one still pending."""
 
+    merchant_code = "MTEST"
+
     def __init__(self, *down: str) -> None:
         self.down, self.asked = set(down), []
+
+    async def __call__(self, producer_id: str) -> "SumUpDownFor":
+        return self  # every producer's account
 
     async def get_checkout(self, checkout_id: str) -> Checkout:
         self.asked.append(checkout_id)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ardoise.auth import Principal
-from payments.adapters.orm import outbox
+from payments.adapters.orm import outbox, settings
 from payments.domain.settlement import KnownOrder
 
 
@@ -31,7 +31,7 @@ async def test_settings_default_then_change_field_by_field(gateway, producer_id)
     path = f"/v1/producers/{producer_id}/settings"
     assert (await operator.get(path)).json() == {
         "payment_tracking": True, "online_payment_required": False, "sumup_merchant_code": None,
-        "accepted_modes": ["account", "cash", "cheque", "card", "transfer", "online"],
+        "sumup_connected": False, "accepted_modes": ["account", "cash", "cheque", "card", "transfer"],
         "time_zone": "Europe/Paris"}
     changed = await operator.put(path, json={"accepted_modes": ["cash", "cheque"]})
     assert changed.status_code == 200
@@ -40,6 +40,29 @@ async def test_settings_default_then_change_field_by_field(gateway, producer_id)
     assert (await operator.get(path)).json() == off
     moved = (await operator.put(path, json={"time_zone": "America/Cayenne"})).json()
     assert moved == {**off, "time_zone": "America/Cayenne"}
+
+
+async def test_online_payment_needs_the_producers_own_sumup_account_kept_sealed(
+        gateway, new_uow, producer_id):
+    path = f"/v1/producers/{producer_id}/settings"
+    online = {"accepted_modes": ["cash", "online"], "online_payment_required": True}
+    refused = await gateway().put(path, json=online)
+    assert refused.status_code == 409 and "SumUp" in refused.json()["detail"]
+    refused = await gateway().put(path, json={**online, "sumup_merchant_code": "MFERME01"})
+    assert refused.status_code == 409
+    assert (await gateway().get(path)).json()["accepted_modes"] == [
+        "account", "cash", "cheque", "card", "transfer"]
+    key = "sk_test_" + uuid.uuid4().hex
+    connected = await gateway().put(path, json={**online, "sumup_merchant_code": "MFERME01",
+                                                "sumup_api_key": key})
+    assert connected.status_code == 200, connected.text
+    assert connected.json()["sumup_connected"] is True and key not in connected.text
+    async with new_uow() as uow:
+        sealed = (await uow.session.execute(select(settings.c.sumup_api_key_sealed).where(
+            settings.c.producer_id == producer_id))).scalar()
+        account = await uow.payments.sumup_account(producer_id)
+    assert sealed and key not in sealed and account.merchant_code == "MFERME01"
+    assert gateway.app.state.secret_box.open(account.sealed_api_key) == key
 
 
 async def test_a_time_zone_change_is_told_to_the_other_services(gateway, new_uow, producer_id):

@@ -121,7 +121,10 @@ async def test_with_tracking_off_nothing_is_written_and_earlier_settlements_stay
 
 async def test_concurrent_settings_changes_each_keep_the_others_fields(new_uow, producer_id):
     await asyncio.gather(
-        handlers.change_settings(producer_id, {"accepted_modes": ["cash", "online"]}, new_uow()),
+        handlers.change_settings(producer_id, {"accepted_modes": ["cash", "online"],
+                                               "sumup_merchant_code": "MFERME01",
+                                               "sumup_api_key": "sk_test_123456789"}, new_uow(),
+                                 seal=lambda key: f"sealed({key})"),
         handlers.change_settings(producer_id, {"payment_tracking": False}, new_uow()))
     async with new_uow() as uow:
         stored = await uow.payments.settings(producer_id)

@@ -16,6 +16,7 @@ class Store:
     settlements: dict = field(default_factory=dict)
     credit_notes: dict = field(default_factory=dict)
     counters: dict = field(default_factory=dict)
+    sumup_keys: dict = field(default_factory=dict)
     inbox: set = field(default_factory=set)
     published: list = field(default_factory=list)
 
@@ -37,6 +38,9 @@ class FakePayments:
 
     async def save_settings(self, producer_id, value):
         self.store.settings[producer_id] = value
+
+    async def save_sumup_key(self, producer_id, sealed):
+        self.store.sumup_keys[producer_id] = sealed
 
     async def remember_order(self, producer_id, order):
         self.store.orders.setdefault((producer_id, order.order_id), order)

@@ -210,9 +210,13 @@ async def test_with_tracking_off_settlements_are_refused_and_kept_until_it_is_on
 
 async def test_changing_one_setting_keeps_the_others_and_publishes_the_change(store):
     await handlers.change_settings(P, {"accepted_modes": ["cash", "online"],
-                                       "online_payment_required": True}, FakeUnitOfWork(store))
+                                       "online_payment_required": True,
+                                       "sumup_merchant_code": "MFERME01",
+                                       "sumup_api_key": "sk_test_123456789"},
+                                   FakeUnitOfWork(store), seal=lambda key: f"sealed({key})")
     value = await handlers.change_settings(P, {"payment_tracking": False}, FakeUnitOfWork(store))
     assert value.accepted_modes == ("cash", "online") and value.online_payment_required
+    assert store.sumup_keys[P] == "sealed(sk_test_123456789)" and value.sumup_connected
     published = [e for e in store.published if isinstance(e, PaymentSettingsChanged)]
     assert [(e.payment_tracking, e.online_payment_required) for e in published] == [
         (True, True), (False, True)]

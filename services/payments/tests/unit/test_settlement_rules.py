@@ -169,13 +169,26 @@ def test_a_settlement_by_hand_never_changes_online_money_and_its_credit_note_is_
         assert settled.received == current.received and owed == 0
 
 
-def test_the_defaults_track_payments_accept_every_mode_and_do_not_require_online_payment():
+def test_the_defaults_track_payments_accept_every_mode_but_online_and_do_not_require_it():
     assert DEFAULTS.payment_tracking and not DEFAULTS.online_payment_required
-    assert set(DEFAULTS.accepted_modes) == set(MODES) - {"not_delivered"}
+    assert set(DEFAULTS.accepted_modes) == set(MODES) - {"not_delivered", "online"}
+
+
+CONNECTED = DEFAULTS.changed(sumup_merchant_code="MFERME01", sumup_connected=True)
+
+
+def test_online_payment_is_accepted_only_with_the_producers_own_sumup_account():
+    with pytest.raises(Conflict, match="SumUp"):
+        DEFAULTS.changed(accepted_modes=["cash", "online"])
+    with pytest.raises(Conflict):
+        DEFAULTS.changed(accepted_modes=["online"], sumup_merchant_code="MFERME01")
+    with pytest.raises(Conflict):
+        DEFAULTS.changed(accepted_modes=["online"], sumup_connected=True)
+    assert CONNECTED.changed(accepted_modes=["online"]).takes_online_payments
 
 
 def test_changing_one_setting_keeps_the_others():
-    changed = DEFAULTS.changed(accepted_modes=["cash", "online"], online_payment_required=True)
+    changed = CONNECTED.changed(accepted_modes=["cash", "online"], online_payment_required=True)
     off = changed.changed(payment_tracking=False)
     assert off.accepted_modes == ("cash", "online") and off.online_payment_required
     assert not off.payment_tracking
@@ -195,10 +208,11 @@ def test_not_delivered_or_an_unknown_mode_cannot_be_accepted(modes):
 
 def test_online_payment_cannot_be_required_of_a_producer_that_does_not_accept_it():
     with pytest.raises(Invalid) as refused:
-        DEFAULTS.changed(accepted_modes=["cash"], online_payment_required=True)
+        CONNECTED.changed(accepted_modes=["cash"], online_payment_required=True)
     assert refused.value.field == "accepted_modes"
     with pytest.raises(Invalid):
-        DEFAULTS.changed(online_payment_required=True).changed(accepted_modes=["cash"])
+        CONNECTED.changed(accepted_modes=["cash", "online"], online_payment_required=True
+                          ).changed(accepted_modes=["cash"])
 
 
 def test_a_producer_is_in_paris_until_it_names_another_time_zone():

@@ -9,6 +9,7 @@ from faststream.kafka import TestKafkaBroker
 from ardoise import topics
 from ardoise.events import CustomerRegistered, OrderPlaced, encode_event
 from ardoise.kafka import make_broker
+from payments.adapters.credentials import new_key
 from payments.bootstrap import subscribe_with
 from payments.config import Settings
 
@@ -18,7 +19,8 @@ from .fakes import FakeOrdersGateway, FakeUnitOfWork, Store
 async def test_orders_placed_and_customers_registered_feed_the_read_models_once():
     store = Store()
     broker = make_broker("127.0.0.1:1", client_id="unit")
-    settings = Settings(database_url="postgresql+asyncpg://unused/x", jwt_secret="s")
+    settings = Settings(database_url="postgresql+asyncpg://unused/x", jwt_secret="s",
+                        secrets_keys=new_key())
     consumed = subscribe_with(broker, settings, partial(FakeUnitOfWork, store), sumup=None,
                               orders=FakeOrdersGateway())
     placed = OrderPlaced(producer_id="ferme-a", order_id=uuid.uuid4(), customer_id="c1",

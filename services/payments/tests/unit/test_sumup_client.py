@@ -398,6 +398,7 @@ async def test_another_merchants_checkout_with_the_same_reference_is_ignored(sum
             "currency": "EUR",
             "merchant_code": "MOTHER",
         },
+        headers={"Authorization": "Bearer sk_test_other_merchant"},
     )
 
     assert await sumup.find_by_reference(reference) is None
@@ -428,6 +429,42 @@ async def test_deactivating_a_checkout_paid_meanwhile_returns_it_paid(sumup, con
 
     assert checkout.status == PAID
     assert checkout.paid_amount_cents == 1500
+
+
+# Refunds
+
+
+@pytest.mark.asyncio
+async def test_a_paid_checkout_is_refunded_in_part_then_in_full_and_read_back(sumup, control):
+    created = await sumup.create_checkout(new_reference(), 2550, "EUR", "Order", WEBHOOK_URL)
+    await control.post(f"/v0.1/checkouts/{created.id}/simulate", json={"status": "PAID"})
+    paid = await sumup.get_checkout(created.id)
+
+    await sumup.refund(paid.transaction_id, 1005)
+    part = await sumup.get_transaction(paid.transaction_id)
+    await sumup.refund(paid.transaction_id, None)
+    full = await sumup.get_transaction(paid.transaction_id)
+
+    assert (part.amount_cents, part.refunded_cents, part.status) == (2550, 1005, "SUCCESSFUL")
+    assert (full.refunded_cents, full.status) == (2550, "REFUNDED")
+    with pytest.raises(SumUpError) as refused:
+        await sumup.refund(paid.transaction_id, 1)
+    assert (refused.value.status, refused.value.error_code) == (409, "TRANSACTION_NOT_REFUNDABLE")
+
+
+@pytest.mark.asyncio
+async def test_a_refund_sumup_cannot_take_now_is_not_sent_again(sumup, control):
+    created = await sumup.create_checkout(new_reference(), 1500, "EUR", "Order", WEBHOOK_URL)
+    await control.post(f"/v0.1/checkouts/{created.id}/simulate", json={"status": "PAID"})
+    paid = await sumup.get_checkout(created.id)
+    await control.post("/_standin/faults", json={"fail_next": 1, "status": 503,
+                                                  "after_processing": True})
+
+    with pytest.raises(SumUpUnavailable):
+        await sumup.refund(paid.transaction_id, 500)
+
+    # the refund went through before the 503: read back, it is there, once
+    assert (await sumup.get_transaction(paid.transaction_id)).refunded_cents == 500
 
 
 # Against a real server

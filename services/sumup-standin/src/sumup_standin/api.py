@@ -13,11 +13,14 @@ from sumup_standin.service import CheckoutService
 from sumup_standin.validation import parse_new_checkout
 
 
-def require_bearer_token(authorization: Annotated[str | None, Header()] = None) -> None:
-    """Accept any non-empty bearer token, as a sandbox key would be; refuse calls without one."""
+def require_bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
+    """Accept any non-empty bearer token, as a sandbox key would be; refuse calls without one.
+    The token is the caller's API key: it belongs to the merchant of the first checkout it
+    creates, and then sees that merchant's checkouts and transactions only."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthorized()
+    return token.strip()
 
 
 def get_service(request: Request) -> CheckoutService:
@@ -31,37 +34,41 @@ def base_url(request: Request) -> str:
 
 
 Service = Annotated[CheckoutService, Depends(get_service)]
-router = APIRouter(
-    prefix="/v0.1/checkouts", dependencies=[Depends(require_bearer_token)], tags=["checkouts"]
-)
+ApiKey = Annotated[str, Depends(require_bearer_token)]
+router = APIRouter(prefix="/v0.1/checkouts", tags=["checkouts"])
 
 
 @router.post("", status_code=201)
-async def create_checkout(request: Request, service: Service) -> Response:
-    """Create a checkout: 201, 400 MISSING/INVALID, or 409 DUPLICATED_CHECKOUT."""
+async def create_checkout(request: Request, service: Service, api_key: ApiKey) -> Response:
+    """Create a checkout: 201, 400 MISSING/INVALID, 403 another merchant's code than the key's,
+    or 409 DUPLICATED_CHECKOUT."""
     new = parse_new_checkout(loads(await request.body()), service.clock())
-    checkout = service.create(new)
+    checkout = service.create(new, api_key)
     return ExactJSONResponse(service.to_json(checkout, base_url(request)), status_code=201)
 
 
 @router.get("")
 async def list_checkouts(
-    request: Request, service: Service, checkout_reference: str | None = None
+    request: Request, service: Service, api_key: ApiKey, checkout_reference: str | None = None
 ) -> Response:
     """List the checkouts with a reference."""
-    checkouts = service.with_reference(checkout_reference)
+    checkouts = service.with_reference(checkout_reference, api_key)
     return ExactJSONResponse(
         [service.to_json(checkout, base_url(request)) for checkout in checkouts]
     )
 
 
 @router.get("/{checkout_id}")
-async def get_checkout(checkout_id: str, request: Request, service: Service) -> Response:
-    """Retrieve a checkout: 200, or 404."""
-    return ExactJSONResponse(service.to_json(service.get(checkout_id), base_url(request)))
+async def get_checkout(checkout_id: str, request: Request, service: Service,
+                       api_key: ApiKey) -> Response:
+    """Retrieve a checkout: 200, or 404 (another merchant's too)."""
+    return ExactJSONResponse(service.to_json(service.get(checkout_id, api_key),
+                                             base_url(request)))
 
 
 @router.delete("/{checkout_id}")
-async def deactivate_checkout(checkout_id: str, request: Request, service: Service) -> Response:
+async def deactivate_checkout(checkout_id: str, request: Request, service: Service,
+                              api_key: ApiKey) -> Response:
     """Deactivate a pending checkout: 200 (it reads EXPIRED), 404, or 409 once processed."""
-    return ExactJSONResponse(service.to_json(service.deactivate(checkout_id), base_url(request)))
+    return ExactJSONResponse(service.to_json(service.deactivate(checkout_id, api_key),
+                                             base_url(request)))

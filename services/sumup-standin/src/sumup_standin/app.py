@@ -9,7 +9,7 @@ from datetime import datetime
 import httpx
 from fastapi import FastAPI
 
-from sumup_standin import api, control, hosted
+from sumup_standin import api, control, hosted, transactions
 from sumup_standin.checkouts import utc_now
 from sumup_standin.config import Settings
 from sumup_standin.errors import install_error_handlers
@@ -52,6 +52,7 @@ def create_app(
     app.add_middleware(FaultMiddleware, faults=faults)
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(transactions.router)
     app.include_router(control.router)
     app.include_router(hosted.router)
     return app

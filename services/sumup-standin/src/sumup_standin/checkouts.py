@@ -41,9 +41,32 @@ def isoformat(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+class NotRefundable(Exception):
+    """The transaction was not paid, or the amount is more than what is left to refund."""
+
+
 @dataclass(frozen=True)
+class Refund:
+    """Money given back on a transaction: a REFUND event of it."""
+
+    amount: Decimal
+    timestamp: datetime
+    id: int = field(default_factory=lambda: secrets.randbelow(10**12))
+
+    def to_json(self, transaction_id: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": "REFUND",
+            "status": "REFUNDED",
+            "amount": self.amount,
+            "timestamp": isoformat(self.timestamp),
+            "transaction_id": transaction_id,
+        }
+
+
+@dataclass
 class Transaction:
-    """One payment attempt on a checkout."""
+    """One payment attempt on a checkout, and the refunds made on it once paid."""
 
     amount: Decimal
     currency: str
@@ -53,6 +76,30 @@ class Transaction:
     transaction_code: str = field(default_factory=lambda: "T" + _random_code(9))
     payment_type: str = "ECOM"
     entry_mode: str = "CUSTOMER_ENTRY"
+    refunds: list[Refund] = field(default_factory=list)
+
+    @property
+    def refunded(self) -> Decimal:
+        return sum((refund.amount for refund in self.refunds), Decimal(0))
+
+    @property
+    def current_status(self) -> str:
+        """SUCCESSFUL while anything paid is left, REFUNDED once all of it went back."""
+        if self.status == "SUCCESSFUL" and self.refunds and self.refunded >= self.amount:
+            return "REFUNDED"
+        return self.status
+
+    def refund(self, amount: Decimal | None, now: datetime) -> Refund:
+        """Give back `amount` (all that is left when None) of a successful payment."""
+        left = self.amount - self.refunded
+        amount = left if amount is None else amount
+        if self.status != "SUCCESSFUL" or left <= 0:
+            raise NotRefundable(f"transaction {self.id} has nothing left to refund")
+        if amount > left:
+            raise NotRefundable(f"transaction {self.id} has {left} {self.currency} left to refund")
+        refund = Refund(amount, now)
+        self.refunds.append(refund)
+        return refund
 
     def to_json(self) -> dict[str, Any]:
         """The transaction as it appears in a checkout's `transactions`."""
@@ -61,11 +108,22 @@ class Transaction:
             "transaction_code": self.transaction_code,
             "amount": self.amount,
             "currency": self.currency,
-            "status": self.status,
+            "status": self.current_status,
             "timestamp": isoformat(self.timestamp),
             "payment_type": self.payment_type,
             "entry_mode": self.entry_mode,
             "installments_count": 1,
+        }
+
+    def to_full_json(self, merchant_code: str) -> dict[str, Any]:
+        """The transaction as SumUp's Transactions API shows it, with its refund events."""
+        status = self.current_status
+        return {
+            **self.to_json(),
+            "merchant_code": merchant_code,
+            "simple_status": status,
+            "refunded_amount": self.refunded,
+            "events": [refund.to_json(self.id) for refund in self.refunds],
         }
 
 

@@ -8,9 +8,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from sumup_standin.checkouts import CheckoutAlreadyProcessed
+from sumup_standin.checkouts import CheckoutAlreadyProcessed, NotRefundable
 from sumup_standin.exactjson import ExactJSONResponse, MalformedJSON, ProblemJSONResponse
-from sumup_standin.store import CheckoutNotFound, DuplicatedCheckout
+from sumup_standin.store import (
+    CheckoutNotFound,
+    DuplicatedCheckout,
+    TransactionNotFound,
+    WrongMerchant,
+)
 from sumup_standin.validation import InvalidRequest
 
 PROBLEM_TYPES = "https://developer.sumup.com/problem/"
@@ -73,6 +78,20 @@ async def _already_processed(request: Request, exc: Exception) -> Response:
     return problem(409, "session-already-processed", str(exc))
 
 
+async def _transaction_not_found(request: Request, exc: Exception) -> Response:
+    return problem(404, "transaction-not-found", str(exc), error_code="NOT_FOUND",
+                   message="Resource not found")
+
+
+async def _not_refundable(request: Request, exc: Exception) -> Response:
+    return problem(409, "transaction-not-refundable", str(exc),
+                   error_code="TRANSACTION_NOT_REFUNDABLE")
+
+
+async def _wrong_merchant(request: Request, exc: Exception) -> Response:
+    return problem(403, "forbidden", str(exc), error_code="FORBIDDEN")
+
+
 async def _invalid(request: Request, exc: InvalidRequest) -> Response:
     return invalid_request([error.to_json() for error in exc.errors])
 
@@ -91,3 +110,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CheckoutAlreadyProcessed, _already_processed)
     app.add_exception_handler(InvalidRequest, _invalid)
     app.add_exception_handler(MalformedJSON, _malformed)
+    app.add_exception_handler(TransactionNotFound, _transaction_not_found)
+    app.add_exception_handler(NotRefundable, _not_refundable)
+    app.add_exception_handler(WrongMerchant, _wrong_merchant)

@@ -63,7 +63,7 @@ class Faults:
 
 def is_api_call(path: str) -> bool:
     """Faults hit SumUp's own endpoints, not the stand-in's controls (simulate, hosted page)."""
-    return path.startswith("/v0.1/") and not path.endswith("/simulate")
+    return path.startswith(("/v0.1/", "/v1.0/", "/v2.1/")) and not path.endswith("/simulate")
 
 
 class FaultMiddleware:

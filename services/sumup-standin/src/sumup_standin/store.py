@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sumup_standin.checkouts import Checkout
+from sumup_standin.checkouts import Checkout, Transaction
 
 
 class CheckoutNotFound(Exception):
@@ -22,6 +22,14 @@ class DuplicatedCheckout(Exception):
         )
         self.merchant_code = merchant_code
         self.checkout_reference = checkout_reference
+
+
+class TransactionNotFound(Exception):
+    """No transaction of this merchant has this id or code."""
+
+
+class WrongMerchant(Exception):
+    """An API key is used for another merchant than the one it belongs to."""
 
 
 class CheckoutStore:
@@ -54,5 +62,42 @@ class CheckoutStore:
             if checkout_reference is None or checkout.checkout_reference == checkout_reference
         ]
 
+    def transaction(self, merchant_code: str, *, id: str | None = None,
+                    code: str | None = None) -> tuple[Checkout, Transaction]:
+        """The merchant's transaction with this id or transaction code, and its checkout."""
+        for checkout in self._by_id.values():
+            if checkout.merchant_code != merchant_code:
+                continue
+            for transaction in checkout.transactions:
+                if (id and transaction.id == id) or (code and transaction.transaction_code == code):
+                    return checkout, transaction
+        raise TransactionNotFound(f"no transaction {id or code} for merchant {merchant_code}")
+
+    def transactions(self, merchant_code: str) -> list[tuple[Checkout, Transaction]]:
+        """The merchant's transactions, newest first."""
+        found = [(checkout, transaction) for checkout in self._by_id.values()
+                 if checkout.merchant_code == merchant_code
+                 for transaction in checkout.transactions]
+        return sorted(found, key=lambda pair: pair[1].timestamp, reverse=True)
+
     def __len__(self) -> int:
         return len(self._by_id)
+
+
+class ApiKeys:
+    """Which merchant each API key belongs to: the merchant of the first checkout it created.
+
+    A key bound to a merchant sees only that merchant's checkouts and transactions, as SumUp's
+    keys do; a key that never created a checkout (the tests' and developers' own) sees all."""
+
+    def __init__(self) -> None:
+        self._merchants: dict[str, str] = {}
+
+    def bind(self, api_key: str, merchant_code: str) -> None:
+        bound = self._merchants.setdefault(api_key, merchant_code)
+        if bound != merchant_code:
+            raise WrongMerchant(f"this API key belongs to merchant {bound}, not {merchant_code}")
+
+    def sees(self, api_key: str, merchant_code: str) -> bool:
+        bound = self._merchants.get(api_key)
+        return bound is None or bound == merchant_code

@@ -91,6 +91,14 @@ def parse_new_checkout(body: Any, now: datetime) -> NewCheckout:
     return NewCheckout(**values)
 
 
+def parse_refund(body: Any) -> Decimal | None:
+    """A refund body: `{}` (all that is left) or `{"amount": 5.5}` in whole cents."""
+    fields = _Fields(body)
+    amount = fields.amount("amount", whole_cents=True)
+    fields.raise_if_refused()
+    return amount
+
+
 @dataclass(frozen=True)
 class Simulation:
     """How a test wants a checkout to end, and what SumUp should say was paid."""

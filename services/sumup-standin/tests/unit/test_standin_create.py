@@ -135,9 +135,31 @@ async def test_the_same_reference_is_free_for_another_merchant(api, checkout_bod
     response = await api.post(
         "/v0.1/checkouts",
         json=checkout_body(checkout_reference=first["checkout_reference"], merchant_code="MOTHER"),
+        headers={"Authorization": "Bearer sk_test_other_merchant"},
     )
 
     assert response.status_code == 201
+
+
+async def test_a_key_belongs_to_the_merchant_of_its_first_checkout_and_sees_only_its_own(
+        api, checkout_body, create_checkout):
+    first = await create_checkout()
+    other_key = {"Authorization": "Bearer sk_test_other_merchant"}
+    other = await api.post("/v0.1/checkouts", headers=other_key,
+                           json=checkout_body(merchant_code="MOTHER"))
+    assert other.status_code == 201
+    refused = await api.post("/v0.1/checkouts", headers=other_key,
+                             json=checkout_body(merchant_code=first["merchant_code"]))
+    assert refused.status_code == 403 and refused.json()["error_code"] == "FORBIDDEN"
+    assert (await api.get(f"/v0.1/checkouts/{first['id']}", headers=other_key)).status_code == 404
+    assert (await api.delete(f"/v0.1/checkouts/{first['id']}",
+                             headers=other_key)).status_code == 404
+    listed = await api.get("/v0.1/checkouts", headers=other_key,
+                           params={"checkout_reference": first["checkout_reference"]})
+    assert listed.json() == []
+    # a key that never created a checkout (a developer's) sees every merchant's
+    anyone = {"Authorization": "Bearer sk_test_developer"}
+    assert (await api.get(f"/v0.1/checkouts/{first['id']}", headers=anyone)).status_code == 200
 
 
 @pytest.mark.parametrize("authorization", [None, "", "Bearer ", "Basic abc", "sk_test_standin"])

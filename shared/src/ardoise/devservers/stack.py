@@ -1,6 +1,7 @@
 """The local stack: servers, roles and schemas, migrations, and the environment processes get."""
 
 import asyncio
+import base64
 import json
 import os
 import secrets
@@ -16,6 +17,11 @@ from ardoise.devservers.postgres import LocalPostgres
 SERVICES = ("orders", "accounts", "payments", "exports")
 DATABASE = "ardoise"
 DEV_PORTS = (55432, 59092)
+
+
+def fernet_key() -> str:
+    """A key as Fernet (the `cryptography` package) reads it: 32 random bytes, urlsafe base64."""
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
 def project_root() -> Path:
@@ -39,12 +45,15 @@ class Stack:
 
     def _secrets(self) -> dict[str, str]:
         path = self.home / "secrets.json"
-        if path.exists():
-            return json.loads(path.read_text())
-        self.home.mkdir(parents=True, exist_ok=True)
-        values = {name: secrets.token_urlsafe(24) for name in ("postgres", "jwt", *SERVICES)}
-        path.touch(mode=0o600)
-        path.write_text(json.dumps(values))
+        values = json.loads(path.read_text()) if path.exists() else {}
+        wanted = {name: lambda: secrets.token_urlsafe(24) for name in ("postgres", "jwt", *SERVICES)}
+        wanted["secrets_key"] = fernet_key
+        missing = {name: make() for name, make in wanted.items() if name not in values}
+        if missing:  # a new stack, or one made before this secret existed
+            values.update(missing)
+            self.home.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(json.dumps(values))
         return values
 
     def _ports(self) -> tuple[int, int]:
@@ -72,7 +81,9 @@ class Stack:
         `KAFKA_BOOTSTRAP` / `DATABASE_URL` already set in the environment win: external servers.
         """
         values = self._secrets()
-        env = {"ARDOISE_JWT_SECRET": os.environ.get("ARDOISE_JWT_SECRET", values["jwt"])}
+        env = {"ARDOISE_JWT_SECRET": os.environ.get("ARDOISE_JWT_SECRET", values["jwt"]),
+               "ARDOISE_SECRETS_KEYS": os.environ.get("ARDOISE_SECRETS_KEYS",
+                                                      values["secrets_key"])}
         env["KAFKA_BOOTSTRAP"] = os.environ.get("KAFKA_BOOTSTRAP") or self.broker().bootstrap
         external = os.environ.get("DATABASE_URL")
         pg_port = self._ports()[0]

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, cast, func, literal, select, update
+from sqlalchemy import Date, DateTime, case, cast, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +14,14 @@ from ardoise.events import (
     SettlementChanged,
 )
 from orders.adapters.orm import orders, payments, producers, settlements
-from orders.domain.order import ACCEPTED, AWAITING_PAYMENT, DEFAULT_TIME_ZONE, Order
+from orders.domain.order import (
+    ACCEPTED,
+    AWAITING_PAYMENT,
+    CANCELLED,
+    DEFAULT_TIME_ZONE,
+    PLACED,
+    Order,
+)
 
 
 class OrdersRepository:
@@ -77,7 +84,9 @@ class OrdersRepository:
 
     async def keep_checkout(self, event: CheckoutOpened | CheckoutClosed) -> None:
         """The order page's payment: opened (awaiting payment, or accepted when the balance
-        covers it), then paid (accepted) or failed/expired (left unpaid for another attempt)."""
+        covers it), then paid (accepted), failed (still awaiting payment: the customer may try
+        again) or expired (given up: cancelled when the producer requires online payment, since
+        nothing will be delivered unpaid; else placed again, to be paid at delivery)."""
         key = ((payments.c.producer_id == event.producer_id)
                & (payments.c.order_id == event.order_id))
         order = (orders.c.producer_id == event.producer_id) & (orders.c.order_id == event.order_id)
@@ -98,3 +107,12 @@ class OrdersRepository:
                                    .values(status=event.status))
         if event.status == "PAID":
             await self.session.execute(update(orders).where(order).values(status=ACCEPTED))
+        elif event.status == "EXPIRED":
+            # given up: left unpaid past its validity, the checkout was deactivated
+            requires_online = (select(producers.c.online_payment_required)
+                               .where(producers.c.producer_id == event.producer_id)
+                               .scalar_subquery())
+            await self.session.execute(
+                update(orders).where(order, orders.c.status == AWAITING_PAYMENT)
+                .values(status=case((func.coalesce(requires_online, False), CANCELLED),
+                                    else_=PLACED)))

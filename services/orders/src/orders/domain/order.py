@@ -8,7 +8,8 @@ from datetime import date
 from ardoise.errors import Invalid
 from ardoise.money import MAX_AMOUNT_CENTS
 
-PLACED, AWAITING_PAYMENT, ACCEPTED = "placed", "awaiting_payment", "accepted"
+PLACED, AWAITING_PAYMENT, ACCEPTED, CANCELLED = ("placed", "awaiting_payment", "accepted",
+                                                 "cancelled")
 DEFAULT_TIME_ZONE = "Europe/Paris"
 """A producer's time zone until its settings name another."""
 _NOT_IN_A_LABEL = {"Cc", "Cf", "Zl", "Zp"}  # control and format characters, line breaks

@@ -13,7 +13,7 @@ from ardoise.events import (
     PaymentSettingsChanged,
     SettlementChanged,
 )
-from orders.domain.order import ACCEPTED, Line, new_order
+from orders.domain.order import AWAITING_PAYMENT, Line, new_order
 
 
 async def place_order(producer_id: str, customer_id: str, delivery_date: date | None,
@@ -38,8 +38,9 @@ async def retry_payment(producer_id: str, order_id: uuid.UUID, uow) -> dict:
         if order is None:
             raise NotFound("no such order")
         last = await uow.orders.last_payment(producer_id, order_id)
-        if order.status == ACCEPTED or last is None or last.status not in ("FAILED", "EXPIRED"):
-            raise Conflict("only an order whose online payment failed or expired can be paid again")
+        if order.status != AWAITING_PAYMENT or last is None or last.status != "FAILED":
+            raise Conflict("only an order whose online payment failed can be paid again (one "
+                           "left unpaid past its validity was given up)")
         attempt = last.attempt + 1
         uow.publish(PaymentRetryRequested(producer_id=producer_id, order_id=order_id,
                                           customer_id=order.customer_id,

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     func,
     text,
 )
@@ -32,6 +33,8 @@ settings = Table(
     Column("accepted_modes", ARRAY(String(20)), nullable=False),
     Column("online_payment_required", Boolean, nullable=False),
     Column("sumup_merchant_code", String(64)),
+    # the API key of the producer's SumUp account, sealed (adapters/credentials.py)
+    Column("sumup_api_key_sealed", Text),
     Column("time_zone", String(64), nullable=False, server_default="Europe/Paris"),
 )
 
@@ -101,9 +104,32 @@ checkouts = Table(
     Column("currency", String(3), nullable=False),
     Column("checkout_url", String(500)),
     Column("status", String(12), nullable=False),
+    Column("valid_until", DateTime(timezone=True)),
+    Column("transaction_id", String(64)),  # SumUp's paying transaction: what a refund names
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     # when a still pending checkout is next read back from SumUp (webhooks can be lost)
     Column("next_check_at", DateTime(timezone=True), nullable=False,
            server_default=text("now() + interval '30 seconds'")),
     Index("checkouts_to_check", "status", "next_check_at"),
+)
+
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("refund_id", UUID(as_uuid=True), primary_key=True),
+    Column("order_id", UUID(as_uuid=True), nullable=False),
+    Column("checkout_id", String(64), nullable=False),
+    Column("transaction_id", String(64), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    # requested (asked of SumUp, its answer not yet known), refunded, or failed (SumUp refused)
+    Column("status", String(10), nullable=False),
+    Column("idempotency_key", String(200)),
+    Column("last_error", String(500)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("refunds_of_order", "producer_id", "order_id"),
+    Index("refunds_by_key", "producer_id", "idempotency_key", unique=True,
+          postgresql_where=text("idempotency_key IS NOT NULL")),
+    Index("refunds_requested", "created_at", postgresql_where=text("status = 'requested'")),
 )

@@ -2,19 +2,23 @@
 
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payments.adapters.orm import (
+    checkouts,
     credit_note_counters,
     credit_notes,
     customers,
     orders,
+    refunds,
     settings,
     settlements,
 )
+from payments.adapters.sumup_accounts import SumUpAccount
 from payments.domain.credit_notes import CreditNote
+from payments.domain.refunds import REFUNDED, REQUESTED, PaidCheckout, Refund
 from payments.domain.settlement import KnownOrder, PaymentSettings, Settlement
 
 
@@ -24,6 +28,7 @@ def _columns(value: PaymentSettings) -> dict:
             "online_payment_required": value.online_payment_required,
             "sumup_merchant_code": value.sumup_merchant_code,
             "time_zone": value.time_zone}
+"""The settings' own columns; the sealed SumUp key is written by `save_sumup_key` only."""
 
 
 class PaymentsRepository:
@@ -39,7 +44,7 @@ class PaymentsRepository:
             return PaymentSettings()
         return PaymentSettings(row.payment_tracking, tuple(row.accepted_modes),
                                row.online_payment_required, row.sumup_merchant_code,
-                               row.time_zone)
+                               row.sumup_api_key_sealed is not None, row.time_zone)
 
     async def settings_for_update(self, producer_id: str) -> PaymentSettings:
         """The settings, with the producer's row locked so that two changes do not interleave."""
@@ -54,6 +59,26 @@ class PaymentsRepository:
         statement = insert(settings).values(producer_id=producer_id, **values)
         await self.session.execute(statement.on_conflict_do_update(
             index_elements=[settings.c.producer_id], set_=values))
+
+    async def save_sumup_key(self, producer_id: str, sealed_api_key: str) -> None:
+        """The producer's SumUp API key, sealed; its settings row exists (locked for update)."""
+        await self.session.execute(update(settings).where(
+            settings.c.producer_id == producer_id).values(sumup_api_key_sealed=sealed_api_key))
+
+    async def sumup_account(self, producer_id: str) -> SumUpAccount | None:
+        row = (await self.session.execute(
+            select(settings.c.sumup_merchant_code, settings.c.sumup_api_key_sealed)
+            .where(settings.c.producer_id == producer_id))).first()
+        if row is None or not (row.sumup_merchant_code and row.sumup_api_key_sealed):
+            return None
+        return SumUpAccount(row.sumup_merchant_code, row.sumup_api_key_sealed)
+
+    async def sealed_sumup_keys(self) -> list[tuple[str, str]]:
+        """Every producer's sealed key, for key rotation."""
+        rows = await self.session.execute(
+            select(settings.c.producer_id, settings.c.sumup_api_key_sealed)
+            .where(settings.c.sumup_api_key_sealed.is_not(None)).with_for_update())
+        return [(row.producer_id, row.sumup_api_key_sealed) for row in rows]
 
     async def remember_order(self, producer_id: str, order: KnownOrder) -> None:
         await self.session.execute(insert(orders).values(
@@ -128,3 +153,65 @@ class PaymentsRepository:
             producer_id=producer_id, number=number, order_id=order_id, amount_cents=amount_cents,
             status="issued"))
         return CreditNote(number, amount_cents)
+
+    async def paid_checkouts(self, producer_id: str, order_id: uuid.UUID) -> list[PaidCheckout]:
+        """The order's checkouts SumUp confirmed paid, oldest first, with what was refunded or
+        is being refunded of each."""
+        asked = (select(func.coalesce(func.sum(refunds.c.amount_cents), 0))
+                 .where(refunds.c.producer_id == checkouts.c.producer_id,
+                        refunds.c.checkout_id == checkouts.c.checkout_id,
+                        refunds.c.status.in_([REQUESTED, REFUNDED])).scalar_subquery())
+        rows = await self.session.execute(
+            select(checkouts.c.checkout_id, checkouts.c.transaction_id,
+                   checkouts.c.amount_due_cents, asked.label("refunded_cents"))
+            .where(checkouts.c.producer_id == producer_id, checkouts.c.order_id == order_id,
+                   checkouts.c.status == "PAID", checkouts.c.transaction_id.is_not(None))
+            .order_by(checkouts.c.attempt))
+        return [PaidCheckout(r.checkout_id, r.transaction_id, r.amount_due_cents,
+                             int(r.refunded_cents)) for r in rows]
+
+    async def pending_refund_cents(self, producer_id: str, order_id: uuid.UUID) -> int:
+        return int(await self.session.scalar(
+            select(func.coalesce(func.sum(refunds.c.amount_cents), 0)).where(
+                refunds.c.producer_id == producer_id, refunds.c.order_id == order_id,
+                refunds.c.status == REQUESTED)))
+
+    async def add_refund(self, producer_id: str, refund: Refund, key: str | None) -> None:
+        await self.session.execute(insert(refunds).values(
+            producer_id=producer_id, refund_id=refund.refund_id, order_id=refund.order_id,
+            checkout_id=refund.checkout_id, transaction_id=refund.transaction_id,
+            amount_cents=refund.amount_cents, status=refund.status, idempotency_key=key))
+
+    async def refund_by_key(self, producer_id: str, key: str):
+        return (await self.session.execute(select(refunds).where(
+            refunds.c.producer_id == producer_id, refunds.c.idempotency_key == key))).first()
+
+    async def refunds_of_order(self, producer_id: str, order_id: uuid.UUID) -> list:
+        return list(await self.session.execute(select(refunds).where(
+            refunds.c.producer_id == producer_id, refunds.c.order_id == order_id)
+            .order_by(refunds.c.created_at)))
+
+    async def close_refund(self, producer_id: str, refund_id: uuid.UUID, status: str,
+                           error: str | None = None):
+        """The refund, if it was still requested: it becomes `status`, once (None otherwise)."""
+        return (await self.session.execute(
+            update(refunds).where(refunds.c.producer_id == producer_id,
+                                  refunds.c.refund_id == refund_id,
+                                  refunds.c.status == REQUESTED)
+            .values(status=status, last_error=error, updated_at=func.now())
+            .returning(refunds))).first()
+
+    async def refunded_of_transaction(self, producer_id: str, transaction_id: str) -> int:
+        return int(await self.session.scalar(
+            select(func.coalesce(func.sum(refunds.c.amount_cents), 0)).where(
+                refunds.c.producer_id == producer_id,
+                refunds.c.transaction_id == transaction_id,
+                refunds.c.status == REFUNDED)))
+
+    async def requested_refunds(self, older_than_s: float, limit: int) -> list:
+        """Refunds asked of SumUp whose answer was lost, oldest first."""
+        return list(await self.session.execute(
+            select(refunds).where(refunds.c.status == REQUESTED,
+                                  refunds.c.created_at <= func.now()
+                                  - func.make_interval(0, 0, 0, 0, 0, 0, older_than_s))
+            .order_by(refunds.c.created_at).limit(limit)))

@@ -72,6 +72,7 @@ class Checkout:
     valid_until: datetime | None = None
     transaction_code: str | None = None
     paid_amount_cents: int | None = None
+    merchant_code: str | None = None
 
     @classmethod
     def from_sumup(cls, body: Mapping[str, Any]) -> Checkout:
@@ -89,6 +90,7 @@ class Checkout:
             valid_until=datetime.fromisoformat(valid_until) if valid_until else None,
             transaction_code=body.get("transaction_code") or (paid or {}).get("transaction_code"),
             paid_amount_cents=None if paid is None else sumup_amount_to_cents(paid["amount"]),
+            merchant_code=body.get("merchant_code"),
         )
 
 
@@ -99,6 +101,30 @@ def _paying_transaction(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
     named = [t for t in transactions if wanted and t.get("id") == wanted]
     successful = [t for t in transactions if t.get("status") == "SUCCESSFUL"]
     return (named or successful or [None])[0]
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """A SumUp transaction as the refunds need it: what was paid, and refunded so far."""
+
+    id: str
+    amount_cents: int
+    currency: str
+    status: str
+    refunded_cents: int
+
+    @classmethod
+    def from_sumup(cls, body: Mapping[str, Any]) -> Transaction:
+        """Read SumUp's transaction JSON; the refunds are its REFUND events, summed exactly."""
+        refunds = [event for event in body.get("events") or []
+                   if event.get("type") == "REFUND" and event.get("status") != "FAILED"]
+        return cls(
+            id=body["id"],
+            amount_cents=sumup_amount_to_cents(body["amount"]),
+            currency=body["currency"],
+            status=body["status"],
+            refunded_cents=sum(sumup_amount_to_cents(event["amount"]) for event in refunds),
+        )
 
 
 class SumUpError(Exception):
@@ -167,6 +193,10 @@ class PaymentGateway(Protocol):
     async def find_by_reference(self, reference: str) -> Checkout | None: ...
 
     async def deactivate(self, checkout_id: str) -> Checkout: ...
+
+    async def refund(self, transaction_id: str, amount_cents: int | None) -> None: ...
+
+    async def get_transaction(self, transaction_id: str) -> Transaction: ...
 
     async def aclose(self) -> None: ...
 
@@ -275,6 +305,35 @@ class SumUpClient:
         if response.status_code == 409:
             return await self.get_checkout(checkout_id)
         return _checkout_from(response, expected_status=200)
+
+    async def refund(self, transaction_id: str, amount_cents: int | None) -> None:
+        """Give back `amount_cents` of a paid transaction (all of it when None). Sent once: SumUp
+        has no idempotency key for refunds, so a refund whose answer was lost is never sent
+        again here; its caller reads the transaction back to learn whether it was made."""
+        path = (f"/v1.0/merchants/{quote(self.merchant_code, safe='')}/payments/"
+                f"{quote(transaction_id, safe='')}/refunds")
+        body = {} if amount_cents is None else {"amount": cents_to_sumup_amount(amount_cents)}
+        try:
+            response = await self._http.post(path, content=_dumps(body),
+                                             headers={"Content-Type": "application/json"})
+        except httpx.TransportError as exc:
+            raise _unavailable(exc, f"refund {transaction_id}") from exc
+        if response.status_code >= 500 or response.status_code == 429:
+            raise _unavailable(response, f"refund {transaction_id}")
+        if response.status_code not in (200, 201, 204):
+            raise SumUpError.from_response(response)
+
+    async def get_transaction(self, transaction_id: str) -> Transaction:
+        """A transaction of this merchant, read back with its refunds."""
+        response = await self._send(
+            "GET", f"/v2.1/merchants/{quote(self.merchant_code, safe='')}/transactions",
+            params={"id": transaction_id})
+        if response.status_code != 200:
+            raise SumUpError.from_response(response)
+        try:
+            return Transaction.from_sumup(_loads(response))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise SumUpError(200, "UNEXPECTED_RESPONSE", f"unusable transaction: {exc!r}") from exc
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
@@ -387,6 +446,8 @@ class FakePaymentGateway:
         self.merchant_code = merchant_code
         self.checkouts: dict[str, Checkout] = {}
         self.return_urls: dict[str, str | None] = {}
+        self.refunds: dict[str, int] = {}
+        """Cents refunded per transaction id."""
 
     async def create_checkout(
         self,
@@ -415,6 +476,7 @@ class FakePaymentGateway:
             status=PENDING,
             hosted_checkout_url=f"https://checkout.fake.invalid/pay/{checkout_id}",
             valid_until=valid_until,
+            merchant_code=self.merchant_code,
         )
         self.checkouts[checkout_id] = checkout
         self.return_urls[checkout_id] = return_url
@@ -454,6 +516,28 @@ class FakePaymentGateway:
         """A PENDING checkout becomes EXPIRED; another is returned as it stands."""
         checkout = await self.get_checkout(checkout_id)
         return self.set_status(checkout_id, EXPIRED) if checkout.status == PENDING else checkout
+
+    def _paid_by(self, transaction_id: str) -> Checkout:
+        for checkout in self.checkouts.values():
+            if checkout.transaction_id == transaction_id:
+                return checkout
+        raise SumUpError(404, "NOT_FOUND", f"no transaction {transaction_id}")
+
+    async def refund(self, transaction_id: str, amount_cents: int | None) -> None:
+        """Refund what is asked of a paid checkout's transaction, never more than is left."""
+        checkout = self._paid_by(transaction_id)
+        left = checkout.paid_amount_cents - self.refunds.get(transaction_id, 0)
+        amount_cents = left if amount_cents is None else amount_cents
+        if not 0 < amount_cents <= left:
+            raise SumUpError(409, "TRANSACTION_NOT_REFUNDABLE", f"{left} cents left to refund")
+        self.refunds[transaction_id] = self.refunds.get(transaction_id, 0) + amount_cents
+
+    async def get_transaction(self, transaction_id: str) -> Transaction:
+        checkout = self._paid_by(transaction_id)
+        refunded = self.refunds.get(transaction_id, 0)
+        status = "REFUNDED" if refunded >= checkout.paid_amount_cents else "SUCCESSFUL"
+        return Transaction(transaction_id, checkout.paid_amount_cents, checkout.currency, status,
+                           refunded)
 
     async def aclose(self) -> None:
         """Nothing to close."""

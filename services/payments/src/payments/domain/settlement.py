@@ -14,7 +14,8 @@ NOT_DELIVERED, ONLINE = "not_delivered", "online"
 PAYING_MODES = frozenset({"cash", "cheque", "card", "transfer", "online"})
 MANUAL_MODES = frozenset({"cash", "cheque", "card", "transfer"})
 """Money the producer counts itself; `online` money only SumUp confirms."""
-DEFAULT_ACCEPTED = ("account", "cash", "cheque", "card", "transfer", "online")
+DEFAULT_ACCEPTED = ("account", "cash", "cheque", "card", "transfer")
+"""Online payment is offered once the producer connects its own SumUp account."""
 DEFAULT_TIME_ZONE = "Europe/Paris"
 
 
@@ -36,6 +37,8 @@ class PaymentSettings:
     accepted_modes: tuple[str, ...] = DEFAULT_ACCEPTED
     online_payment_required: bool = False
     sumup_merchant_code: str | None = None
+    sumup_connected: bool = False
+    """Whether the producer gave the API key of its SumUp account (kept sealed, never shown)."""
     time_zone: str = DEFAULT_TIME_ZONE
     """The producer's local time: its days (an order's default delivery date), its weeks (the
     weekly e-mail) and the times printed on its documents."""
@@ -50,7 +53,14 @@ class PaymentSettings:
         if new.online_payment_required and "online" not in new.accepted_modes:
             raise Invalid("online payment cannot be required unless 'online' is accepted",
                           "accepted_modes")
+        if ONLINE in new.accepted_modes and not new.takes_online_payments:
+            raise Conflict("online payment needs the producer's own SumUp account: give "
+                           "sumup_merchant_code and sumup_api_key")
         return new
+
+    @property
+    def takes_online_payments(self) -> bool:
+        return bool(self.sumup_merchant_code and self.sumup_connected)
 
     @property
     def offered_modes(self) -> tuple[str, ...]:
@@ -120,6 +130,15 @@ class Settlement:
         return self.amount_paid_cents - (total_cents - self.balance_applied_cents)
 
 
+def check_settlement_by_hand(mode: str, settings: PaymentSettings) -> None:
+    """Tracking on, a mode the producer offers, and never `online`: only SumUp says that."""
+    settings.check_tracking_is_on()
+    if mode == ONLINE:
+        raise Conflict("an online payment is recorded only when SumUp confirms a checkout: "
+                       "choose the mode the money came in by")
+    settings.check_mode_is_accepted(mode)
+
+
 def settle(current: Settlement, total_cents: int, mode: str, amount_paid_cents: int | None,
            settings: PaymentSettings) -> Settlement | None:
     """The producer's settlement of an order, or None when nothing changes (no new version, no
@@ -127,11 +146,7 @@ def settle(current: Settlement, total_cents: int, mode: str, amount_paid_cents: 
     unless another amount is given), replacing what it had counted in another manual mode (a
     correction moves the money, it does not add to it); `account` and `not_delivered` keep
     whatever was received. Online money is never set by hand."""
-    settings.check_tracking_is_on()
-    settings.check_mode_is_accepted(mode)
-    if mode == ONLINE:
-        raise Conflict("an online payment is recorded only when SumUp confirms a checkout: "
-                       "choose the mode the money came in by")
+    check_settlement_by_hand(mode, settings)
     if mode in MANUAL_MODES:
         paid = total_cents if amount_paid_cents is None else amount_paid_cents
         if not 0 <= paid <= MAX_AMOUNT_CENTS:

@@ -3,18 +3,18 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
-from ardoise.money import NonNegativeCents
+from ardoise.money import NonNegativeCents, PositiveCents
 from ardoise.text import one_line
 from ardoise.weeks import parse_week
 from payments import views
 from payments.adapters.repository import PaymentsRepository
 from payments.domain.settlement import PaymentSettings
-from payments.service_layer import handlers
+from payments.service_layer import handlers, refunds
 from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 router = APIRouter(prefix="/v1/producers/{producer}", tags=["payments"])
@@ -32,6 +32,9 @@ class SettingsBody(BaseModel):
     accepted_modes: list[PayingOrAccount] = Field(None, max_length=10)
     online_payment_required: bool = Field(None)
     sumup_merchant_code: Annotated[str, one_line(64, min_length=1)] | None = None
+    sumup_api_key: Annotated[str, one_line(500, min_length=8)] = Field(None, description=(
+        "The API key of the producer's own SumUp account (`sk_live_…`, `sk_test_…`): kept "
+        "sealed, used for its checkouts, read-backs and refunds, never shown again"))
     time_zone: str = Field(None, max_length=64, description=(
         "The producer's IANA time zone (default Europe/Paris): its days and weeks, and the "
         "times on its documents"))
@@ -41,6 +44,15 @@ class SettlementBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     mode: Mode
     amount_paid_cents: NonNegativeCents | None = None
+
+
+class RefundBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount_cents: PositiveCents | None = Field(
+        None, description="what to give back; all that was paid online when left out")
+
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 class ManySettlementsBody(BaseModel):
@@ -58,15 +70,17 @@ def _settings_view(value: PaymentSettings) -> dict:
             "accepted_modes": list(value.accepted_modes),
             "online_payment_required": value.online_payment_required,
             "sumup_merchant_code": value.sumup_merchant_code,
-            "time_zone": value.time_zone}
+            "sumup_connected": value.sumup_connected, "time_zone": value.time_zone}
 
 
-@router.put("/settings")
+@router.put("/settings", responses={409: {
+    "description": "online payment accepted or required without the producer's SumUp account"}})
 async def put_settings(producer: Producer, body: SettingsBody, principal: CurrentPrincipal,
                        request: Request) -> dict:
     check_operator_of(principal, producer)
     changes = body.model_dump(exclude_unset=True)
-    return _settings_view(await handlers.change_settings(producer, changes, _uow(request)))
+    return _settings_view(await handlers.change_settings(producer, changes, _uow(request),
+                                                         request.app.state.secret_box.seal))
 
 
 @router.get("/settings")
@@ -94,6 +108,39 @@ async def post_settlements(producer: Producer, body: ManySettlementsBody,
     answers = await handlers.settle_orders(producer, body.order_ids, body.mode, None,
                                            _uow(request), request.app.state.orders.fetch)
     return {"settlements": answers}
+
+
+@router.post("/orders/{order_id}/refunds", status_code=201, responses={
+    200: {"description": "replay of an earlier request with the same Idempotency-Key"},
+    202: {"description": "asked of SumUp, which did not answer: confirmed (or failed) once the "
+                         "payment is read back from SumUp, within minutes"},
+    409: {"description": "nothing (or not that much) paid online is left to refund, SumUp "
+                         "refused it, payment tracking is off, or the key was used for another "
+                         "request"}})
+async def post_refund(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
+                      request: Request, response: Response,
+                      body: Annotated[RefundBody | None, Body()] = None,
+                      idempotency_key: IdempotencyKey = None) -> dict:
+    """Give back all or part of what the customer paid online for the order, through the
+    producer's SumUp account. Money refunded leaves the customer's account ("Remboursement en
+    ligne") and the week's online total, once."""
+    check_operator_of(principal, producer)
+    state = request.app.state
+    view, replay = await refunds.refund_order(
+        producer, order_id, body.amount_cents if body else None, idempotency_key, state.new_uow,
+        state.sumup, state.orders.fetch)
+    response.status_code = 202 if view["status"] == "requested" else 200 if replay else 201
+    return view
+
+
+@router.get("/orders/{order_id}/refunds")
+async def get_refunds(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
+                      request: Request) -> dict:
+    """The order's refunds, oldest first, with their status (requested, refunded, failed)."""
+    check_operator_of(principal, producer)
+    async with request.app.state.sessionmaker() as session:
+        rows = await PaymentsRepository(session).refunds_of_order(producer, order_id)
+    return {"refunds": [refunds.refund_view(row) for row in rows]}
 
 
 @router.get("/payments")

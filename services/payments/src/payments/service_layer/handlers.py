@@ -16,7 +16,9 @@ from payments.domain.settlement import (
     KnownOrder,
     PaymentSettings,
     Settlement,
+    check_settlement_by_hand,
     record_online_payment,
+    refund_online,
     settle,
 )
 
@@ -30,12 +32,22 @@ def settlement_view(order_id: uuid.UUID, value: Settlement) -> dict:
             "paid_twice": value.paid_twice}
 
 
-async def change_settings(producer_id: str, changes: dict, uow) -> PaymentSettings:
-    """The settings named in `changes` replaced, the others kept; an event if anything changed."""
+async def change_settings(producer_id: str, changes: dict, uow,
+                          seal: Callable[[str], str] | None = None) -> PaymentSettings:
+    """The settings named in `changes` replaced, the others kept; an event if anything changed.
+    A `sumup_api_key` among them connects the producer's SumUp account: it is kept sealed."""
+    changes = dict(changes)
+    api_key = changes.pop("sumup_api_key", None)
+    if api_key is not None:
+        if seal is None:
+            raise ValueError("a SumUp API key is only ever kept sealed")
+        changes["sumup_connected"] = True
     async with uow:
         current = await uow.payments.settings_for_update(producer_id)
         value = current.changed(**changes)
         await uow.payments.save_settings(producer_id, value)
+        if api_key is not None:
+            await uow.payments.save_sumup_key(producer_id, seal(api_key))
         if value != current:
             uow.publish(PaymentSettingsChanged(
                 producer_id=producer_id, payment_tracking=value.payment_tracking,
@@ -63,8 +75,7 @@ async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode:
     """The settlements and their events, inside the caller's open unit of work."""
     order_ids = sorted(set(order_ids))
     settings = settings or await uow.payments.settings(producer_id)
-    settings.check_tracking_is_on()
-    settings.check_mode_is_accepted(mode)
+    check_settlement_by_hand(mode, settings)
     orders = await _orders_for_update(uow, producer_id, order_ids, fetch_order)
     current = await uow.payments.settlements(producer_id, order_ids)
     answers = []
@@ -85,6 +96,17 @@ async def record_online_payment_within(uow, producer_id: str, order_id: uuid.UUI
     orders = await _orders_for_update(uow, producer_id, [order_id], fetch_order)
     before = (await uow.payments.settlements(producer_id, [order_id])).get(order_id, Settlement())
     after = record_online_payment(before, paid_cents, balance_applied_cents)
+    await _keep(uow, producer_id, orders[order_id], after)
+    return after
+
+
+async def refund_online_within(uow, producer_id: str, order_id: uuid.UUID, refund_cents: int,
+                               fetch_order: FetchOrder) -> Settlement:
+    """Money SumUp gave back, taken off what the order received online, inside the caller's
+    unit of work (the caller has closed the refund, so it is taken off once)."""
+    orders = await _orders_for_update(uow, producer_id, [order_id], fetch_order)
+    before = (await uow.payments.settlements(producer_id, [order_id])).get(order_id, Settlement())
+    after = refund_online(before, refund_cents)
     await _keep(uow, producer_id, orders[order_id], after)
     return after
 
@@ -147,3 +169,14 @@ async def apply_event(event: Event, uow, consumer: str) -> None:
                 await uow.payments.remember_customer(event.producer_id, event.customer_id,
                                                      event.name)
         await uow.commit()
+
+
+async def reseal_sumup_keys(uow, reseal: Callable[[str], str]) -> int:
+    """Every producer's SumUp API key sealed again under the first configured key (rotation);
+    returns how many. One transaction: all or none."""
+    async with uow:
+        sealed = await uow.payments.sealed_sumup_keys()
+        for producer_id, value in sealed:
+            await uow.payments.save_sumup_key(producer_id, reseal(value))
+        await uow.commit()
+    return len(sealed)
