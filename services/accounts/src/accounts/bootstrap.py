@@ -16,6 +16,7 @@ from accounts.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 from ardoise import topics
 from ardoise.consumer import subscribe_event_batches, subscribe_events
 from ardoise.events import (
+    ENDED_UNPAID,
     CheckoutClosed,
     Event,
     OrderPlaced,
@@ -56,7 +57,7 @@ def command_for(event: Event):
                 attempt=getattr(event, "attempt", 1), total_cents=event.total_cents,
                 expires_at=event.occurred_at + HOLD_LIFETIME,
             )
-        case CheckoutClosed(status="FAILED" | "EXPIRED"):
+        case CheckoutClosed() if event.status in ENDED_UNPAID:
             return ReleaseHold(
                 event_id=event.event_id, producer_id=event.producer_id,
                 customer_id=event.customer_id, order_id=event.order_id, attempt=event.attempt,

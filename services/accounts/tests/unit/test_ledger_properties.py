@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from accounts.domain import Account, BalanceMoved, Hold, HoldClosed, OrderPosition
-from accounts.domain.modes import PAYING_MODES, SETTLEMENT_MODES
 from ardoise.errors import Invalid
+from ardoise.events.vocabulary import MODES as SETTLEMENT_MODES
+from ardoise.events.vocabulary import PAYING_MODES
 
 START = datetime(2026, 11, 23, 9, tzinfo=UTC)
 ORDERS = [uuid.UUID(int=i) for i in range(1, 5)]

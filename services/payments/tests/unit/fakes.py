@@ -1,9 +1,22 @@
 """An in-memory unit of work for the payments handlers: same contract, no database."""
 
 import copy
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from ardoise.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
+from payments.adapters.sumup_client import (
+    DUPLICATED_CHECKOUT,
+    EXPIRED,
+    PAID,
+    PENDING,
+    Checkout,
+    CheckoutNotFound,
+    SumUpError,
+    Transaction,
+    _check_amount_cents,
+)
 from payments.domain.credit_notes import CreditNote
 from payments.domain.settlement import PaymentSettings
 
@@ -17,6 +30,9 @@ class Store:
     credit_notes: dict = field(default_factory=dict)
     counters: dict = field(default_factory=dict)
     sumup_keys: dict = field(default_factory=dict)
+    checkouts: dict = field(default_factory=dict)
+    """CheckoutRecord by (producer, order, attempt)."""
+    now: datetime = datetime(2026, 11, 28, 9, 0)
     inbox: set = field(default_factory=set)
     published: list = field(default_factory=list)
 
@@ -75,6 +91,22 @@ class FakePayments:
         return CreditNote(number, amount_cents)
 
 
+    async def add_checkout(self, record):
+        self.store.checkouts.setdefault((record.producer_id, record.order_id, record.attempt),
+                                        record)
+
+    async def checkout(self, checkout_id):
+        found = [r for r in self.store.checkouts.values() if r.checkout_id == checkout_id]
+        return (found[0], self.store.now) if found else None
+
+    async def close_checkout(self, checkout_id, status, transaction_id):
+        for key, record in self.store.checkouts.items():
+            if record.checkout_id == checkout_id and not record.is_final:
+                self.store.checkouts[key] = replace(record, status=status)
+                return True
+        return False
+
+
 class FakeUnitOfWork(SharedFakeUnitOfWork):
     def repositories(self):
         return {"payments": FakePayments(self.store)}
@@ -91,3 +123,108 @@ class FakeOrdersGateway:
     async def fetch(self, producer_id, order_id):
         self.asked.append(order_id)
         return self.orders.get((producer_id, order_id))
+
+
+class FakePaymentGateway:
+    """An in-memory PaymentGateway (SumUp as the payments service sees it): keeps checkouts; a
+    test decides their fate."""
+
+    def __init__(self, merchant_code: str = "MFAKE001") -> None:
+        self.merchant_code = merchant_code
+        self.checkouts: dict[str, Checkout] = {}
+        self.return_urls: dict[str, str | None] = {}
+        self.refunds: dict[str, int] = {}
+        """Cents refunded per transaction id."""
+
+    async def create_checkout(
+        self,
+        reference: str,
+        amount_cents: int,
+        currency: str,
+        description: str,
+        return_url: str | None,
+        redirect_url: str | None = None,
+        *,
+        valid_until: datetime | None = None,
+    ) -> Checkout:
+        """Open a PENDING checkout, or return the one this reference already has."""
+        _check_amount_cents(amount_cents)
+        existing = await self.find_by_reference(reference)
+        if existing and (existing.amount_cents, existing.currency) != (amount_cents, currency):
+            raise SumUpError(409, DUPLICATED_CHECKOUT, f"reference {reference!r} asks other money")
+        if existing is not None:
+            return existing
+        checkout_id = str(uuid.uuid4())
+        checkout = Checkout(
+            id=checkout_id,
+            reference=reference,
+            amount_cents=amount_cents,
+            currency=currency,
+            status=PENDING,
+            hosted_checkout_url=f"https://checkout.fake.invalid/pay/{checkout_id}",
+            valid_until=valid_until,
+            merchant_code=self.merchant_code,
+        )
+        self.checkouts[checkout_id] = checkout
+        self.return_urls[checkout_id] = return_url
+        return checkout
+
+    def set_status(
+        self, checkout_id: str, status: str, *, paid_amount_cents: int | None = None
+    ) -> Checkout:
+        """Decide how a checkout ends; PAID adds a transaction, of the amount asked by default."""
+        checkout = self.checkouts[checkout_id]
+        if status == PAID:
+            paid_cents = checkout.amount_cents if paid_amount_cents is None else paid_amount_cents
+            checkout = replace(
+                checkout,
+                status=PAID,
+                transaction_id=str(uuid.uuid4()),
+                transaction_code="TFAKE" + uuid.uuid4().hex[:5].upper(),
+                paid_amount_cents=paid_cents,
+            )
+        else:
+            checkout = replace(checkout, status=status)
+        self.checkouts[checkout_id] = checkout
+        return checkout
+
+    async def get_checkout(self, checkout_id: str) -> Checkout:
+        """The checkout with this id."""
+        try:
+            return self.checkouts[checkout_id]
+        except KeyError:
+            raise CheckoutNotFound(404, "NOT_FOUND", f"no checkout {checkout_id}") from None
+
+    async def find_by_reference(self, reference: str) -> Checkout | None:
+        """The checkout with this reference, if any."""
+        return next((c for c in self.checkouts.values() if c.reference == reference), None)
+
+    async def deactivate(self, checkout_id: str) -> Checkout:
+        """A PENDING checkout becomes EXPIRED; another is returned as it stands."""
+        checkout = await self.get_checkout(checkout_id)
+        return self.set_status(checkout_id, EXPIRED) if checkout.status == PENDING else checkout
+
+    def _paid_by(self, transaction_id: str) -> Checkout:
+        for checkout in self.checkouts.values():
+            if checkout.transaction_id == transaction_id:
+                return checkout
+        raise SumUpError(404, "NOT_FOUND", f"no transaction {transaction_id}")
+
+    async def refund(self, transaction_id: str, amount_cents: int | None) -> None:
+        """Refund what is asked of a paid checkout's transaction, never more than is left."""
+        checkout = self._paid_by(transaction_id)
+        left = checkout.paid_amount_cents - self.refunds.get(transaction_id, 0)
+        amount_cents = left if amount_cents is None else amount_cents
+        if not 0 < amount_cents <= left:
+            raise SumUpError(409, "TRANSACTION_NOT_REFUNDABLE", f"{left} cents left to refund")
+        self.refunds[transaction_id] = self.refunds.get(transaction_id, 0) + amount_cents
+
+    async def get_transaction(self, transaction_id: str) -> Transaction:
+        checkout = self._paid_by(transaction_id)
+        refunded = self.refunds.get(transaction_id, 0)
+        status = "REFUNDED" if refunded >= checkout.paid_amount_cents else "SUCCESSFUL"
+        return Transaction(transaction_id, checkout.paid_amount_cents, checkout.currency, status,
+                           refunded)
+
+    async def aclose(self) -> None:
+        """Nothing to close."""

@@ -23,7 +23,6 @@ from payments.adapters.sumup_client import (
     PENDING,
     Checkout,
     CheckoutNotFound,
-    FakePaymentGateway,
     PaymentGateway,
     SumUpClient,
     SumUpError,
@@ -33,6 +32,8 @@ from payments.adapters.sumup_client import (
 )
 from sumup_standin import Settings, create_app
 from sumup_standin.testing import serving
+
+from .fakes import FakePaymentGateway
 
 MERCHANT_CODE = "MARDOISE"
 API_KEY = "sk_test_ardoise"

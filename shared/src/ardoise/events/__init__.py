@@ -15,12 +15,25 @@ from ardoise.events.payments import (
     PaymentSettingsChanged,
     SettlementChanged,
 )
+from ardoise.events.vocabulary import (
+    ENDED_UNPAID,
+    MANUAL_MODES,
+    MODES,
+    PAYING_MODES,
+    CheckoutStatus,
+    SettlementMode,
+)
 
 __all__ = [
+    "ENDED_UNPAID",
+    "MANUAL_MODES",
+    "MODES",
+    "PAYING_MODES",
     "BalanceChanged",
     "BalanceHeld",
     "CheckoutClosed",
     "CheckoutOpened",
+    "CheckoutStatus",
     "CustomerRegistered",
     "Event",
     "HoldPosted",
@@ -29,6 +42,7 @@ __all__ = [
     "PaymentRetryRequested",
     "PaymentSettingsChanged",
     "SettlementChanged",
+    "SettlementMode",
     "decode_event",
     "encode_event",
     "event_types",

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from ardoise import topics
 from ardoise.events.base import Event
+from ardoise.events.vocabulary import CheckoutStatus, SettlementMode, check_received, received_in
 from ardoise.ids import CustomerId
 
 
@@ -16,7 +17,7 @@ class PaymentSettingsChanged(Event):
 
     topic = topics.PAYMENTS
     payment_tracking: bool
-    accepted_modes: list[str]
+    accepted_modes: list[SettlementMode]
     online_payment_required: bool
     time_zone: str = "Europe/Paris"
     """The producer's IANA time zone: its days, its weeks, the times on its documents."""
@@ -46,9 +47,9 @@ class SettlementChanged(_OrderPaymentEvent):
     version: int
     total_cents: int
     delivery_date: date
-    mode: str
+    mode: SettlementMode
     amount_paid_cents: int
-    received: dict[str, int] = Field(default_factory=dict)
+    received: dict[SettlementMode, int] = Field(default_factory=dict)
     credit_note_cents: int = 0
     credit_note_number: int | None = None
 
@@ -56,11 +57,15 @@ class SettlementChanged(_OrderPaymentEvent):
     @classmethod
     def _received_of_earlier_events(cls, data: Any) -> Any:
         """An event written before `received` existed: its amount was received in its mode."""
-        if isinstance(data, dict) and "received" not in data:
-            paid = data.get("amount_paid_cents") or 0
-            paying = data.get("mode") in {"cash", "cheque", "card", "transfer", "online"}
-            data = {**data, "received": {data["mode"]: paid} if paid and paying else {}}
+        if isinstance(data, dict) and "received" not in data and "mode" in data:
+            data = {**data, "received": received_in(data["mode"],
+                                                    data.get("amount_paid_cents") or 0)}
         return data
+
+    @model_validator(mode="after")
+    def _received_in_paying_modes(self) -> "SettlementChanged":
+        check_received(self.received)
+        return self
 
 
 class CheckoutOpened(_OrderPaymentEvent):
@@ -78,4 +83,4 @@ class CheckoutClosed(_OrderPaymentEvent):
 
     attempt: int
     checkout_id: str
-    status: str
+    status: CheckoutStatus

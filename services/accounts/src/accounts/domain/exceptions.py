@@ -1,7 +1,7 @@
 """What the accounts domain refuses, and the guards that refuse it before anything changes."""
 
-from accounts.domain.modes import MANUAL_MODES, PAYING_MODES, SETTLEMENT_MODES
 from ardoise.errors import Invalid, NotFound
+from ardoise.events.vocabulary import MANUAL_MODES, MODES, PAYING_MODES
 from ardoise.money import MAX_AMOUNT_CENTS
 
 MAX_LABEL_LENGTH = 200
@@ -80,8 +80,8 @@ def check_mode_is_a_manual_mode(mode: object) -> None:
 
 
 def check_mode_is_a_settlement_mode(mode: object) -> None:
-    if mode not in SETTLEMENT_MODES:
-        raise UnknownMode(f"settlement mode must be one of {', '.join(SETTLEMENT_MODES)}", "mode")
+    if mode not in MODES:
+        raise UnknownMode(f"settlement mode must be one of {', '.join(MODES)}", "mode")
 
 
 def check_mode_is_a_paying_mode(mode: object) -> None:

@@ -1,8 +1,5 @@
-"""Settlement and payment modes, and how people read them."""
+"""How people read the settlement and payment modes on their account history."""
 
-SETTLEMENT_MODES = ("not_delivered", "account", "cash", "cheque", "card", "transfer", "online")
-PAYING_MODES = frozenset({"cash", "cheque", "card", "transfer", "online"})
-MANUAL_MODES = frozenset({"cash", "cheque", "card", "transfer"})
 MODE_NAMES = {
     "not_delivered": "non livré",
     "account": "compte client",

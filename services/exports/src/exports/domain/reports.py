@@ -4,8 +4,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-MODES = ("not_delivered", "account", "cash", "cheque", "card", "transfer", "online")
-PAYING_MODES = frozenset({"cash", "cheque", "card", "transfer", "online"})
+from ardoise.events.vocabulary import MODES, PAYING_MODES, received_in
+
 MODE_LABELS = {
     "not_delivered": "Non livré",
     "account": "Compte client",
@@ -39,8 +39,7 @@ class PaymentRow:
         if self.mode not in MODE_LABELS:
             raise UnknownMode(f"unknown settlement mode {self.mode!r} for order {self.order_id}")
         if self.received is None:
-            paid = self.amount_paid_cents if self.mode in PAYING_MODES else 0
-            object.__setattr__(self, "received", {self.mode: paid} if paid else {})
+            object.__setattr__(self, "received", received_in(self.mode, self.amount_paid_cents))
         elif any(mode not in PAYING_MODES for mode in self.received):
             raise UnknownMode(f"money received in an unknown mode for order {self.order_id}")
 

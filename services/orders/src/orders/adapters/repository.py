@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ardoise.events import (
     CheckoutClosed,
     CheckoutOpened,
+    CheckoutStatus,
     PaymentSettingsChanged,
     SettlementChanged,
 )
@@ -91,7 +92,7 @@ class OrdersRepository:
                & (payments.c.order_id == event.order_id))
         order = (orders.c.producer_id == event.producer_id) & (orders.c.order_id == event.order_id)
         if isinstance(event, CheckoutOpened):
-            status = "PENDING" if event.checkout_id else "NOT_NEEDED"
+            status = CheckoutStatus.PENDING if event.checkout_id else "NOT_NEEDED"
             kept = insert(payments).values(
                 producer_id=event.producer_id, order_id=event.order_id, attempt=event.attempt,
                 balance_applied_cents=event.balance_applied_cents,
@@ -105,9 +106,9 @@ class OrdersRepository:
             return
         await self.session.execute(update(payments).where(key, payments.c.attempt == event.attempt)
                                    .values(status=event.status))
-        if event.status == "PAID":
+        if event.status == CheckoutStatus.PAID:
             await self.session.execute(update(orders).where(order).values(status=ACCEPTED))
-        elif event.status == "EXPIRED":
+        elif event.status == CheckoutStatus.EXPIRED:
             # given up: left unpaid past its validity, the checkout was deactivated
             requires_online = (select(producers.c.online_payment_required)
                                .where(producers.c.producer_id == event.producer_id)

@@ -7,6 +7,7 @@ from ardoise.errors import Conflict, NotFound
 from ardoise.events import (
     CheckoutClosed,
     CheckoutOpened,
+    CheckoutStatus,
     Event,
     OrderPlaced,
     PaymentRetryRequested,
@@ -38,7 +39,7 @@ async def retry_payment(producer_id: str, order_id: uuid.UUID, uow) -> dict:
         if order is None:
             raise NotFound("no such order")
         last = await uow.orders.last_payment(producer_id, order_id)
-        if order.status != AWAITING_PAYMENT or last is None or last.status != "FAILED":
+        if order.status != AWAITING_PAYMENT or last is None or last.status != CheckoutStatus.FAILED:
             raise Conflict("only an order whose online payment failed can be paid again (one "
                            "left unpaid past its validity was given up)")
         attempt = last.attempt + 1

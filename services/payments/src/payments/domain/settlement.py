@@ -7,13 +7,10 @@ from datetime import date
 from zoneinfo import available_timezones
 
 from ardoise.errors import Conflict, Invalid
+from ardoise.events.vocabulary import MANUAL_MODES, MODES, PAYING_MODES, SettlementMode
 from ardoise.money import MAX_AMOUNT_CENTS
 
-MODES = ("not_delivered", "account", "cash", "cheque", "card", "transfer", "online")
-NOT_DELIVERED, ONLINE = "not_delivered", "online"
-PAYING_MODES = frozenset({"cash", "cheque", "card", "transfer", "online"})
-MANUAL_MODES = frozenset({"cash", "cheque", "card", "transfer"})
-"""Money the producer counts itself; `online` money only SumUp confirms."""
+NOT_DELIVERED, ONLINE = SettlementMode.NOT_DELIVERED, SettlementMode.ONLINE
 DEFAULT_ACCEPTED = ("account", "cash", "cheque", "card", "transfer")
 """Online payment is offered once the producer connects its own SumUp account."""
 DEFAULT_TIME_ZONE = "Europe/Paris"

@@ -1,11 +1,12 @@
 """The payments HTTP gateway: settings, settlements of orders, the weekly payments page."""
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ardoise.events.vocabulary import SettlementMode
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
 from ardoise.money import NonNegativeCents, PositiveCents
@@ -19,9 +20,7 @@ from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 router = APIRouter(prefix="/v1/producers/{producer}", tags=["payments"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
-Mode = Literal["not_delivered", "account", "cash", "cheque", "card", "transfer", "online"]
 TRACKING_OFF = {"description": "payment tracking is off for this producer"}
-PayingOrAccount = Literal["account", "cash", "cheque", "card", "transfer", "online"]
 
 
 class SettingsBody(BaseModel):
@@ -29,7 +28,7 @@ class SettingsBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     payment_tracking: bool = Field(None)
-    accepted_modes: list[PayingOrAccount] = Field(None, max_length=10)
+    accepted_modes: list[SettlementMode] = Field(None, max_length=10)
     online_payment_required: bool = Field(None)
     sumup_merchant_code: Annotated[str, one_line(64, min_length=1)] | None = None
     sumup_api_key: Annotated[str, one_line(500, min_length=8)] = Field(None, description=(
@@ -42,7 +41,7 @@ class SettingsBody(BaseModel):
 
 class SettlementBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    mode: Mode
+    mode: SettlementMode
     amount_paid_cents: NonNegativeCents | None = None
 
 
@@ -58,7 +57,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 class ManySettlementsBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     order_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000)
-    mode: Mode
+    mode: SettlementMode
 
 
 def _uow(request: Request) -> PaymentsUnitOfWork:
