@@ -105,17 +105,27 @@ def run_env(target_metadata: MetaData, schema: str) -> None:
 
 
 def create_outbox_and_inbox(schema: str) -> None:
-    """The plumbing tables every service's first migration creates, in today's shape (later
-    migrations bring an older schema's tables to it, and change nothing on a new one)."""
+    """The plumbing tables every service's first migration creates, as they were then (later
+    migrations change them, each with its own DDL)."""
     from alembic import op
 
-    from ardoise.inbox import inbox_table
-    from ardoise.outbox import outbox_table, outbox_trigger_sql
+    from ardoise.outbox import outbox_trigger_sql
 
-    metadata = MetaData(schema=schema)
-    outbox_table(metadata)
-    inbox_table(metadata)
-    metadata.create_all(op.get_bind())
+    op.execute(f"""CREATE TABLE {schema}.outbox (
+        id bigserial NOT NULL,
+        event_id uuid NOT NULL,
+        topic varchar(200) NOT NULL,
+        key varchar(200) NOT NULL,
+        event_type varchar(100) NOT NULL,
+        payload jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (id),
+        UNIQUE (event_id))""")
+    op.execute(f"""CREATE TABLE {schema}.inbox (
+        consumer varchar(100) NOT NULL,
+        event_id uuid NOT NULL,
+        processed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (consumer, event_id))""")
     for statement in outbox_trigger_sql(schema):
         op.execute(statement)
 
