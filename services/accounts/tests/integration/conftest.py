@@ -6,12 +6,12 @@ from functools import partial
 import pytest
 
 from accounts.adapters.orm import SCHEMA
-from accounts.service_layer.unit_of_work import SqlAlchemyUnitOfWork
+from accounts.service_layer.unit_of_work import SqlAccountsUnitOfWork
 from ardoise.db import make_engine, make_sessionmaker
 
 
 @pytest.fixture
 async def new_uow(servers) -> AsyncIterator:
     engine = make_engine(servers["ACCOUNTS_DATABASE_URL"], SCHEMA, pool_size=60)
-    yield partial(SqlAlchemyUnitOfWork, make_sessionmaker(engine))
+    yield partial(SqlAccountsUnitOfWork, make_sessionmaker(engine))
     await engine.dispose()

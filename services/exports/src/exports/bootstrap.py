@@ -14,6 +14,7 @@ from ardoise.runtime import gateway_app, group_id
 from exports.adapters.mailer import SmtpMailer
 from exports.adapters.orm import SCHEMA
 from exports.config import Settings
+from exports.entrypoints.api import router
 from exports.service_layer import weekly
 from exports.service_layer.read_model import apply_events
 
@@ -34,8 +35,6 @@ def make_mailer(settings: Settings) -> SmtpMailer:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    from exports.entrypoints.api import router
-
     settings = settings or Settings()
 
     def wire(app: FastAPI) -> None:

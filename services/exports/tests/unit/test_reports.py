@@ -138,3 +138,13 @@ def test_a_row_without_money_received_per_mode_received_its_amount_in_its_mode()
     with pytest.raises(UnknownMode):
         PaymentRow("o-1", date(2026, 11, 16), "c-1", "Élise", 100, "cash", 100, 0,
                    {"account": 100})
+
+
+def test_a_name_is_cleaned_of_exactly_the_characters_a_worksheet_refuses():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from exports.domain.reports import printable
+
+    every = "".join(chr(c) for c in range(0x100))
+    assert printable(every) == ILLEGAL_CHARACTERS_RE.sub("", every)
+    assert printable("Claire\x02 Martin") == "Claire Martin"

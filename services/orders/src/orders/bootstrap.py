@@ -16,8 +16,9 @@ from orders.adapters import orm
 from orders.adapters.accounts_client import AccountsClient
 from orders.adapters.order_changes import OrderChanges
 from orders.config import Settings
-from orders.service_layer import handlers
-from orders.service_layer.unit_of_work import OrdersUnitOfWork
+from orders.entrypoints.api import router
+from orders.service_layer import messagebus
+from orders.service_layer.unit_of_work import SqlOrdersUnitOfWork
 
 
 def utc_now() -> datetime:
@@ -27,8 +28,6 @@ def utc_now() -> datetime:
 def create_app(settings: Settings | None = None,
                clock: Callable[[], datetime] = utc_now) -> FastAPI:
     """The gateway; `clock` tells when an order is placed (its producer's day, by default)."""
-    from orders.entrypoints.api import router
-
     settings = settings or Settings()
 
     def wire(app: FastAPI) -> None:
@@ -46,7 +45,7 @@ def create_app(settings: Settings | None = None,
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
     """Settlements and payment settings, for the order page, invoices and receipts."""
-    return subscribe_with(broker, settings, partial(OrdersUnitOfWork, sessions))
+    return subscribe_with(broker, settings, partial(SqlOrdersUnitOfWork, sessions))
 
 
 def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable) -> list[str]:
@@ -54,7 +53,7 @@ def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable) -
     name = "orders.payments-events"
 
     async def handle(event: Event) -> None:
-        await handlers.apply_event(event, new_uow(), name)
+        await messagebus.handle(event, new_uow(), name)
 
     # the checkout opened for an order is awaited by its customer: fetch often
     subscribe_events(broker, topics.PAYMENTS, group_id(settings, name), handle,

@@ -11,7 +11,7 @@ from ardoise.testing.fakes import gateway_clients
 from orders.adapters.orm import SCHEMA
 from orders.bootstrap import create_app
 from orders.config import Settings
-from orders.service_layer.unit_of_work import OrdersUnitOfWork
+from orders.service_layer.unit_of_work import SqlOrdersUnitOfWork
 
 
 class StandInAccounts:
@@ -28,7 +28,7 @@ class StandInAccounts:
 @pytest.fixture
 async def new_uow(servers) -> AsyncIterator:
     engine = make_engine(servers["ORDERS_DATABASE_URL"], SCHEMA, pool_size=10)
-    yield partial(OrdersUnitOfWork, make_sessionmaker(engine))
+    yield partial(SqlOrdersUnitOfWork, make_sessionmaker(engine))
     await engine.dispose()
 
 

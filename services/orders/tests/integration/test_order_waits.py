@@ -13,7 +13,7 @@ from ardoise.auth import Principal
 from ardoise.db import plain_dsn
 from ardoise.events import CheckoutOpened, SettlementChanged
 from orders.entrypoints import api
-from orders.service_layer import handlers
+from orders.service_layer import messagebus
 
 from .test_orders_gateway import place, placing
 
@@ -27,7 +27,7 @@ async def placed_order(gateway, producer_id: str) -> tuple[str, dict]:
 
 
 async def checkout_opened(new_uow, producer_id: str, path: str) -> None:
-    await handlers.apply_event(CheckoutOpened(
+    await messagebus.handle(CheckoutOpened(
         producer_id=producer_id, order_id=uuid.UUID(path.rsplit("/", 1)[1]), customer_id="c1",
         attempt=1, checkout_id="chk-1", checkout_url=CHECKOUT_URL, balance_applied_cents=500,
         amount_due_cents=1500), new_uow(), "test")
@@ -95,7 +95,7 @@ async def test_a_settlement_recorded_meanwhile_also_ends_the_wait(gateway, new_u
     waiting = asyncio.create_task(gateway().get(
         path, params={"wait": 15}, headers={"If-None-Match": first.headers["ETag"]}))
     await asyncio.sleep(0.3)
-    await handlers.apply_event(SettlementChanged(
+    await messagebus.handle(SettlementChanged(
         producer_id=producer_id, order_id=uuid.UUID(path.rsplit("/", 1)[1]), customer_id="c1",
         version=1, total_cents=2000, delivery_date=date(2026, 11, 25), mode="cash",
         amount_paid_cents=2000, credit_note_cents=0, credit_note_number=None), new_uow(), "test")

@@ -16,7 +16,7 @@ from ardoise.events import (
 )
 from ardoise.weeks import week_of
 from orders.adapters.orm import orders, outbox
-from orders.service_layer import handlers
+from orders.service_layer import messagebus
 
 LINES = [{"label": "Panier de légumes", "quantity": 1, "unit_price_cents": 2000}]
 
@@ -45,7 +45,7 @@ async def place(gateway, producer_id: str, customer_id: str = "c1", **body) -> d
 
 async def settled(new_uow, producer_id: str, order_id: str, version: int, mode: str, paid: int,
                   note: tuple[int, int | None] = (0, None)) -> None:
-    await handlers.apply_event(SettlementChanged(
+    await messagebus.handle(SettlementChanged(
         producer_id=producer_id, order_id=uuid.UUID(order_id), customer_id="c1", version=version,
         total_cents=2000, delivery_date=date(2026, 11, 25), mode=mode, amount_paid_cents=paid,
         credit_note_cents=note[0], credit_note_number=note[1]), new_uow(), "test")
@@ -77,7 +77,7 @@ async def test_the_delivery_date_defaults_to_the_producers_own_day_when_it_is_pl
     """Its day in the producer's time zone (Europe/Paris until its settings name another),
     never the server's: an order placed on Monday 00:30 in Paris is Monday's, in the new week."""
     if time_zone:
-        await handlers.apply_event(PaymentSettingsChanged(
+        await messagebus.handle(PaymentSettingsChanged(
             producer_id=producer_id, payment_tracking=True, accepted_modes=["cash"],
             online_payment_required=False, time_zone=time_zone), new_uow(), "test")
     gateway.app.state.clock = lambda: placed_at
@@ -190,7 +190,7 @@ async def test_with_tracking_off_documents_omit_settlement_and_balance_until_it_
     gateway.accounts.balances[(producer_id, "c1")] = 500
 
     async def tracking(on: bool) -> None:
-        await handlers.apply_event(PaymentSettingsChanged(
+        await messagebus.handle(PaymentSettingsChanged(
             producer_id=producer_id, payment_tracking=on, accepted_modes=["cash"],
             online_payment_required=False), new_uow(), "test")
 
@@ -220,7 +220,7 @@ async def test_an_order_placed_says_whether_its_producer_requires_online_payment
         return payload["online_payment"]
 
     assert await placed_online() is False  # nothing heard of the producer's settings yet
-    await handlers.apply_event(PaymentSettingsChanged(
+    await messagebus.handle(PaymentSettingsChanged(
         producer_id=producer_id, payment_tracking=True, accepted_modes=["cash"],
         online_payment_required=True), new_uow(), "test")
     assert await placed_online() is True
@@ -233,16 +233,16 @@ async def test_a_checkout_given_up_cancels_the_order_only_where_online_payment_i
         gateway, new_uow, producer_id, requires_online, closed, status):
     """Left unpaid past its validity, nothing will be delivered if the producer requires online
     payment; else the order waits to be paid at delivery. A failed one may be tried again."""
-    await handlers.apply_event(PaymentSettingsChanged(
+    await messagebus.handle(PaymentSettingsChanged(
         producer_id=producer_id, payment_tracking=True, accepted_modes=["cash"],
         online_payment_required=requires_online), new_uow(), "test")
     placed = await place(gateway, producer_id)
     order_id = uuid.UUID(placed["order_id"])
-    await handlers.apply_event(CheckoutOpened(
+    await messagebus.handle(CheckoutOpened(
         producer_id=producer_id, order_id=order_id, customer_id="c1", attempt=1,
         checkout_id="co-1", checkout_url="https://pay.example/co-1", balance_applied_cents=0,
         amount_due_cents=2000), new_uow(), "test")
-    await handlers.apply_event(CheckoutClosed(
+    await messagebus.handle(CheckoutClosed(
         producer_id=producer_id, order_id=order_id, customer_id="c1", attempt=1,
         checkout_id="co-1", status=closed), new_uow(), "test")
     read = (await gateway().get(f"/v1/producers/{producer_id}/orders/{order_id}")).json()

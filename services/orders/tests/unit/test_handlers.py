@@ -9,7 +9,7 @@ import pytest
 from ardoise.errors import Invalid
 from ardoise.events import OrderPlaced, PaymentSettingsChanged, SettlementChanged
 from orders.domain.order import Line
-from orders.service_layer import handlers
+from orders.service_layer import handlers, messagebus
 
 from .fakes import FakeUnitOfWork, Store
 
@@ -60,7 +60,7 @@ async def test_the_newest_settlement_wins_whatever_order_the_events_arrive_in(st
     order_id = uuid.uuid4()
     for event in (settlement(order_id, 1, "cash", 2500), settlement(order_id, 3, "account", 0),
                   settlement(order_id, 2, "cheque", 2000)):
-        await handlers.apply_event(event, FakeUnitOfWork(store), "test")
+        await messagebus.handle(event, FakeUnitOfWork(store), "test")
     kept = store.settlements[(P, order_id)]
     assert (kept.version, kept.mode, kept.amount_paid_cents) == (3, "account", 0)
 
@@ -68,16 +68,16 @@ async def test_the_newest_settlement_wins_whatever_order_the_events_arrive_in(st
 async def test_a_redelivered_event_is_applied_once(store):
     changed = PaymentSettingsChanged(producer_id=P, payment_tracking=False, accepted_modes=[],
                                      online_payment_required=False)
-    await handlers.apply_event(changed, FakeUnitOfWork(store), "test")
+    await messagebus.handle(changed, FakeUnitOfWork(store), "test")
     store.tracking[P] = "changed since"
-    await handlers.apply_event(changed, FakeUnitOfWork(store), "test")
+    await messagebus.handle(changed, FakeUnitOfWork(store), "test")
     assert store.tracking[P] == "changed since" and len(store.inbox) == 1
 
 
 async def test_events_the_orders_service_does_not_keep_are_ignored(store):
     placed = OrderPlaced(producer_id=P, order_id=uuid.uuid4(), customer_id="c1",
                          total_cents=2000, delivery_date=DAY)
-    await handlers.apply_event(placed, FakeUnitOfWork(store), "test")
+    await messagebus.handle(placed, FakeUnitOfWork(store), "test")
     assert store.inbox == set()
 
 

@@ -12,15 +12,19 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise import topics
 from ardoise.consumer import subscribe_events
-from ardoise.events import BalanceHeld, Event
+from ardoise.events import Event
 from ardoise.runtime import gateway_app, group_id
 from payments.adapters import orm
 from payments.adapters.credentials import SecretBox
 from payments.adapters.orders_client import OrdersClient, OrdersUnavailable
 from payments.adapters.sumup_accounts import GatewayFor, SumUpAccount, SumUpGateways
 from payments.config import Settings
-from payments.service_layer import checkouts, handlers, refunds
-from payments.service_layer.unit_of_work import PaymentsUnitOfWork
+from payments.entrypoints.api import router
+from payments.entrypoints.webhook import WEBHOOK_PATH
+from payments.entrypoints.webhook import router as webhook
+from payments.service_layer import checkouts, refunds
+from payments.service_layer.messagebus import MessageBus
+from payments.service_layer.unit_of_work import SqlPaymentsUnitOfWork
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL_S = 10.0
@@ -46,15 +50,12 @@ def _orders(settings: Settings) -> OrdersClient:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    from payments.entrypoints.api import router
-    from payments.entrypoints.webhook import WEBHOOK_PATH
-    from payments.entrypoints.webhook import router as webhook
 
     settings = settings or Settings()
 
     def wire(app: FastAPI) -> None:
         app.state.orders = _orders(settings)
-        app.state.new_uow = partial(PaymentsUnitOfWork, app.state.sessionmaker)
+        app.state.new_uow = partial(SqlPaymentsUnitOfWork, app.state.sessionmaker)
         app.state.secret_box = secret_box(settings)
         app.state.sumup = sumup_gateways(settings, app.state.new_uow)
         secret = settings.sumup_webhook_secret
@@ -72,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
     """Orders and customers' names for the read models; balance holds open checkouts."""
-    new_uow = partial(PaymentsUnitOfWork, sessions)
+    new_uow = partial(SqlPaymentsUnitOfWork, sessions)
     return subscribe_with(broker, settings, new_uow, sumup_gateways(settings, new_uow),
                           _orders(settings))
 
@@ -80,16 +81,13 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
 def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable,
                    sumup: GatewayFor, orders: OrdersClient) -> list[str]:
     """`subscribe` with its unit of work and clients given (fakes, in the unit tests)."""
+    bus = MessageBus(new_uow, sumup, orders.fetch, settings.webhook_url)
     consumed = [topics.ORDERS, topics.ACCOUNTS]
     for topic in consumed:
         name = f"payments.{topic.split('.')[1]}-events"
 
         async def handle(event: Event, consumer: str = name) -> None:
-            if isinstance(event, BalanceHeld):
-                await checkouts.open_checkout(event, new_uow, sumup, settings.webhook_url,
-                                              orders.fetch, consumer)
-            else:
-                await handlers.apply_event(event, new_uow(), consumer)
+            await bus.handle(event, consumer)
 
         # a hold taken for an order awaits its checkout: that subscriber fetches often
         busy_wait_ms = settings.saga_fetch_max_wait_ms if topic == topics.ACCOUNTS else None
@@ -104,7 +102,7 @@ def background(settings: Settings):
     read back from SumUp now and then."""
 
     def loops(sessions: async_sessionmaker) -> list:
-        new_uow = partial(PaymentsUnitOfWork, sessions)
+        new_uow = partial(SqlPaymentsUnitOfWork, sessions)
         sumup, orders = sumup_gateways(settings, new_uow), _orders(settings)
 
         async def poll_pending_checkouts() -> None:

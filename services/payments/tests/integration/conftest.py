@@ -11,7 +11,7 @@ from ardoise.testing.fakes import gateway_clients
 from payments.adapters.orm import SCHEMA
 from payments.bootstrap import create_app
 from payments.config import Settings
-from payments.service_layer.unit_of_work import PaymentsUnitOfWork
+from payments.service_layer.unit_of_work import SqlPaymentsUnitOfWork
 
 
 class StandInOrders:
@@ -31,7 +31,7 @@ class StandInOrders:
 @pytest.fixture
 async def new_uow(servers) -> AsyncIterator:
     engine = make_engine(servers["PAYMENTS_DATABASE_URL"], SCHEMA, pool_size=30)
-    yield partial(PaymentsUnitOfWork, make_sessionmaker(engine))
+    yield partial(SqlPaymentsUnitOfWork, make_sessionmaker(engine))
     await engine.dispose()
 
 

@@ -15,6 +15,7 @@ from ardoise.events import (
 )
 from payments.domain.settlement import KnownOrder, PaymentSettings
 from payments.service_layer import handlers
+from payments.service_layer.messagebus import MessageBus
 
 from .fakes import FakeOrdersGateway, FakeUnitOfWork, Store
 
@@ -239,8 +240,9 @@ async def test_orders_and_customers_names_are_remembered_once_each(store):
     placed = OrderPlaced(producer_id=P, order_id=uuid.uuid4(), customer_id="c1",
                          total_cents=2000, delivery_date=date(2026, 11, 25))
     named = CustomerRegistered(producer_id=P, customer_id="c1", name="Claire Martin")
+    bus = MessageBus(lambda: FakeUnitOfWork(store), None, None, "http://unused")
     for event in (placed, named, placed, named):
-        await handlers.apply_event(event, FakeUnitOfWork(store), "test")
+        await bus.handle(event, "test")
     assert store.orders[(P, placed.order_id)].total_cents == 2000
     assert store.customers[(P, "c1")] == "Claire Martin"
     assert len(store.inbox) == 2

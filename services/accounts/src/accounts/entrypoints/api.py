@@ -7,7 +7,6 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from accounts import views
-from accounts.config import Settings
 from accounts.domain.commands import RecordMovement, RegisterCustomer
 from accounts.entrypoints.schemas import (
     AccountOut,
@@ -22,7 +21,6 @@ from ardoise.auth import Principal
 from ardoise.errors import Forbidden, NotFound
 from ardoise.gateway import CurrentPrincipal, check_operator_of, request_fingerprint
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
-from ardoise.runtime import serve_gateway
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
@@ -112,10 +110,3 @@ async def post_movement(
     if replayed:
         return JSONResponse(movement, status_code=200)
     return movement
-
-
-def main() -> None:
-    from accounts.bootstrap import create_app
-
-    settings = Settings()
-    serve_gateway(create_app(settings), settings, "accounts")

@@ -1,7 +1,6 @@
 """One small async handler per command; each runs in its own unit of work."""
 
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +14,7 @@ from accounts.domain.commands import (
     ReleaseHold,
 )
 from accounts.domain.exceptions import CustomerNotFound
+from accounts.service_layer.ports import AccountsUnitOfWork, NewAccountsUnitOfWork
 from ardoise.errors import Conflict
 from ardoise.events import (
     BalanceChanged,
@@ -52,7 +52,7 @@ def balance_changed(account: Account, movement_id: uuid.UUID | None = None) -> B
                           movement_id=movement_id)
 
 
-async def register_customer(cmd: RegisterCustomer, uow) -> dict:
+async def register_customer(cmd: RegisterCustomer, uow: AccountsUnitOfWork) -> dict:
     async with uow:
         existing = await uow.accounts.get_for_update(cmd.producer_id, cmd.customer_id)
         account = Account.open(cmd.producer_id, cmd.customer_id, cmd.name, cmd.email)
@@ -66,7 +66,7 @@ async def register_customer(cmd: RegisterCustomer, uow) -> dict:
     return customer_view(account)
 
 
-async def record_movement(cmd: RecordMovement, uow, key: str | None = None,
+async def record_movement(cmd: RecordMovement, uow: AccountsUnitOfWork, key: str | None = None,
                           fingerprint: str = "") -> tuple[dict, bool]:
     """The movement, and whether it is the replay of an earlier request with the same key."""
     async with uow:
@@ -89,8 +89,8 @@ async def record_movement(cmd: RecordMovement, uow, key: str | None = None,
     return view, False
 
 
-async def record_movement_once(cmd: RecordMovement, new_uow: Callable, key: str | None,
-                               fingerprint: str) -> tuple[dict, bool]:
+async def record_movement_once(cmd: RecordMovement, new_uow: NewAccountsUnitOfWork,
+                               key: str | None, fingerprint: str) -> tuple[dict, bool]:
     """Two requests racing with one key: the loser's insert of the key fails, it reads the winner's."""
     try:
         return await record_movement(cmd, new_uow(), key, fingerprint)
@@ -100,7 +100,8 @@ async def record_movement_once(cmd: RecordMovement, new_uow: Callable, key: str 
         return await record_movement(cmd, new_uow(), key, fingerprint)
 
 
-async def apply_settlements(cmds: list[ApplySettlement], uow, consumer: str) -> None:
+async def apply_settlements(cmds: list[ApplySettlement], uow: AccountsUnitOfWork,
+                            consumer: str) -> None:
     """A batch of settlement changes in one transaction: each account locked once, in key order."""
     async with uow:
         fresh = await uow.claim_many(consumer, [cmd.event_id for cmd in cmds])
@@ -135,7 +136,7 @@ async def apply_settlements(cmds: list[ApplySettlement], uow, consumer: str) -> 
         await uow.commit()
 
 
-async def _post_hold(uow, account: Account, hold: Hold, at: datetime) -> None:
+async def _post_hold(uow: AccountsUnitOfWork, account: Account, hold: Hold, at: datetime) -> None:
     """The settlement realises what was promised: the order's pending hold is posted."""
     if account.post_hold(hold, at):
         await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
@@ -144,7 +145,7 @@ async def _post_hold(uow, account: Account, hold: Hold, at: datetime) -> None:
                                applied_cents=hold.amount_cents))
 
 
-async def hold_balance(cmd: HoldBalance, uow, consumer: str) -> Hold | None:
+async def hold_balance(cmd: HoldBalance, uow: AccountsUnitOfWork, consumer: str) -> Hold | None:
     async with uow:
         if not await uow.claim(consumer, cmd.event_id):
             return None
@@ -177,7 +178,7 @@ async def hold_balance(cmd: HoldBalance, uow, consumer: str) -> Hold | None:
     return hold
 
 
-async def release_hold(cmd: ReleaseHold, uow, consumer: str) -> None:
+async def release_hold(cmd: ReleaseHold, uow: AccountsUnitOfWork, consumer: str) -> None:
     async with uow:
         if not await uow.claim(consumer, cmd.event_id):
             return
@@ -189,7 +190,7 @@ async def release_hold(cmd: ReleaseHold, uow, consumer: str) -> None:
         await uow.commit()
 
 
-async def _release(uow, account: Account, hold: Hold, reason: str) -> None:
+async def _release(uow: AccountsUnitOfWork, account: Account, hold: Hold, reason: str) -> None:
     if not account.release_hold(hold, reason, now()):
         return
     await _tell_released(uow, account, hold)
@@ -197,7 +198,7 @@ async def _release(uow, account: Account, hold: Hold, reason: str) -> None:
     uow.publish(balance_changed(account))
 
 
-async def _tell_released(uow, account: Account, hold: Hold) -> None:
+async def _tell_released(uow: AccountsUnitOfWork, account: Account, hold: Hold) -> None:
     """Keep a hold the account just gave back, and tell it (with the reason it was closed for)."""
     await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
     uow.publish(HoldReleased(producer_id=account.producer_id, customer_id=account.customer_id,
@@ -205,7 +206,7 @@ async def _tell_released(uow, account: Account, hold: Hold) -> None:
                              applied_cents=hold.amount_cents, reason=hold.reason))
 
 
-async def expire_holds(new_uow: Callable, batch: int = 100) -> int:
+async def expire_holds(new_uow: NewAccountsUnitOfWork, batch: int = 100) -> int:
     """Release every pending hold past its expiry; returns how many were released."""
     released = 0
     async with new_uow() as uow:

@@ -1,52 +1,29 @@
-"""The accounts unit of work: one transaction, its outbox events, its inbox claims."""
+"""The accounts unit of work: one transaction, its repository, outbox events, inbox claims and
+the idempotency keys of the requests that move money."""
 
-import uuid
 from typing import Self
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from accounts.adapters import orm
 from accounts.adapters.repository import AccountRepository
-from ardoise.events import Event
-from ardoise.inbox import claim, claim_many
-from ardoise.outbox import write_events
+from ardoise.uow import UnitOfWork
 
 
-class SqlAlchemyUnitOfWork:
-    """`async with uow:` opens a transaction; `commit()` writes the queued events with it."""
+class SqlAccountsUnitOfWork(UnitOfWork):
+    """`uow.accounts` reads and writes the accounts tables inside the open transaction."""
+
+    accounts: AccountRepository
 
     def __init__(self, sessions: async_sessionmaker) -> None:
-        self._sessions = sessions
-        self.session: AsyncSession
-        self.accounts: AccountRepository
-        self._events: list[Event] = []
+        super().__init__(sessions, orm.outbox, orm.inbox)
 
     async def __aenter__(self) -> Self:
-        self.session = self._sessions()
-        await self.session.begin()
+        await super().__aenter__()
         self.accounts = AccountRepository(self.session)
-        self._events = []
         return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.session.rollback()
-        await self.session.close()
-
-    def publish(self, *events: Event) -> None:
-        self._events.extend(events)
-
-    async def commit(self) -> None:
-        await write_events(self.session, orm.outbox, self._events)
-        await self.session.commit()
-        self._events = []
-
-    async def claim(self, consumer: str, event_id: uuid.UUID) -> bool:
-        return await claim(self.session, orm.inbox, consumer, event_id)
-
-    async def claim_many(self, consumer: str, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-        return await claim_many(self.session, orm.inbox, consumer, event_ids)
 
     async def remembered_response(self, producer_id: str, key: str) -> tuple[str, dict] | None:
         table = orm.idempotency_keys

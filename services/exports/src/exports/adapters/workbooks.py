@@ -8,7 +8,6 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -111,12 +110,6 @@ def _new_workbook(title: str) -> Workbook:
     workbook.properties.title = title
     workbook.properties.creator = "Ardoise"
     return workbook
-
-
-def cell_text(text: str) -> str:
-    """The text without the control characters a worksheet cannot hold (a customer's name comes
-    from another service: it is cleaned once, when it enters the read model)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _cell(

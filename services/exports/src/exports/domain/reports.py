@@ -1,5 +1,6 @@
 """Sales and received payments per settlement mode, in integer cents."""
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,14 @@ MODE_LABELS = {
     "online": "En ligne (SumUp)",
 }
 TOTAL = "total"
+_NOT_IN_A_CELL = re.compile(r"[\000-\010\013\014\016-\037]")
+"""The control characters a worksheet cannot hold (those openpyxl refuses)."""
+
+
+def printable(text: str) -> str:
+    """The text without the control characters a worksheet cannot hold (a customer's name comes
+    from another service: it is cleaned once, when it enters the read model)."""
+    return _NOT_IN_A_CELL.sub("", text)
 
 
 class UnknownMode(ValueError):

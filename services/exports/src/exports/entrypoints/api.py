@@ -4,29 +4,21 @@ import unicodedata
 import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy.dialects.postgresql import insert
 
 from ardoise.errors import NotFound
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
 from ardoise.text import Email, Name
-from exports.adapters.orm import producers
+from exports.adapters.repository import ExportsRepository, orders_query, period_query
 from exports.adapters.workbooks import filename_for, write_received_payments, write_sales_by_mode
 from exports.domain.periods import check_period, parse_week
 from exports.service_layer import weekly
-from exports.service_layer.building import (
-    build_workbook,
-    chunks,
-    known_orders,
-    orders_query,
-    period_query,
-    producer_name,
-    producer_today,
-)
+from exports.service_layer.building import build_workbook, chunks
 
 router = APIRouter(prefix="/v1/producers/{producer}", tags=["exports"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
@@ -63,10 +55,8 @@ async def put_settings(producer: Producer, body: ExportSettings, principal: Curr
     """Where the weekly e-mail goes: the producer's name and address. It goes on Monday in the
     producer's time zone, which its payment settings name."""
     check_operator_of(principal, producer)
-    statement = insert(producers).values(producer_id=producer, **body.model_dump())
     async with request.app.state.sessionmaker() as session, session.begin():
-        await session.execute(statement.on_conflict_do_update(
-            index_elements=[producers.c.producer_id], set_=body.model_dump()))
+        await ExportsRepository(session).save_settings(producer, body.name, body.email)
     return body
 
 
@@ -79,7 +69,7 @@ async def sales_by_mode(
     check_operator_of(principal, producer)
     check_period(period_from, period_to)
     async with request.app.state.sessionmaker() as session:
-        name = await producer_name(session, producer)
+        name = await ExportsRepository(session).producer_name(producer)
         file = await build_workbook(
             session, period_query(producer, period_from, period_to),
             lambda rows, out: write_sales_by_mode(rows, period_from, period_to, name, out))
@@ -93,13 +83,15 @@ async def received_payments(producer: Producer, body: OrderSelection, principal:
     check_operator_of(principal, producer)
     wanted = set(body.order_ids)
     async with request.app.state.sessionmaker() as session:
-        missing = wanted - await known_orders(session, producer, wanted)
+        repository = ExportsRepository(session)
+        missing = wanted - await repository.known_orders(producer, wanted)
         if missing:
             raise NotFound(f"unknown orders: {', '.join(sorted(map(str, missing))[:5])}")
-        name = await producer_name(session, producer)
+        name = await repository.producer_name(producer)
         file = await build_workbook(session, orders_query(producer, list(wanted)),
                                     lambda rows, out: write_received_payments(rows, name, out))
-        today = await producer_today(session, producer, datetime.now(UTC))
+        zone = ZoneInfo(await repository.time_zone(producer))
+    today = datetime.now(UTC).astimezone(zone).date()
     return _download(file, filename_for("payments", producer, today, today))
 
 
@@ -111,12 +103,3 @@ async def weekly_email_now(producer: Producer, principal: CurrentPrincipal, requ
     sent = await weekly.send_week(request.app.state.sessionmaker, request.app.state.mailer,
                                   producer, week, again=True)
     return {"week": week, "sent": sent}
-
-
-def main() -> None:
-    from ardoise.runtime import serve_gateway
-    from exports.bootstrap import create_app
-    from exports.config import Settings
-
-    settings = Settings()
-    serve_gateway(create_app(settings), settings, "exports")

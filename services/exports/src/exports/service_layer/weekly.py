@@ -4,16 +4,14 @@ import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise.errors import NotFound
 from exports.adapters.mailer import SmtpMailer
-from exports.adapters.orm import DEFAULT_TIME_ZONE, producers, time_zones, weekly_emails
+from exports.adapters.repository import ExportsRepository, period_query
 from exports.adapters.workbooks import filename_for, write_sales_by_mode
 from exports.domain.periods import parse_week, week_due
-from exports.service_layer.building import build_workbook, period_query
+from exports.service_layer.building import build_workbook
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = timedelta(minutes=5)
@@ -28,21 +26,16 @@ async def send_week(sessions: async_sessionmaker, mailer: SmtpMailer, producer_i
     """
     monday, sunday = parse_week(week)
     async with sessions() as session, session.begin():
-        producer = (await session.execute(
-            select(producers).where(producers.c.producer_id == producer_id))).first()
+        repository = ExportsRepository(session)
+        producer = await repository.producer(producer_id)
         if producer is None:
             raise NotFound("no e-mail address set for this producer's exports")
-        await session.execute(insert(weekly_emails).values(
-            producer_id=producer_id, week=week, status="pending").on_conflict_do_nothing())
-        record = (await session.execute(
-            select(weekly_emails).where(weekly_emails.c.producer_id == producer_id,
-                                        weekly_emails.c.week == week).with_for_update())).one()
+        record = await repository.weekly_email_for_update(producer_id, week)
         if record.status == "sent" and not again:
             return False
         workbook = await build_workbook(
             session, period_query(producer_id, monday, sunday),
             lambda rows, out: write_sales_by_mode(rows, monday, sunday, producer.name, out))
-        where = (weekly_emails.c.producer_id == producer_id) & (weekly_emails.c.week == week)
         try:
             with workbook:
                 await mailer.send_workbook(
@@ -52,27 +45,26 @@ async def send_week(sessions: async_sessionmaker, mailer: SmtpMailer, producer_i
                     filename_for("sales-by-mode", producer_id, monday, sunday), workbook.read())
         except Exception as error:  # noqa: BLE001 - recorded and retried later
             log.error("weekly e-mail %s %s failed: %s", producer_id, week, error)
-            await session.execute(update(weekly_emails).where(where).values(
-                status="failed", attempts=record.attempts + 1, last_error=str(error)[:500],
-                next_attempt_at=datetime.now(UTC) + RETRY_AFTER, updated_at=datetime.now(UTC)))
+            now = datetime.now(UTC)
+            await repository.save_weekly_email(
+                producer_id, week, status="failed", attempts=record.attempts + 1, now=now,
+                last_error=str(error)[:500], next_attempt_at=now + RETRY_AFTER)
             return False
-        await session.execute(update(weekly_emails).where(where).values(
-            status="sent", attempts=record.attempts + 1, sent_at=datetime.now(UTC),
-            last_error=None, updated_at=datetime.now(UTC)))
+        await repository.save_weekly_email(producer_id, week, status="sent",
+                                           attempts=record.attempts + 1, now=datetime.now(UTC))
     log.info("weekly e-mail %s %s sent to %s", producer_id, week, producer.email)
     return True
 
 
 async def send_due_weeks(sessions: async_sessionmaker, mailer: SmtpMailer, send_hour: int,
                          now: datetime | None = None) -> list[tuple[str, str]]:
-    """Every producer whose last week is due and not yet sent (or whose retry time came)."""
+    """Every producer whose last week is due and not yet sent (or whose retry time came), its
+    week counted in its own time zone."""
     now = now or datetime.now(UTC)
-    zone = func.coalesce(time_zones.c.time_zone, DEFAULT_TIME_ZONE).label("time_zone")
     async with sessions() as session:
-        rows = (await session.execute(select(producers, zone).select_from(producers.outerjoin(
-            time_zones, time_zones.c.producer_id == producers.c.producer_id)))).all()
-        records = {(r.producer_id, r.week): r for r in (await session.execute(
-            select(weekly_emails))).all()}
+        repository = ExportsRepository(session)
+        rows = await repository.producers_with_time_zones()
+        records = await repository.weekly_emails()
     sent = []
     for producer in rows:
         week = week_due(now.astimezone(ZoneInfo(producer.time_zone)), send_hour)

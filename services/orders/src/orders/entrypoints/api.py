@@ -21,7 +21,7 @@ from orders import views
 from orders.domain.order import Line
 from orders.domain.printouts import Printout, invoice_document, invoice_html, receipt_text
 from orders.service_layer import handlers
-from orders.service_layer.unit_of_work import OrdersUnitOfWork
+from orders.service_layer.unit_of_work import SqlOrdersUnitOfWork
 
 router = APIRouter(prefix="/v1/producers/{producer}/orders", tags=["orders"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
@@ -49,8 +49,8 @@ class OrderIn(BaseModel):
     lines: list[LineIn] = Field(min_length=1, max_length=500)
 
 
-def _uow(request: Request) -> OrdersUnitOfWork:
-    return OrdersUnitOfWork(request.app.state.sessionmaker)
+def _uow(request: Request) -> SqlOrdersUnitOfWork:
+    return SqlOrdersUnitOfWork(request.app.state.sessionmaker)
 
 
 @router.post("", status_code=201, response_model=dict, responses={201: {"headers": {
@@ -168,12 +168,3 @@ async def receipt(producer: Producer, order_id: uuid.UUID, principal: CurrentPri
                   request: Request) -> PlainTextResponse:
     """A till receipt, at most 42 characters wide."""
     return PlainTextResponse(receipt_text(await _printout(request, producer, order_id, principal)))
-
-
-def main() -> None:
-    from ardoise.runtime import serve_gateway
-    from orders.bootstrap import create_app
-    from orders.config import Settings
-
-    settings = Settings()
-    serve_gateway(create_app(settings), settings, "orders")

@@ -8,17 +8,17 @@ from ardoise.events import (
     CheckoutClosed,
     CheckoutOpened,
     CheckoutStatus,
-    Event,
     OrderPlaced,
     PaymentRetryRequested,
     PaymentSettingsChanged,
     SettlementChanged,
 )
 from orders.domain.order import AWAITING_PAYMENT, Line, new_order
+from orders.service_layer.ports import OrdersUnitOfWork
 
 
 async def place_order(producer_id: str, customer_id: str, delivery_date: date | None,
-                      lines: list[Line], uow, placed_at: datetime) -> dict:
+                      lines: list[Line], uow: OrdersUnitOfWork, placed_at: datetime) -> dict:
     """The order and its OrderPlaced, in one transaction (refused lines: nothing written).
     Without a delivery date, the order is for the producer's day at `placed_at`."""
     order = new_order(producer_id, customer_id, delivery_date, lines)
@@ -32,7 +32,7 @@ async def place_order(producer_id: str, customer_id: str, delivery_date: date | 
             "status": order.status, "delivery_date": delivery_date}
 
 
-async def retry_payment(producer_id: str, order_id: uuid.UUID, uow) -> dict:
+async def retry_payment(producer_id: str, order_id: uuid.UUID, uow: OrdersUnitOfWork) -> dict:
     """A new online payment attempt for an order whose last checkout failed or expired."""
     async with uow:
         order = await uow.orders.get_for_update(producer_id, order_id)
@@ -50,17 +50,13 @@ async def retry_payment(producer_id: str, order_id: uuid.UUID, uow) -> dict:
     return {"order_id": str(order_id), "attempt": attempt}
 
 
-async def apply_event(event: Event, uow, consumer: str) -> None:
-    """Settlements, payment settings and checkouts from the payments service, each event once."""
-    if not isinstance(event, SettlementChanged | PaymentSettingsChanged | CheckoutOpened
-                      | CheckoutClosed):
-        return
-    async with uow:
-        if await uow.claim(consumer, event.event_id):
-            if isinstance(event, SettlementChanged):
-                await uow.orders.keep_settlement(event)
-            elif isinstance(event, PaymentSettingsChanged):
-                await uow.orders.keep_settings(event)
-            else:
-                await uow.orders.keep_checkout(event)
-        await uow.commit()
+async def keep_settlement(event: SettlementChanged, uow: OrdersUnitOfWork) -> None:
+    await uow.orders.keep_settlement(event)
+
+
+async def keep_settings(event: PaymentSettingsChanged, uow: OrdersUnitOfWork) -> None:
+    await uow.orders.keep_settings(event)
+
+
+async def keep_checkout(event: CheckoutOpened | CheckoutClosed, uow: OrdersUnitOfWork) -> None:
+    await uow.orders.keep_checkout(event)

@@ -9,7 +9,7 @@ from orders.adapters import orm
 from orders.adapters.repository import OrdersRepository
 
 
-class OrdersUnitOfWork(UnitOfWork):
+class SqlOrdersUnitOfWork(UnitOfWork):
     """`uow.orders` reads and writes the orders tables inside the open transaction."""
 
     orders: OrdersRepository

@@ -16,7 +16,7 @@ from payments import views
 from payments.adapters.repository import PaymentsRepository
 from payments.domain.settlement import PaymentSettings
 from payments.service_layer import handlers, refunds
-from payments.service_layer.unit_of_work import PaymentsUnitOfWork
+from payments.service_layer.unit_of_work import SqlPaymentsUnitOfWork
 
 router = APIRouter(prefix="/v1/producers/{producer}", tags=["payments"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
@@ -60,8 +60,8 @@ class ManySettlementsBody(BaseModel):
     mode: SettlementMode
 
 
-def _uow(request: Request) -> PaymentsUnitOfWork:
-    return PaymentsUnitOfWork(request.app.state.sessionmaker)
+def _uow(request: Request) -> SqlPaymentsUnitOfWork:
+    return SqlPaymentsUnitOfWork(request.app.state.sessionmaker)
 
 
 def _settings_view(value: PaymentSettings) -> dict:
@@ -152,12 +152,3 @@ async def payments_page(producer: Producer, principal: CurrentPrincipal, request
         settings.check_tracking_is_on()
         page = await views.payments_page(session, producer, monday, settings)
     return {"week": week, **page}
-
-
-def main() -> None:
-    from ardoise.runtime import serve_gateway
-    from payments.bootstrap import create_app
-    from payments.config import Settings
-
-    settings = Settings()
-    serve_gateway(create_app(settings), settings, "payments")

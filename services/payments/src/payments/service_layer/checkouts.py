@@ -16,6 +16,7 @@ from payments.service_layer.handlers import (
     record_online_payment_within,
     settle_within,
 )
+from payments.service_layer.ports import NewPaymentsUnitOfWork
 
 log = logging.getLogger(__name__)
 PAID, FAILED, EXPIRED, PENDING = (CheckoutStatus.PAID, CheckoutStatus.FAILED,
@@ -29,8 +30,9 @@ def reference(event: BalanceHeld) -> str:
     return saga.reference(event.order_id, event.attempt)
 
 
-async def open_checkout(event: BalanceHeld, new_uow, gateways: GatewayFor, return_url: str,
-                        fetch_order: FetchOrder, consumer: str, currency: str = "EUR") -> None:
+async def open_checkout(event: BalanceHeld, new_uow: NewPaymentsUnitOfWork, gateways: GatewayFor,
+                        return_url: str, fetch_order: FetchOrder, consumer: str,
+                        currency: str = "EUR") -> None:
     """Ask the producer's SumUp for total − applied; when the balance covers the order, settle it
     from the account. A producer without a SumUp account: the attempt fails at once."""
     due_cents = saga.amount_due(event.total_cents, event.applied_cents)
@@ -74,7 +76,7 @@ def _closed(record: CheckoutRecord, status: str) -> CheckoutClosed:
                           checkout_id=record.checkout_id or "", status=status)
 
 
-async def sync_checkout(checkout_id: str, new_uow, gateways: GatewayFor,
+async def sync_checkout(checkout_id: str, new_uow: NewPaymentsUnitOfWork, gateways: GatewayFor,
                         fetch_order: FetchOrder, now: datetime | None = None) -> str:
     """Read the checkout back from its producer's SumUp account and record what it says, once;
     a checkout still unpaid past its validity is deactivated first (it ends EXPIRED, its hold is
@@ -117,7 +119,7 @@ async def sync_checkout(checkout_id: str, new_uow, gateways: GatewayFor,
     return checkout.status.lower()
 
 
-async def due_checkouts(new_uow, limit: int = 100) -> list[str]:
+async def due_checkouts(new_uow: NewPaymentsUnitOfWork, limit: int = 100) -> list[str]:
     """Pending checkouts whose turn to be read back from SumUp has come (when more than `limit`
     are due, those waiting longest); each gets its next turn as it is taken."""
     async with new_uow() as uow:
@@ -126,8 +128,8 @@ async def due_checkouts(new_uow, limit: int = 100) -> list[str]:
     return taken
 
 
-async def sync_due_checkouts(new_uow, gateways: GatewayFor, fetch_order: FetchOrder,
-                             limit: int = 100) -> dict[str, str]:
+async def sync_due_checkouts(new_uow: NewPaymentsUnitOfWork, gateways: GatewayFor,
+                             fetch_order: FetchOrder, limit: int = 100) -> dict[str, str]:
     """Read back every checkout whose turn came; one SumUp could not answer for waits for its
     next turn without holding up the others. Returns what happened to each."""
     outcomes = {}

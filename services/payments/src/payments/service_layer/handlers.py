@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from ardoise.errors import NotFound
 from ardoise.events import (
     CustomerRegistered,
-    Event,
     OrderPlaced,
     PaymentSettingsChanged,
     SettlementChanged,
@@ -21,6 +20,7 @@ from payments.domain.settlement import (
     refund_online,
     settle,
 )
+from payments.service_layer.ports import PaymentsUnitOfWork
 
 FetchOrder = Callable[[str, uuid.UUID], Awaitable[KnownOrder | None]]
 """Asks the orders gateway for an order this service has not heard of: None if it does not exist."""
@@ -32,7 +32,7 @@ def settlement_view(order_id: uuid.UUID, value: Settlement) -> dict:
             "paid_twice": value.paid_twice}
 
 
-async def change_settings(producer_id: str, changes: dict, uow,
+async def change_settings(producer_id: str, changes: dict, uow: PaymentsUnitOfWork,
                           seal: Callable[[str], str] | None = None) -> PaymentSettings:
     """The settings named in `changes` replaced, the others kept; an event if anything changed.
     A `sumup_api_key` among them connects the producer's SumUp account: it is kept sealed."""
@@ -59,7 +59,8 @@ async def change_settings(producer_id: str, changes: dict, uow,
 
 
 async def settle_orders(producer_id: str, order_ids: list[uuid.UUID], mode: str,
-                        amount_paid_cents: int | None, uow, fetch_order: FetchOrder,
+                        amount_paid_cents: int | None, uow: PaymentsUnitOfWork,
+                        fetch_order: FetchOrder,
                         settings: PaymentSettings | None = None) -> list[dict]:
     """All or nothing: any refused order leaves every settlement as it was."""
     async with uow:
@@ -69,8 +70,8 @@ async def settle_orders(producer_id: str, order_ids: list[uuid.UUID], mode: str,
     return answers
 
 
-async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode: str,
-                        amount_paid_cents: int | None, fetch_order: FetchOrder,
+async def settle_within(uow: PaymentsUnitOfWork, producer_id: str, order_ids: list[uuid.UUID],
+                        mode: str, amount_paid_cents: int | None, fetch_order: FetchOrder,
                         settings: PaymentSettings | None = None) -> list[dict]:
     """The settlements and their events, inside the caller's open unit of work."""
     order_ids = sorted(set(order_ids))
@@ -88,8 +89,9 @@ async def settle_within(uow, producer_id: str, order_ids: list[uuid.UUID], mode:
     return answers
 
 
-async def record_online_payment_within(uow, producer_id: str, order_id: uuid.UUID,
-                                       paid_cents: int, balance_applied_cents: int,
+async def record_online_payment_within(uow: PaymentsUnitOfWork, producer_id: str,
+                                       order_id: uuid.UUID, paid_cents: int,
+                                       balance_applied_cents: int,
                                        fetch_order: FetchOrder) -> Settlement:
     """A payment SumUp confirmed, added to the order's settlement inside the caller's unit of
     work (the caller has claimed the checkout, so it is added once)."""
@@ -100,8 +102,8 @@ async def record_online_payment_within(uow, producer_id: str, order_id: uuid.UUI
     return after
 
 
-async def refund_online_within(uow, producer_id: str, order_id: uuid.UUID, refund_cents: int,
-                               fetch_order: FetchOrder) -> Settlement:
+async def refund_online_within(uow: PaymentsUnitOfWork, producer_id: str, order_id: uuid.UUID,
+                               refund_cents: int, fetch_order: FetchOrder) -> Settlement:
     """Money SumUp gave back, taken off what the order received online, inside the caller's
     unit of work (the caller has closed the refund, so it is taken off once)."""
     orders = await _orders_for_update(uow, producer_id, [order_id], fetch_order)
@@ -111,7 +113,8 @@ async def refund_online_within(uow, producer_id: str, order_id: uuid.UUID, refun
     return after
 
 
-async def _keep(uow, producer_id: str, order: KnownOrder, after: Settlement) -> None:
+async def _keep(uow: PaymentsUnitOfWork, producer_id: str, order: KnownOrder,
+                after: Settlement) -> None:
     """Save a changed settlement with its credit note, and tell it."""
     credit_cents, number = await _revise_credit_note(uow, producer_id, order, after)
     await uow.payments.save_settlement(producer_id, order.order_id, after, number)
@@ -123,7 +126,7 @@ async def _keep(uow, producer_id: str, order: KnownOrder, after: Settlement) -> 
         credit_note_cents=credit_cents, credit_note_number=number))
 
 
-async def _orders_for_update(uow, producer_id: str, order_ids: list[uuid.UUID],
+async def _orders_for_update(uow: PaymentsUnitOfWork, producer_id: str, order_ids: list[uuid.UUID],
                              fetch_order: FetchOrder) -> dict[uuid.UUID, KnownOrder]:
     """Every order, locked; one not heard of yet is asked of the orders gateway (its OrderPlaced
     may still be on its way), remembered, then locked too. Unknown there: 404, nothing written."""
@@ -139,7 +142,7 @@ async def _orders_for_update(uow, producer_id: str, order_ids: list[uuid.UUID],
     return found
 
 
-async def _revise_credit_note(uow, producer_id: str, order: KnownOrder,
+async def _revise_credit_note(uow: PaymentsUnitOfWork, producer_id: str, order: KnownOrder,
                               after: Settlement) -> tuple[int, int | None]:
     """The order's credit note after this change: its signed amount and its number, if any."""
     owed_cents = after.credit_note_for(order.total_cents)
@@ -156,22 +159,18 @@ async def _revise_credit_note(uow, producer_id: str, order: KnownOrder,
     return 0, None
 
 
-async def apply_event(event: Event, uow, consumer: str) -> None:
-    """The read models of orders and customers' names, each event once."""
-    if not isinstance(event, OrderPlaced | CustomerRegistered):
-        return
-    async with uow:
-        if await uow.claim(consumer, event.event_id):
-            if isinstance(event, OrderPlaced):
-                await uow.payments.remember_order(event.producer_id, KnownOrder(
-                    event.order_id, event.customer_id, event.total_cents, event.delivery_date))
-            else:
-                await uow.payments.remember_customer(event.producer_id, event.customer_id,
-                                                     event.name)
-        await uow.commit()
+async def remember_order(event: OrderPlaced, uow: PaymentsUnitOfWork) -> None:
+    """An order placed, for its settlement and the week's page."""
+    await uow.payments.remember_order(event.producer_id, KnownOrder(
+        event.order_id, event.customer_id, event.total_cents, event.delivery_date))
 
 
-async def reseal_sumup_keys(uow, reseal: Callable[[str], str]) -> int:
+async def remember_customer(event: CustomerRegistered, uow: PaymentsUnitOfWork) -> None:
+    """A customer's name, for the week's page."""
+    await uow.payments.remember_customer(event.producer_id, event.customer_id, event.name)
+
+
+async def reseal_sumup_keys(uow: PaymentsUnitOfWork, reseal: Callable[[str], str]) -> int:
     """Every producer's SumUp API key sealed again under the first configured key (rotation);
     returns how many. One transaction: all or none."""
     async with uow:

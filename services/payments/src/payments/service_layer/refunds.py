@@ -11,6 +11,7 @@ from payments.adapters.sumup_client import SumUpError, SumUpUnavailable
 from payments.domain.refunds import FAILED, REFUNDED, plan_refund
 from payments.domain.settlement import ONLINE, Settlement
 from payments.service_layer.handlers import FetchOrder, refund_online_within
+from payments.service_layer.ports import NewPaymentsUnitOfWork
 
 log = logging.getLogger(__name__)
 ANSWER_LOST_AFTER_S = 60.0
@@ -24,7 +25,7 @@ def refund_view(row) -> dict:
 
 
 async def refund_order(producer_id: str, order_id: uuid.UUID, amount_cents: int | None,
-                       key: str | None, new_uow, gateways: GatewayFor,
+                       key: str | None, new_uow: NewPaymentsUnitOfWork, gateways: GatewayFor,
                        fetch_order: FetchOrder) -> tuple[dict, bool]:
     """Give back `amount_cents` (by default all that was paid online) of an order's online
     payment through SumUp; returns the refund, and whether it replays an earlier request with
@@ -62,8 +63,8 @@ async def refund_order(producer_id: str, order_id: uuid.UUID, amount_cents: int 
     return refund_view(closed or refund), False
 
 
-async def _close(producer_id: str, refund_id: uuid.UUID, status: str, new_uow,
-                 fetch_order: FetchOrder, error: str | None = None):
+async def _close(producer_id: str, refund_id: uuid.UUID, status: str,
+                 new_uow: NewPaymentsUnitOfWork, fetch_order: FetchOrder, error: str | None = None):
     """Record SumUp's answer, once: a refund made takes its amount off the order's online money
     (a SettlementChanged: the account and the week's totals follow). None if already closed."""
     async with new_uow() as uow:
@@ -76,8 +77,8 @@ async def _close(producer_id: str, refund_id: uuid.UUID, status: str, new_uow,
     return row
 
 
-async def settle_lost_refunds(new_uow, gateways: GatewayFor, fetch_order: FetchOrder,
-                              older_than_s: float = ANSWER_LOST_AFTER_S,
+async def settle_lost_refunds(new_uow: NewPaymentsUnitOfWork, gateways: GatewayFor,
+                              fetch_order: FetchOrder, older_than_s: float = ANSWER_LOST_AFTER_S,
                               limit: int = 50) -> dict[uuid.UUID, str]:
     """Each refund whose answer was lost: made if SumUp's transaction shows more refunded than
     the refunds recorded on it, else failed (never asked again: the producer may ask anew)."""

@@ -9,7 +9,7 @@ from payments.adapters import orm
 from payments.adapters.repository import PaymentsRepository
 
 
-class PaymentsUnitOfWork(UnitOfWork):
+class SqlPaymentsUnitOfWork(UnitOfWork):
     """`uow.payments` reads and writes the payments tables inside the open transaction."""
 
     payments: PaymentsRepository

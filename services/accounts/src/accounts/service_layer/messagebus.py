@@ -1,0 +1,64 @@
+"""Which command each event the accounts service hears of asks for, and which handler carries
+it out, in one place."""
+
+from datetime import timedelta
+
+from accounts.domain.commands import ApplySettlement, HoldBalance, ReleaseHold
+from accounts.service_layer import handlers
+from accounts.service_layer.ports import NewAccountsUnitOfWork
+from ardoise.events import (
+    ENDED_UNPAID,
+    CheckoutClosed,
+    Event,
+    OrderPlaced,
+    PaymentRetryRequested,
+    SettlementChanged,
+)
+
+HOLD_LIFETIME = timedelta(minutes=35)
+"""A hosted SumUp checkout lives about 30 minutes; the hold outlives it a little."""
+
+
+def command_for(event: Event):
+    """The command an incoming event asks for, or None for events the accounts ignore."""
+    match event:
+        case SettlementChanged():
+            return ApplySettlement(
+                event_id=event.event_id, producer_id=event.producer_id,
+                customer_id=event.customer_id, order_id=event.order_id, version=event.version,
+                total_cents=event.total_cents, mode=event.mode, received=event.received,
+            )
+        case OrderPlaced(online_payment=True) | PaymentRetryRequested():
+            return HoldBalance(
+                event_id=event.event_id, producer_id=event.producer_id,
+                customer_id=event.customer_id, order_id=event.order_id,
+                attempt=getattr(event, "attempt", 1), total_cents=event.total_cents,
+                expires_at=event.occurred_at + HOLD_LIFETIME,
+            )
+        case CheckoutClosed() if event.status in ENDED_UNPAID:
+            return ReleaseHold(
+                event_id=event.event_id, producer_id=event.producer_id,
+                customer_id=event.customer_id, order_id=event.order_id, attempt=event.attempt,
+                reason=event.status.lower(),
+            )
+    return None
+
+
+SINGLE_HANDLERS = {HoldBalance: handlers.hold_balance, ReleaseHold: handlers.release_hold}
+
+
+async def handle_batch(events: list[Event], new_uow: NewAccountsUnitOfWork,
+                       consumer: str) -> None:
+    """Runs of settlement changes go in one transaction each; other commands one by one, in
+    order."""
+    run: list[ApplySettlement] = []
+    for command in filter(None, map(command_for, events)):
+        if isinstance(command, ApplySettlement):
+            run.append(command)
+            continue
+        if run:
+            await handlers.apply_settlements(run, new_uow(), consumer)
+            run = []
+        await SINGLE_HANDLERS[type(command)](command, new_uow(), consumer)
+    if run:
+        await handlers.apply_settlements(run, new_uow(), consumer)

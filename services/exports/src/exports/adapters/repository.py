@@ -1,0 +1,155 @@
+"""Reading and writing the exports tables: the read model, producers' settings, weekly e-mails."""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ardoise.events import (
+    CustomerRegistered,
+    OrderPlaced,
+    PaymentSettingsChanged,
+    SettlementChanged,
+)
+from exports.adapters.orm import (
+    DEFAULT_TIME_ZONE,
+    customers,
+    producers,
+    sales,
+    time_zones,
+    weekly_emails,
+)
+from exports.domain.reports import printable
+
+
+def _rows_query(producer_id: str) -> Select:
+    joined = sales.outerjoin(customers, and_(customers.c.producer_id == sales.c.producer_id,
+                                             customers.c.customer_id == sales.c.customer_id))
+    return (
+        select(sales.c.order_id, sales.c.delivery_date, sales.c.customer_id,
+               customers.c.name.label("customer_name"), sales.c.total_cents, sales.c.mode,
+               sales.c.amount_paid_cents, sales.c.credit_note_cents, sales.c.received)
+        .select_from(joined)
+        .where(sales.c.producer_id == producer_id)
+        .order_by(sales.c.delivery_date, sales.c.order_id)
+    )
+
+
+def period_query(producer_id: str, period_from: date, period_to: date) -> Select:
+    """The producer's orders delivered in the period, as workbook rows (streamed)."""
+    return _rows_query(producer_id).where(sales.c.delivery_date.between(period_from, period_to))
+
+
+def orders_query(producer_id: str, order_ids: list[uuid.UUID]) -> Select:
+    """These orders of the producer, as workbook rows (streamed)."""
+    return _rows_query(producer_id).where(sales.c.order_id.in_(order_ids))
+
+
+class ExportsRepository:
+    """The exports schema, inside the caller's session (and transaction, when it opened one)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # the read model, kept from events: upserts that a replay leaves unchanged
+
+    async def keep(self, event) -> None:
+        match event:
+            case CustomerRegistered():
+                statement = insert(customers).values(
+                    producer_id=event.producer_id, customer_id=event.customer_id,
+                    name=printable(event.name))
+                await self.session.execute(statement.on_conflict_do_update(
+                    index_elements=[customers.c.producer_id, customers.c.customer_id],
+                    set_={"name": statement.excluded.name}))
+            case PaymentSettingsChanged():
+                statement = insert(time_zones).values(producer_id=event.producer_id,
+                                                      time_zone=event.time_zone)
+                await self.session.execute(statement.on_conflict_do_update(
+                    index_elements=[time_zones.c.producer_id],
+                    set_={"time_zone": statement.excluded.time_zone}))
+            case OrderPlaced():
+                await self.session.execute(insert(sales).values(
+                    producer_id=event.producer_id, order_id=event.order_id,
+                    customer_id=event.customer_id, delivery_date=event.delivery_date,
+                    total_cents=event.total_cents,
+                ).on_conflict_do_nothing())
+            case SettlementChanged():
+                values = {
+                    "customer_id": event.customer_id, "delivery_date": event.delivery_date,
+                    "total_cents": event.total_cents, "mode": event.mode,
+                    "amount_paid_cents": event.amount_paid_cents, "received": event.received,
+                    "credit_note_cents": event.credit_note_cents,
+                    "settlement_version": event.version,
+                }
+                statement = insert(sales).values(producer_id=event.producer_id,
+                                                 order_id=event.order_id, **values)
+                await self.session.execute(statement.on_conflict_do_update(
+                    index_elements=[sales.c.producer_id, sales.c.order_id],
+                    set_={k: statement.excluded[k] for k in values},
+                    # an older version arriving late never overwrites a newer one
+                    where=sales.c.settlement_version < statement.excluded.settlement_version,
+                ))
+
+    async def known_orders(self, producer_id: str, order_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these orders the producer has: another producer's are simply not found."""
+        query = select(sales.c.order_id).where(sales.c.producer_id == producer_id,
+                                              sales.c.order_id.in_(order_ids))
+        return set((await self.session.execute(query)).scalars())
+
+    # producers: where the weekly e-mail goes, and their time zone
+
+    async def save_settings(self, producer_id: str, name: str, email: str) -> None:
+        statement = insert(producers).values(producer_id=producer_id, name=name, email=email)
+        await self.session.execute(statement.on_conflict_do_update(
+            index_elements=[producers.c.producer_id], set_={"name": name, "email": email}))
+
+    async def producer(self, producer_id: str):
+        """The producer's name and e-mail address; None until it gave them."""
+        return (await self.session.execute(
+            select(producers).where(producers.c.producer_id == producer_id))).first()
+
+    async def producer_name(self, producer_id: str) -> str:
+        """The name the producer gave in its exports settings; its id until it gave one."""
+        name = (await self.session.execute(select(producers.c.name).where(
+            producers.c.producer_id == producer_id))).scalar()
+        return name or producer_id
+
+    async def time_zone(self, producer_id: str) -> str:
+        zone = (await self.session.execute(select(time_zones.c.time_zone).where(
+            time_zones.c.producer_id == producer_id))).scalar()
+        return zone or DEFAULT_TIME_ZONE
+
+    async def producers_with_time_zones(self) -> list:
+        zone = func.coalesce(time_zones.c.time_zone, DEFAULT_TIME_ZONE).label("time_zone")
+        return list(await self.session.execute(
+            select(producers, zone).select_from(producers.outerjoin(
+                time_zones, time_zones.c.producer_id == producers.c.producer_id))))
+
+    # the weekly e-mails, one row per producer and week
+
+    async def weekly_emails(self) -> dict[tuple[str, str], object]:
+        rows = await self.session.execute(select(weekly_emails))
+        return {(row.producer_id, row.week): row for row in rows}
+
+    async def weekly_email_for_update(self, producer_id: str, week: str):
+        """The week's record, made pending if new, locked until the transaction ends: two
+        workers never both send it."""
+        await self.session.execute(insert(weekly_emails).values(
+            producer_id=producer_id, week=week, status="pending").on_conflict_do_nothing())
+        return (await self.session.execute(
+            select(weekly_emails).where(weekly_emails.c.producer_id == producer_id,
+                                        weekly_emails.c.week == week).with_for_update())).one()
+
+    async def save_weekly_email(self, producer_id: str, week: str, *, status: str,
+                                attempts: int, now: datetime, last_error: str | None = None,
+                                next_attempt_at: datetime | None = None) -> None:
+        values = {"status": status, "attempts": attempts, "last_error": last_error,
+                  "next_attempt_at": next_attempt_at, "updated_at": now}
+        if status == "sent":
+            values["sent_at"] = now
+        await self.session.execute(update(weekly_emails).where(
+            weekly_emails.c.producer_id == producer_id,
+            weekly_emails.c.week == week).values(**values))

@@ -1,0 +1,10 @@
+"""The exports gateway process: uvicorn serving the app `bootstrap.create_app` builds."""
+
+from ardoise.runtime import serve_gateway
+from exports.bootstrap import create_app
+from exports.config import Settings
+
+
+def main() -> None:
+    settings = Settings()
+    serve_gateway(create_app(settings), settings, "exports")

@@ -1,0 +1,41 @@
+"""Which handler each event the payments service hears of goes to, in one place."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from ardoise.events import BalanceHeld, CustomerRegistered, Event, OrderPlaced
+from payments.adapters.sumup_accounts import GatewayFor
+from payments.service_layer import checkouts, handlers
+from payments.service_layer.handlers import FetchOrder
+from payments.service_layer.ports import NewPaymentsUnitOfWork, PaymentsUnitOfWork
+
+READ_MODEL_HANDLERS: dict[type[Event], Callable[[Event, PaymentsUnitOfWork],
+                                                Awaitable[None]]] = {
+    OrderPlaced: handlers.remember_order,
+    CustomerRegistered: handlers.remember_customer,
+}
+"""What the payments service keeps of the other services' events."""
+
+
+@dataclass(frozen=True)
+class MessageBus:
+    """The payments worker's handlers and what they need: a balance held for an order opens its
+    checkout (the saga); orders and customers feed the read models; other events are ignored."""
+
+    new_uow: NewPaymentsUnitOfWork
+    gateways: GatewayFor
+    fetch_order: FetchOrder
+    return_url: str
+
+    async def handle(self, event: Event, consumer: str) -> None:
+        if isinstance(event, BalanceHeld):
+            await checkouts.open_checkout(event, self.new_uow, self.gateways, self.return_url,
+                                          self.fetch_order, consumer)
+            return
+        handler = READ_MODEL_HANDLERS.get(type(event))
+        if handler is None:
+            return
+        async with self.new_uow() as uow:
+            if await uow.claim(consumer, event.event_id):
+                await handler(event, uow)
+            await uow.commit()
