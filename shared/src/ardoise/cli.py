@@ -125,7 +125,7 @@ def cmd_reconcile(args: argparse.Namespace) -> None:
 
         accounts_url = os.environ.get("ACCOUNTS_DATABASE_URL") or os.environ["DATABASE_URL"]
         engine = make_engine(settings.database_url, "payments", pool_size=2)
-        uow = importlib.import_module("payments.service_layer.unit_of_work").PaymentsUnitOfWork
+        uow = importlib.import_module("payments.service_layer.unit_of_work").SqlPaymentsUnitOfWork
         sumup = payments.sumup_gateways(settings, partial(uow, make_sessionmaker(engine)))
         try:
             return (await ledger.find_drift(plain_dsn(accounts_url), args.producer),
@@ -161,19 +161,26 @@ def cmd_secrets(args: argparse.Namespace) -> None:
     settings = importlib.import_module("payments.config").Settings()
     payments = importlib.import_module("payments.bootstrap")
     handlers = importlib.import_module("payments.service_layer.handlers")
-    uow = importlib.import_module("payments.service_layer.unit_of_work").PaymentsUnitOfWork
+    uow = importlib.import_module("payments.service_layer.unit_of_work").SqlPaymentsUnitOfWork
 
-    async def rotate() -> int:
+    async def rotate() -> tuple[int, list[str]]:
         from ardoise.db import make_engine, make_sessionmaker
 
         engine = make_engine(settings.database_url, "payments", pool_size=1)
         try:
             return await handlers.reseal_sumup_keys(uow(make_sessionmaker(engine)),
-                                                    payments.secret_box(settings).reseal)
+                                                    payments.secret_box(settings).reseal,
+                                                    args.producer)
         finally:
             await engine.dispose()
 
-    print(f"secrets: {asyncio.run(rotate())} SumUp API keys sealed under the first key")
+    resealed, unreadable = asyncio.run(rotate())
+    print(f"secrets: {resealed} SumUp API keys sealed under the first key")
+    for producer_id in unreadable:
+        print(f"UNREADABLE {producer_id}: no configured key opens its SumUp API key; it must "
+              "give it again")
+    if unreadable:
+        sys.exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -212,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     secrets = commands.add_parser("secrets", help="rotate the key sealing producers' SumUp keys")
     secrets.add_argument("action", choices=["rotate"])
     secrets.add_argument("--instance", default="dev")
+    secrets.add_argument("--producer", help="this producer's key only (default: all)")
     secrets.set_defaults(run=cmd_secrets)
 
     demo = commands.add_parser("demo", help="play the online-payment walkthrough")

@@ -3,6 +3,7 @@
 import copy
 from dataclasses import dataclass, field, replace
 
+from accounts.service_layer.told import told
 from ardoise.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
 
 
@@ -21,10 +22,16 @@ class Store:
 class FakeAccounts:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.seen = []
+
+    def _seen(self, account):
+        if not any(account is known for known in self.seen):
+            self.seen.append(account)
+        return account
 
     async def get_for_update(self, producer_id, customer_id):
         account = self.store.accounts.get((producer_id, customer_id))
-        return replace(account, new_movements=[], events=[]) if account else None
+        return self._seen(replace(account, new_movements=[], events=[])) if account else None
 
     async def get_or_open_many_for_update(self, keys):
         from accounts.domain import Account
@@ -39,6 +46,7 @@ class FakeAccounts:
             (producer_id, customer_id)]
 
     async def register(self, account):
+        self._seen(account)
         self.store.accounts[(account.producer_id, account.customer_id)] = replace(account)
 
     async def save_many(self, changed):
@@ -85,6 +93,12 @@ class FakeAccounts:
 
 
 class FakeUnitOfWork(SharedFakeUnitOfWork):
+    async def commit(self):
+        for account in self.accounts.seen:
+            self.publish(*told(account))
+            account.events.clear()
+        await super().commit()
+
     def repositories(self):
         return {"accounts": FakeAccounts(self.store)}
 

@@ -81,12 +81,13 @@ def test_two_orders_share_a_credit_without_exceeding_it():
     assert account.available_cents == 0
 
 
-def test_asking_again_for_the_same_attempt_returns_the_same_hold_and_changes_nothing():
+def test_asking_again_for_the_same_attempt_returns_the_same_hold_and_tells_it_again_only():
     account = claire(500)
     hold, _ = check_out(account)
     events = list(account.events)
     assert account.hold(ORDER, 1, 2000, LATER, hold, AT) is hold
-    assert account.held_cents == 500 and account.events == events
+    assert account.held_cents == 500
+    assert account.events == [*events, HoldOpened(replace(hold), 2000)]  # no balance moved
 
 
 def test_a_hold_of_another_attempt_is_not_taken_for_this_one():

@@ -18,13 +18,21 @@ class AccountRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.seen: list[Account] = []
+        """Every account loaded or registered in the transaction: the unit of work publishes
+        their events when it commits."""
+
+    def _seen(self, account: Account) -> Account:
+        if not any(account is known for known in self.seen):
+            self.seen.append(account)
+        return account
 
     async def get_for_update(self, producer_id: str, customer_id: str) -> Account | None:
         row = (await self.session.execute(
             select(accounts).where(accounts.c.producer_id == producer_id,
                                    accounts.c.customer_id == customer_id).with_for_update()
         )).first()
-        return None if row is None else _account(row)
+        return None if row is None else self._seen(_account(row))
 
     async def get_or_open_for_update(self, producer_id: str, customer_id: str) -> Account:
         """An account for money that arrives before its customer was registered: nothing is lost."""
@@ -42,9 +50,10 @@ class AccountRepository:
         connection = await self._driver()
         await connection.execute(_OPEN_MANY, producers, customers)
         rows = await connection.fetch(_LOCK_MANY, producers, customers)
-        return {(r["producer_id"], r["customer_id"]): _account(_Row(r)) for r in rows}
+        return {(r["producer_id"], r["customer_id"]): self._seen(_account(_Row(r))) for r in rows}
 
     async def register(self, account: Account) -> None:
+        self._seen(account)
         statement = insert(accounts).values(
             producer_id=account.producer_id, customer_id=account.customer_id,
             name=account.name, email=account.email,

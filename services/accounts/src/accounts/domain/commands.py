@@ -49,17 +49,6 @@ class HoldBalance:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PostHold:
-    """attempt None: every pending hold of the order."""
-
-    event_id: uuid.UUID
-    producer_id: str
-    customer_id: str
-    order_id: uuid.UUID
-    attempt: int | None
-
-
-@dataclass(frozen=True, kw_only=True)
 class ReleaseHold:
     """attempt None: every pending hold of the order."""
 
@@ -69,11 +58,3 @@ class ReleaseHold:
     order_id: uuid.UUID
     attempt: int | None
     reason: str
-
-
-@dataclass(frozen=True)
-class ExpireHolds:
-    """Release the pending holds past their expiry at `at`, a batch of accounts at a time."""
-
-    at: datetime
-    batch: int = 100

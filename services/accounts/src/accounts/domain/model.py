@@ -141,6 +141,8 @@ class Account:
         if existing is not None:
             if not existing.is_for(order_id, attempt):
                 raise ValueError(f"hold {existing.hold_id} is not the one of this attempt")
+            # told again: the checkout of this attempt waits on it
+            self.events.append(HoldOpened(replace(existing), total_cents))
             return existing
         applied_cents = amount_to_apply(self.available_cents, total_cents)
         hold = Hold(uuid.uuid4(), order_id, attempt, applied_cents, PENDING, expires_at)

@@ -1,6 +1,7 @@
-"""One small async handler per command; each runs in its own unit of work."""
+"""One small async handler per command; each runs in its own unit of work. What an account's
+changes tell the other services is published by the unit of work from the account's own events
+(told.py): no handler writes an event by hand."""
 
-import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -16,13 +17,6 @@ from accounts.domain.commands import (
 from accounts.domain.exceptions import CustomerNotFound
 from accounts.service_layer.ports import AccountsUnitOfWork, NewAccountsUnitOfWork
 from ardoise.errors import Conflict
-from ardoise.events import (
-    BalanceChanged,
-    BalanceHeld,
-    CustomerRegistered,
-    HoldPosted,
-    HoldReleased,
-)
 
 
 def now() -> datetime:
@@ -46,22 +40,14 @@ def movement_view(movement) -> dict:
     }
 
 
-def balance_changed(account: Account, movement_id: uuid.UUID | None = None) -> BalanceChanged:
-    return BalanceChanged(producer_id=account.producer_id, customer_id=account.customer_id,
-                          balance_cents=account.balance_cents, held_cents=account.held_cents,
-                          movement_id=movement_id)
-
-
 async def register_customer(cmd: RegisterCustomer, uow: AccountsUnitOfWork) -> dict:
     async with uow:
-        existing = await uow.accounts.get_for_update(cmd.producer_id, cmd.customer_id)
-        account = Account.open(cmd.producer_id, cmd.customer_id, cmd.name, cmd.email)
+        account = await uow.accounts.get_for_update(cmd.producer_id, cmd.customer_id)
+        if account is None:
+            account = Account.open(cmd.producer_id, cmd.customer_id, cmd.name, cmd.email)
+        else:
+            account.rename(cmd.name, cmd.email)
         await uow.accounts.register(account)
-        if existing is not None:
-            existing.name, existing.email = account.name, account.email
-            account = existing
-        uow.publish(CustomerRegistered(producer_id=cmd.producer_id, customer_id=cmd.customer_id,
-                                       name=account.name, email=account.email))
         await uow.commit()
     return customer_view(account)
 
@@ -81,7 +67,6 @@ async def record_movement(cmd: RecordMovement, uow: AccountsUnitOfWork, key: str
             raise CustomerNotFound("no such customer")
         movement = account.record(cmd.direction, cmd.amount_cents, cmd.label, cmd.mode, now())
         await uow.accounts.save(account)
-        uow.publish(balance_changed(account, movement.movement_id))
         view = movement_view(movement)
         if key is not None:
             await uow.remember_response(cmd.producer_id, key, fingerprint, view)
@@ -130,9 +115,6 @@ async def apply_settlements(cmds: list[ApplySettlement], uow: AccountsUnitOfWork
                     await _post_hold(uow, account, hold, at)
         await uow.accounts.save_positions(list(changed_positions.values()))
         await uow.accounts.save_many(list(changed_accounts.values()))
-        for account in changed_accounts.values():
-            uow.publish(balance_changed(account, account.new_movements[-1].movement_id
-                                        if account.new_movements else None))
         await uow.commit()
 
 
@@ -140,9 +122,6 @@ async def _post_hold(uow: AccountsUnitOfWork, account: Account, hold: Hold, at: 
     """The settlement realises what was promised: the order's pending hold is posted."""
     if account.post_hold(hold, at):
         await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
-        uow.publish(HoldPosted(producer_id=account.producer_id, customer_id=account.customer_id,
-                               order_id=hold.order_id, hold_id=hold.hold_id,
-                               applied_cents=hold.amount_cents))
 
 
 async def hold_balance(cmd: HoldBalance, uow: AccountsUnitOfWork, consumer: str) -> Hold | None:
@@ -161,20 +140,12 @@ async def hold_balance(cmd: HoldBalance, uow: AccountsUnitOfWork, consumer: str)
         superseded = [] if existing else account.release_earlier_attempts(holds, cmd.attempt, now())
         hold = account.hold(cmd.order_id, cmd.attempt, cmd.total_cents, cmd.expires_at, existing,
                             now())
-        # BalanceHeld first: the checkout waits on it, and a consumer takes a partition's
-        # events one after another
-        uow.publish(BalanceHeld(
-            producer_id=cmd.producer_id, customer_id=cmd.customer_id, order_id=cmd.order_id,
-            hold_id=hold.hold_id, attempt=hold.attempt, total_cents=cmd.total_cents,
-            applied_cents=hold.amount_cents, expires_at=hold.expires_at,
-        ))
         for earlier in superseded:
-            await _tell_released(uow, account, earlier)
+            await uow.accounts.save_hold(cmd.producer_id, cmd.customer_id, earlier)
         if existing is None:
             await uow.accounts.save_hold(cmd.producer_id, cmd.customer_id, hold)
             await uow.accounts.save(account)
-            uow.publish(balance_changed(account))
-        await uow.commit()
+        await uow.commit()  # BalanceHeld first (told.py): the checkout waits on it
     return hold
 
 
@@ -193,17 +164,8 @@ async def release_hold(cmd: ReleaseHold, uow: AccountsUnitOfWork, consumer: str)
 async def _release(uow: AccountsUnitOfWork, account: Account, hold: Hold, reason: str) -> None:
     if not account.release_hold(hold, reason, now()):
         return
-    await _tell_released(uow, account, hold)
-    await uow.accounts.save(account)
-    uow.publish(balance_changed(account))
-
-
-async def _tell_released(uow: AccountsUnitOfWork, account: Account, hold: Hold) -> None:
-    """Keep a hold the account just gave back, and tell it (with the reason it was closed for)."""
     await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
-    uow.publish(HoldReleased(producer_id=account.producer_id, customer_id=account.customer_id,
-                             order_id=hold.order_id, hold_id=hold.hold_id,
-                             applied_cents=hold.amount_cents, reason=hold.reason))
+    await uow.accounts.save(account)
 
 
 async def expire_holds(new_uow: NewAccountsUnitOfWork, batch: int = 100) -> int:
@@ -219,10 +181,9 @@ async def expire_holds(new_uow: NewAccountsUnitOfWork, batch: int = 100) -> int:
             pending = await uow.accounts.pending_holds(producer_id, customer_id)
             expired = account.expire_holds(pending, now())
             for hold in expired:
-                await _tell_released(uow, account, hold)
+                await uow.accounts.save_hold(producer_id, customer_id, hold)
             if expired:
                 released += len(expired)
                 await uow.accounts.save(account)
-                uow.publish(balance_changed(account))
                 await uow.commit()
     return released

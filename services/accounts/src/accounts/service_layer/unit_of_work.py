@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from accounts.adapters import orm
 from accounts.adapters.repository import AccountRepository
+from accounts.service_layer.told import told
 from ardoise.uow import UnitOfWork
 
 
@@ -24,6 +25,13 @@ class SqlAccountsUnitOfWork(UnitOfWork):
         await super().__aenter__()
         self.accounts = AccountRepository(self.session)
         return self
+
+    async def commit(self) -> None:
+        """The accounts' changes, their events (published with them) and the events queued."""
+        for account in self.accounts.seen:
+            self.publish(*told(account))
+            account.events.clear()
+        await super().commit()
 
     async def remembered_response(self, producer_id: str, key: str) -> tuple[str, dict] | None:
         table = orm.idempotency_keys

@@ -10,7 +10,7 @@ the old key.
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 
-class UnreadableSecret(Exception):
+class UnreadableSecret(ValueError):
     """A sealed value none of the configured keys opens (a key dropped too early, or tampering)."""
 
 

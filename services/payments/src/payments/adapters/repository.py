@@ -88,11 +88,13 @@ class PaymentsRepository:
             return None
         return SumUpAccount(row.sumup_merchant_code, row.sumup_api_key_sealed)
 
-    async def sealed_sumup_keys(self) -> list[tuple[str, str]]:
-        """Every producer's sealed key, for key rotation."""
-        rows = await self.session.execute(
-            select(settings.c.producer_id, settings.c.sumup_api_key_sealed)
-            .where(settings.c.sumup_api_key_sealed.is_not(None)).with_for_update())
+    async def sealed_sumup_keys(self, producer_id: str | None = None) -> list[tuple[str, str]]:
+        """Every producer's sealed key (or one producer's), locked, for key rotation."""
+        query = (select(settings.c.producer_id, settings.c.sumup_api_key_sealed)
+                 .where(settings.c.sumup_api_key_sealed.is_not(None)).with_for_update())
+        if producer_id is not None:
+            query = query.where(settings.c.producer_id == producer_id)
+        rows = await self.session.execute(query)
         return [(row.producer_id, row.sumup_api_key_sealed) for row in rows]
 
     async def remember_order(self, producer_id: str, order: KnownOrder) -> None:

@@ -170,12 +170,18 @@ async def remember_customer(event: CustomerRegistered, uow: PaymentsUnitOfWork) 
     await uow.payments.remember_customer(event.producer_id, event.customer_id, event.name)
 
 
-async def reseal_sumup_keys(uow: PaymentsUnitOfWork, reseal: Callable[[str], str]) -> int:
-    """Every producer's SumUp API key sealed again under the first configured key (rotation);
-    returns how many. One transaction: all or none."""
+async def reseal_sumup_keys(uow: PaymentsUnitOfWork, reseal: Callable[[str], str],
+                            producer_id: str | None = None) -> tuple[int, list[str]]:
+    """Every producer's SumUp API key (or one producer's) sealed again under the first
+    configured key (rotation): how many were, and the producers whose key no configured key
+    opens (left as they are: they must give their key again)."""
+    resealed, unreadable = 0, []
     async with uow:
-        sealed = await uow.payments.sealed_sumup_keys()
-        for producer_id, value in sealed:
-            await uow.payments.save_sumup_key(producer_id, reseal(value))
+        for owner, value in await uow.payments.sealed_sumup_keys(producer_id):
+            try:
+                await uow.payments.save_sumup_key(owner, reseal(value))
+                resealed += 1
+            except ValueError:
+                unreadable.append(owner)
         await uow.commit()
-    return len(sealed)
+    return resealed, unreadable
