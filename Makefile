@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: install up test test-unit test-timeshift down clean
 
-$(STAMP): requirements/dev.txt requirements/constraints.txt shared/pyproject.toml services/*/pyproject.toml
+$(STAMP): requirements/dev.txt requirements/constraints.txt shared/pyproject.toml tools/pyproject.toml services/*/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -r requirements/dev.txt

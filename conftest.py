@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ardoise.testing.servers import start_test_servers
+from ardoise_tools.testing.servers import start_test_servers
 
 TIERS = {"unit": "unit", "integration": "integration", "e2e": "e2e", "reliability": "reliability"}
 
@@ -57,8 +57,8 @@ def producer_id() -> str:
 @pytest.fixture(scope="session")
 def system(servers) -> Iterator["RunningSystem"]:
     """Every gateway and worker (and the SumUp stand-in) running against the test servers."""
-    from ardoise.testing.servers import test_stack
-    from ardoise.testing.system import RunningSystem
+    from ardoise_tools.testing.servers import test_stack
+    from ardoise_tools.testing.system import RunningSystem
 
     running = RunningSystem(servers, test_stack().home / "logs").start()
     yield running

@@ -25,11 +25,11 @@ import httpx
 
 from ardoise.auth import Principal, issue_token
 from ardoise.db import plain_dsn
-from ardoise.devservers.postgres import find_bindir
-from ardoise.devservers.process import free_port, stop_pid
-from ardoise.devservers.stack import Stack
 from ardoise.events import SettlementChanged, encode_event
 from ardoise.kafka import make_broker
+from ardoise_tools.devservers.postgres import find_bindir
+from ardoise_tools.devservers.process import free_port, stop_pid
+from ardoise_tools.devservers.stack import Stack
 
 MODES = ["cash", "cheque", "card", "transfer", "account", "not_delivered"]
 

@@ -48,8 +48,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from ardoise import topics
 from ardoise.auth import Principal, issue_token
 from ardoise.db import plain_dsn
-from ardoise.devservers.stack import Stack
-from ardoise.testing.system import RunningSystem
+from ardoise_tools.devservers.stack import Stack
+from ardoise_tools.testing.system import RunningSystem
 
 
 class Connection:

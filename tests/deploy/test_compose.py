@@ -6,7 +6,7 @@ from importlib import resources
 import jsonschema
 import pytest
 
-from ardoise.processes import (
+from ardoise_tools.processes import (
     MIGRATE_COMMANDS,
     PROCESSES,
     PROVISION_COMMAND,

@@ -7,10 +7,10 @@ import importlib
 import pytest
 
 from ardoise import topics
-from ardoise.devservers.stack import fernet_key
 from ardoise.fetch_pace import paces
 from ardoise.kafka import make_broker
-from ardoise.processes import SERVICES
+from ardoise_tools.devservers.stack import fernet_key
+from ardoise_tools.processes import SERVICES
 
 pytestmark = pytest.mark.unit
 SAGA = {"orders": {topics.PAYMENTS}, "accounts": {topics.ORDERS}, "payments": {topics.ACCOUNTS},

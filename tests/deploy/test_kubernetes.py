@@ -1,4 +1,4 @@
-"""deploy/ rendered per overlay: valid for Kubernetes, and running what ardoise.processes declares."""
+"""deploy/ rendered per overlay: valid for Kubernetes, and running what ardoise_tools.processes declares."""
 
 import copy
 
@@ -6,7 +6,7 @@ import kubernetes_validate
 import pytest
 
 from ardoise import topics
-from ardoise.processes import (
+from ardoise_tools.processes import (
     MIGRATE_COMMANDS,
     PROCESSES,
     PROVISION_COMMAND,

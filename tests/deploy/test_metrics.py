@@ -6,7 +6,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from ardoise import topics
 from ardoise.auth import Principal, issue_token
-from ardoise.testing.polling import eventually
+from ardoise_tools.testing.polling import eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,6 @@ from faststream.kafka import TestKafkaBroker
 
 from ardoise import topics
 from ardoise.consumer import subscribe_event_batches, subscribe_events
-from ardoise.devservers.process import free_port
 from ardoise.events import OrderPlaced, encode_event
 from ardoise.kafka import make_broker
 from ardoise.observability import (
@@ -24,6 +23,7 @@ from ardoise.observability import (
     instrument_gateway,
     serve_worker_endpoints,
 )
+from ardoise_tools.devservers.process import free_port
 
 pytestmark = pytest.mark.unit
 

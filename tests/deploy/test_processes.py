@@ -1,4 +1,4 @@
-"""ardoise.processes against the code: console scripts, Procfile, settings read, the Dockerfile."""
+"""ardoise_tools.processes against the code: console scripts, Procfile, settings read, the Dockerfile."""
 
 import importlib
 import tomllib
@@ -6,7 +6,7 @@ import tomllib
 import pytest
 from pydantic import AliasChoices
 
-from ardoise.processes import PROCESSES, SERVICES, STANDIN, process, worker_metrics_port
+from ardoise_tools.processes import PROCESSES, SERVICES, STANDIN, process, worker_metrics_port
 
 from .manifests import ROOT
 

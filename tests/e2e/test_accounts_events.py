@@ -5,7 +5,7 @@ from datetime import date
 
 from ardoise.events import CheckoutClosed, OrderPlaced, SettlementChanged, encode_event
 from ardoise.kafka import make_broker
-from ardoise.testing.polling import eventually
+from ardoise_tools.testing.polling import eventually
 
 from .conftest import Caller
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import openpyxl
 
 from ardoise.events import CustomerRegistered, OrderPlaced, SettlementChanged
-from ardoise.testing.polling import eventually
+from ardoise_tools.testing.polling import eventually
 
 from .test_accounts_events import publish
 

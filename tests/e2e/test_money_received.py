@@ -5,8 +5,8 @@ from datetime import date
 
 import httpx
 
-from ardoise.testing.polling import eventually
 from ardoise.weeks import week_of
+from ardoise_tools.testing.polling import eventually
 
 from .test_online_payment import (  # noqa: F401 - shop is a fixture
     STANDIN_KEY,

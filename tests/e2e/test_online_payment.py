@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from ardoise.db import plain_dsn
-from ardoise.testing.polling import eventually
+from ardoise_tools.testing.polling import eventually
 
 from .conftest import Caller
 

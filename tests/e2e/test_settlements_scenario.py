@@ -5,7 +5,7 @@ import uuid
 
 import openpyxl
 
-from ardoise.testing.polling import eventually
+from ardoise_tools.testing.polling import eventually
 
 from .conftest import Caller
 

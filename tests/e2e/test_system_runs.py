@@ -9,7 +9,7 @@ import pytest
 
 from ardoise.auth import Principal, issue_token
 from ardoise.db import plain_dsn
-from ardoise.devservers.stack import SERVICES
+from ardoise_tools.devservers.stack import SERVICES
 
 
 @pytest.mark.parametrize("service", SERVICES)

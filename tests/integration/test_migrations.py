@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from ardoise.db import plain_dsn
-from ardoise.devservers.stack import SERVICES
 from ardoise.migrations import alembic_config
+from ardoise_tools.devservers.stack import SERVICES
 
 NOT_MODELLED = {"alembic_version"}
 """Alembic's own table."""

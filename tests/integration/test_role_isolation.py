@@ -4,7 +4,7 @@ import asyncpg
 import pytest
 
 from ardoise.db import plain_dsn
-from ardoise.devservers.stack import SERVICES
+from ardoise_tools.devservers.stack import SERVICES
 
 
 def dsn(servers: dict[str, str], service: str) -> str:

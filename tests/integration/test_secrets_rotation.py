@@ -9,7 +9,7 @@ import uuid
 from functools import partial
 
 from ardoise.db import make_engine, make_sessionmaker
-from ardoise.devservers.stack import fernet_key
+from ardoise_tools.devservers.stack import fernet_key
 from payments.adapters.credentials import SecretBox
 from payments.service_layer import handlers
 from payments.service_layer.unit_of_work import SqlPaymentsUnitOfWork

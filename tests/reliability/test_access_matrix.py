@@ -24,8 +24,8 @@ from fastapi.routing import iter_route_contexts
 from openpyxl import load_workbook
 
 from ardoise.auth import Principal, issue_token
-from ardoise.testing.polling import eventually
 from ardoise.weeks import week_of
+from ardoise_tools.testing.polling import eventually
 
 GATEWAYS = ("orders", "accounts", "payments", "exports")
 PUBLIC = {("GET", "/health"), ("POST", "/v1/sumup/webhook")}

@@ -10,7 +10,7 @@ from ardoise.auth import Principal
 from ardoise.db import plain_dsn
 from ardoise.events import SettlementChanged, encode_event
 from ardoise.kafka import make_broker
-from ardoise.testing.polling import eventually
+from ardoise_tools.testing.polling import eventually
 
 from ..e2e.conftest import Caller
 

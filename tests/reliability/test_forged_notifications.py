@@ -9,7 +9,7 @@ import asyncpg
 import httpx
 
 from ardoise.db import plain_dsn
-from ardoise.testing.polling import eventually
+from ardoise_tools.testing.polling import eventually
 
 from ..e2e.conftest import customer_of, operator  # noqa: F401 - the fixtures
 from ..e2e.test_online_payment import (

@@ -16,8 +16,8 @@ import httpx
 
 from ardoise.auth import Principal
 from ardoise.db import plain_dsn
-from ardoise.testing import servers as test_servers
-from ardoise.testing.polling import eventually
+from ardoise_tools.testing import servers as test_servers
+from ardoise_tools.testing.polling import eventually
 
 from ..e2e.conftest import Caller
 

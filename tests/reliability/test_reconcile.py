@@ -8,7 +8,7 @@ import sys
 import asyncpg
 
 from ardoise.db import plain_dsn
-from ardoise.testing.polling import eventually
+from ardoise_tools.testing.polling import eventually
 
 from ..e2e.conftest import customer_of, operator  # noqa: F401 - the fixtures
 from ..e2e.test_online_payment import (

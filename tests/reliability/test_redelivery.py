@@ -13,9 +13,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from ardoise import topics
 from ardoise.auth import Principal
 from ardoise.db import plain_dsn
-from ardoise.devservers.process import stop_pid
 from ardoise.events import OrderPlaced, SettlementChanged
-from ardoise.testing.polling import eventually
+from ardoise_tools.devservers.process import stop_pid
+from ardoise_tools.testing.polling import eventually
 
 from ..e2e.conftest import Caller
 from ..e2e.test_accounts_events import publish

@@ -29,7 +29,6 @@ from ardoise.observability import (
     instrument_gateway,
     serve_worker_endpoints,
 )
-from ardoise.processes import worker_metrics_port
 from ardoise.relay import OutboxRelay
 from ardoise.settings import ServiceSettings
 from ardoise.worker import Background, worker_app
@@ -111,7 +110,7 @@ def run_worker(
                         prepare=partial(create_missing_topics, settings.kafka_bootstrap))
     metrics.watch(broker, engine, relay)
     endpoints = partial(serve_worker_endpoints, metrics, settings.http_host,
-                        worker_metrics_port(schema))
+                        settings.metrics_port)
     background: list[Background] = [relay.run, endpoints]
     if extra_background:
         background.extend(extra_background(sessions))

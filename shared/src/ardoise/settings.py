@@ -21,6 +21,8 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = Field("127.0.0.1:59092", validation_alias="KAFKA_BOOTSTRAP")
     jwt_secret: SecretStr = Field(validation_alias="ARDOISE_JWT_SECRET")
     http_host: str = Field("127.0.0.1", validation_alias="HTTP_HOST")
+    metrics_port: int = Field(9100, validation_alias="METRICS_PORT")
+    """A worker's /metrics and /health (each service gives its own default)."""
     group_prefix: str = Field("", validation_alias="KAFKA_GROUP_PREFIX")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     # How long a consumer's fetch may wait for records. Records that reach the local broker

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import BigInteger, Column, MetaData, String, Table
 
 from ardoise.db import make_engine, make_sessionmaker
-from ardoise.devservers.broker import create_topics
 from ardoise.events import Event
 from ardoise.inbox import inbox_table
 from ardoise.outbox import outbox_table, outbox_trigger_sql
+from ardoise_tools.devservers.broker import create_topics
 
 PROBE_TOPIC = "ardoise.test.probe.v1"
 

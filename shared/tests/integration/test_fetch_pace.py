@@ -9,10 +9,10 @@ from aiokafka.consumer import fetcher
 
 from ardoise import fetch_pace
 from ardoise.consumer import subscribe_events
-from ardoise.devservers.broker import create_topics
 from ardoise.events import encode_event
 from ardoise.kafka import make_broker
-from ardoise.testing.polling import eventually
+from ardoise_tools.devservers.broker import create_topics
+from ardoise_tools.testing.polling import eventually
 
 from .conftest import ProbeRecorded
 from .test_inbox import CountingConsumer

@@ -11,7 +11,7 @@ from ardoise.consumer import subscribe_events
 from ardoise.events import encode_event
 from ardoise.inbox import claim
 from ardoise.kafka import make_broker
-from ardoise.testing.polling import eventually
+from ardoise_tools.testing.polling import eventually
 
 from .conftest import PROBE_TOPIC, ProbeRecorded
 

@@ -10,8 +10,8 @@ from ardoise import offsets
 from ardoise.consumer import subscribe_events
 from ardoise.events import encode_event
 from ardoise.kafka import make_broker
-from ardoise.testing.polling import eventually
 from ardoise.worker import worker_app
+from ardoise_tools.testing.polling import eventually
 
 from .conftest import PROBE_TOPIC, ProbeRecorded
 from .test_inbox import CountingConsumer, committed_offsets, run_consumer

@@ -8,12 +8,12 @@ from aiokafka import AIOKafkaConsumer
 from sqlalchemy import func, select
 from structlog.contextvars import bound_contextvars
 
-from ardoise.devservers.broker import LocalBroker, create_topics
-from ardoise.devservers.process import free_port
 from ardoise.kafka import broker_publisher, make_broker
 from ardoise.outbox import COPY_FROM, write_events
 from ardoise.relay import OutboxRelay
-from ardoise.testing.polling import eventually
+from ardoise_tools.devservers.broker import LocalBroker, create_topics
+from ardoise_tools.devservers.process import free_port
+from ardoise_tools.testing.polling import eventually
 
 from .conftest import PROBE_TOPIC, ProbeRecorded
 

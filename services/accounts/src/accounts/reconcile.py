@@ -1,8 +1,11 @@
 """Recomputing every balance, held amount and order position from the movements: drift is 0."""
 
+import os
 from dataclasses import dataclass
 
 import asyncpg
+
+from ardoise.db import plain_dsn
 
 CHECKS = {
     "balance differs from the sum of movements": """
@@ -68,3 +71,12 @@ async def find_drift(dsn: str, producer_id: str | None = None) -> tuple[int, lis
     finally:
         await connection.close()
     return accounts, drift
+
+
+async def check(producer_id: str | None) -> tuple[str, list[str]]:
+    """`ardoise reconcile`'s ledger check, with this environment's accounts database."""
+    url = os.environ.get("ACCOUNTS_DATABASE_URL") or os.environ["DATABASE_URL"]
+    accounts, drift = await find_drift(plain_dsn(url), producer_id)
+    return (f"{accounts} accounts checked, {len(drift)} drifts",
+            [f"{d.check}: {d.producer_id}/{d.customer_id} stored {d.stored_cents} "
+             f"recomputed {d.recomputed_cents}" for d in drift])

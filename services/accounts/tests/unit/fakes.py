@@ -4,7 +4,7 @@ import copy
 from dataclasses import dataclass, field, replace
 
 from accounts.service_layer.told import told
-from ardoise.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
+from ardoise_tools.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
 
 
 @dataclass

@@ -11,6 +11,8 @@ class Settings(ServiceSettings):
     service_name: str = "exports"
     database_url: str = Field(validation_alias=service_alias("exports", "DATABASE_URL"))
     http_port: int = Field(8004, validation_alias=service_alias("exports", "HTTP_PORT"))
+    metrics_port: int = Field(9104, validation_alias=service_alias("exports", "METRICS_PORT"))
+    """The worker's /metrics and /health."""
     smtp_host: str = Field("127.0.0.1", validation_alias="SMTP_HOST")
     smtp_port: int = Field(8025, validation_alias="SMTP_PORT")
     smtp_username: str | None = Field(None, validation_alias="SMTP_USERNAME")

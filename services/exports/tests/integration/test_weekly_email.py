@@ -10,13 +10,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from sqlalchemy.dialects.postgresql import insert
 
-from ardoise.devservers.process import free_port
 from ardoise.events import (
     CustomerRegistered,
     OrderPlaced,
     PaymentSettingsChanged,
     SettlementChanged,
 )
+from ardoise_tools.devservers.process import free_port
 from exports.adapters.mailer import SmtpMailer
 from exports.adapters.orm import producers
 from exports.service_layer.read_model import apply_events

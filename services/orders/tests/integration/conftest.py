@@ -7,7 +7,7 @@ from functools import partial
 import pytest
 
 from ardoise.db import make_engine, make_sessionmaker
-from ardoise.testing.fakes import gateway_clients
+from ardoise_tools.testing.fakes import gateway_clients
 from orders.adapters.orm import SCHEMA
 from orders.bootstrap import create_app
 from orders.config import Settings

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from ardoise.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
+from ardoise_tools.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
 
 
 @dataclass

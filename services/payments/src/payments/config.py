@@ -11,6 +11,8 @@ class Settings(ServiceSettings):
     service_name: str = "payments"
     database_url: str = Field(validation_alias=service_alias("payments", "DATABASE_URL"))
     http_port: int = Field(8003, validation_alias=service_alias("payments", "HTTP_PORT"))
+    metrics_port: int = Field(9103, validation_alias=service_alias("payments", "METRICS_PORT"))
+    """The worker's /metrics and /health."""
     orders_url: str = Field("http://127.0.0.1:8001", validation_alias="ORDERS_URL")
     sumup_api_url: str = Field("http://127.0.0.1:8009", validation_alias="SUMUP_API_URL")
     """SumUp's API (or the stand-in's); each producer's own account gives the key and merchant."""

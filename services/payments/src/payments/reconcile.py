@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from ardoise.db import plain_dsn
 from payments.adapters.sumup_accounts import GatewayFor
 from payments.adapters.sumup_client import PAID, SumUpError
 
@@ -103,3 +104,27 @@ async def find_online_drift(dsn: str, gateways: GatewayFor,
             drift.append(OnlineDrift("settled online without a checkout SumUp reports paid", *key,
                                      recorded, None))
     return len(opened), drift
+
+
+async def check(producer_id: str | None) -> tuple[str, list[str]]:
+    """`ardoise reconcile`'s online check: this environment's payments database, each producer's
+    own SumUp account."""
+    from functools import partial
+
+    from ardoise.db import make_engine, make_sessionmaker
+    from payments.bootstrap import sumup_gateways
+    from payments.config import Settings
+    from payments.service_layer.unit_of_work import SqlPaymentsUnitOfWork
+
+    settings = Settings()
+    engine = make_engine(settings.database_url, "payments", pool_size=2)
+    gateways = sumup_gateways(settings, partial(SqlPaymentsUnitOfWork, make_sessionmaker(engine)))
+    try:
+        checkouts, drift = await find_online_drift(plain_dsn(settings.database_url), gateways,
+                                                   producer_id)
+    finally:
+        await gateways.aclose()
+        await engine.dispose()
+    return (f"{checkouts} checkouts read back from SumUp, {len(drift)} drifts",
+            [f"{d.check}: {d.producer_id} order {d.order_id} recorded online "
+             f"{d.recorded_cents} SumUp paid {d.sumup_cents}" for d in drift])

@@ -7,7 +7,7 @@ from functools import partial
 import pytest
 
 from ardoise.db import make_engine, make_sessionmaker
-from ardoise.testing.fakes import gateway_clients
+from ardoise_tools.testing.fakes import gateway_clients
 from payments.adapters.orm import SCHEMA
 from payments.bootstrap import create_app
 from payments.config import Settings

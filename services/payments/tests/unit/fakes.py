@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ardoise.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
+from ardoise_tools.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
 from payments.adapters.sumup_client import (
     DUPLICATED_CHECKOUT,
     EXPIRED,

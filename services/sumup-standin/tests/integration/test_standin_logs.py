@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from ardoise.devservers.process import free_port, wait_for_port
+from ardoise_tools.devservers.process import free_port, wait_for_port
 
 
 def test_the_running_stand_in_writes_json_lines():

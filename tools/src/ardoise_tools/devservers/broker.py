@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ardoise import topics
-from ardoise.devservers.process import pid_running, port_open, stop_pid, wait_for_port
 from ardoise.kafka import create_missing_topics
+from ardoise_tools.devservers.process import pid_running, port_open, stop_pid, wait_for_port
 
 
 def tansu_binary() -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 
-from ardoise.devservers.process import free_port, stop_pid
-from ardoise.devservers.stack import SERVICES
+from ardoise_tools.devservers.process import free_port, stop_pid
+from ardoise_tools.devservers.stack import SERVICES
 
 
 @dataclass

@@ -2,17 +2,14 @@
 
 The Dockerfile, docker-compose.yml and deploy/ are checked against this table by
 tests/deploy, so that the code, the compose file and the Kubernetes manifests cannot drift.
-`python -m ardoise.processes provision|topics` runs the two jobs that are not `ardoise migrate`.
+The jobs run `ardoise job provision|topics` and `ardoise migrate SERVICE` (ardoise/jobs.py).
 """
 
-import argparse
-import asyncio
 import os
 from dataclasses import dataclass
 from typing import Literal
 
-from ardoise.db import plain_dsn
-from ardoise.devservers.stack import SERVICES
+from ardoise_tools.devservers.stack import SERVICES
 
 Kind = Literal["gateway", "worker", "stand-in"]
 
@@ -85,10 +82,10 @@ PROCESSES: tuple[Process, ...] = (
 
 MIGRATE_COMMANDS = {service: ("ardoise", "migrate", service) for service in SERVICES}
 """One migrations job per schema, run with that service's image and `DATABASE_URL`."""
-PROVISION_COMMAND = ("python", "-m", "ardoise.processes", "provision")
+PROVISION_COMMAND = ("ardoise", "job", "provision")
 PROVISION_ENV = ("ARDOISE_ADMIN_DATABASE_URL",
                  *(f"{service.upper()}_DATABASE_URL" for service in SERVICES))
-TOPICS_COMMAND = ("python", "-m", "ardoise.processes", "topics")
+TOPICS_COMMAND = ("ardoise", "job", "topics")
 
 
 def process(name: str) -> Process:
@@ -100,40 +97,3 @@ def worker_metrics_port(service: str, environ: dict[str, str] | None = None) -> 
     env = os.environ if environ is None else environ
     value = env.get(f"{service.upper()}_METRICS_PORT") or env.get("METRICS_PORT")
     return int(value) if value else WORKER_METRICS_PORTS[service]
-
-
-def role_passwords(environ: dict[str, str]) -> dict[str, str]:
-    """Each service's password, read from its `<SERVICE>_DATABASE_URL` (user = service name)."""
-    from sqlalchemy.engine import make_url
-
-    passwords = {}
-    for service in SERVICES:
-        url = make_url(environ[f"{service.upper()}_DATABASE_URL"])
-        if url.username != service or not url.password:
-            raise SystemExit(f"{service.upper()}_DATABASE_URL must log in as {service!r} "
-                             "with a password")
-        passwords[service] = url.password
-    return passwords
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`provision`: the database, roles and schemas; `topics`: the topics (one broker)."""
-    parser = argparse.ArgumentParser(prog="python -m ardoise.processes", description=main.__doc__)
-    parser.add_argument("job", choices=["provision", "topics"])
-    job = parser.parse_args(argv).job
-    if job == "provision":
-        from ardoise.devservers.stack import provision
-
-        admin_url = plain_dsn(os.environ["ARDOISE_ADMIN_DATABASE_URL"])
-        asyncio.run(provision(admin_url, role_passwords(dict(os.environ))))
-        print(f"provisioned the database and the roles of {', '.join(SERVICES)}", flush=True)
-    else:
-        from ardoise import topics
-        from ardoise.devservers.broker import ensure_topics
-
-        ensure_topics(os.environ["KAFKA_BOOTSTRAP"])
-        print(f"topics ready: {', '.join(topics.ALL)}", flush=True)
-
-
-if __name__ == "__main__":
-    main()

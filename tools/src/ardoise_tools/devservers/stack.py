@@ -9,10 +9,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
-
-from ardoise.devservers.broker import LocalBroker, ensure_topics
-from ardoise.devservers.postgres import LocalPostgres
+from ardoise_tools.devservers.broker import LocalBroker, ensure_topics
+from ardoise_tools.devservers.postgres import LocalPostgres
 
 SERVICES = ("orders", "accounts", "payments", "exports")
 DATABASE = "ardoise"
@@ -97,12 +95,14 @@ class Stack:
 
     def up(self) -> dict[str, str]:
         """Start what is not running, provision roles and topics, migrate; safe to repeat."""
+        from ardoise.jobs import provision
         from ardoise.migrations import upgrade
 
         if not os.environ.get("DATABASE_URL"):
             postgres = self.postgres()
             postgres.ensure_running()
-            asyncio.run(provision(postgres.admin_url(), self._secrets()))
+            values = self._secrets()
+            asyncio.run(provision(postgres.admin_url(), {s: values[s] for s in SERVICES}))
         if not os.environ.get("KAFKA_BOOTSTRAP"):
             self.broker().ensure_running()
         env = self.environment()
@@ -122,29 +122,3 @@ class Stack:
         """Stop the servers this stack started, and nothing else."""
         self.broker().stop()
         self.postgres().stop()
-
-
-async def provision(admin_url: str, passwords: dict[str, str]) -> None:
-    """The database, and per service a login role owning its schema and nothing more."""
-    connection = await asyncpg.connect(admin_url)
-    try:
-        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE):
-            await connection.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        await connection.close()
-    connection = await asyncpg.connect(admin_url.rsplit("/", 1)[0] + f"/{DATABASE}")
-    try:
-        await connection.execute(f'REVOKE ALL ON DATABASE "{DATABASE}" FROM PUBLIC')
-        await connection.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
-        for service in SERVICES:
-            exists = await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", service)
-            verb = "ALTER" if exists else "CREATE"
-            password = passwords[service].replace("'", "''")
-            await connection.execute(f"{verb} ROLE \"{service}\" LOGIN PASSWORD '{password}'")
-            await connection.execute(f'GRANT CONNECT ON DATABASE "{DATABASE}" TO "{service}"')
-            await connection.execute(
-                f'CREATE SCHEMA IF NOT EXISTS "{service}" AUTHORIZATION "{service}"'
-            )
-            await connection.execute(f'REVOKE ALL ON SCHEMA "{service}" FROM PUBLIC')
-    finally:
-        await connection.close()

@@ -83,7 +83,7 @@ _handed_out: set[int] = set()
 def free_port() -> int:
     """A port nobody listens on, for a server about to start. Each checkout draws from a block of
     its own, so test runs of two checkouts side by side rarely even try the same port."""
-    from ardoise.devservers.stack import project_root
+    from ardoise_tools.devservers.stack import project_root
 
     blocks = len(LISTEN_PORTS) // _BLOCK
     start = LISTEN_PORTS.start + zlib.crc32(str(project_root()).encode()) % blocks * _BLOCK

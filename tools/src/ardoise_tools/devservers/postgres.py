@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ardoise.devservers.process import is_root, port_open, run, wait_for_port
+from ardoise_tools.devservers.process import is_root, port_open, run, wait_for_port
 
 SERVER_OPTIONS_FOR_TESTS = ("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
 

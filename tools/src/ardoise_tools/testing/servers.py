@@ -2,7 +2,7 @@
 
 import os
 
-from ardoise.devservers.stack import Stack
+from ardoise_tools.devservers.stack import Stack
 
 
 def test_stack() -> Stack:
