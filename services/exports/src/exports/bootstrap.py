@@ -15,8 +15,7 @@ from exports.adapters.mailer import SmtpMailer
 from exports.adapters.orm import SCHEMA
 from exports.config import Settings
 from exports.entrypoints.api import router
-from exports.service_layer import weekly
-from exports.service_layer.read_model import apply_events
+from exports.service_layer import messagebus, weekly
 
 log = logging.getLogger(__name__)
 BATCH_BYTES = 64 * 1024
@@ -50,7 +49,7 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
     for topic in consumed:
         name = f"exports.{topic.split('.')[1]}-events"
         subscribe_event_batches(broker, topic, group_id(settings, name),
-                                partial(apply_events, sessions, name),
+                                partial(messagebus.handle_batch, sessions, name),
                                 fetch_max_wait_ms=settings.fetch_max_wait_ms,
                                 fetch_min_bytes=BATCH_BYTES)
     return consumed

@@ -15,6 +15,9 @@ from ardoise.events import (
     SettlementChanged,
 )
 
+CONSUMED = (SettlementChanged, OrderPlaced, PaymentRetryRequested, CheckoutClosed)
+"""The events `command_for` turns into commands (an order placed only when paid online, a
+checkout closed only when it ended unpaid)."""
 HOLD_LIFETIME = timedelta(minutes=35)
 """A hosted SumUp checkout lives about 30 minutes; the hold outlives it a little."""
 

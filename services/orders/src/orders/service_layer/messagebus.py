@@ -20,6 +20,7 @@ EVENT_HANDLERS: dict[type[Event], Callable[[Event, OrdersUnitOfWork], Awaitable[
 }
 """What the orders service keeps of the payments service's events (the order page, invoices,
 receipts); other events are not its business."""
+CONSUMED = tuple(EVENT_HANDLERS)
 
 
 async def handle(event: Event, uow: OrdersUnitOfWork, consumer: str) -> None:

@@ -15,6 +15,7 @@ READ_MODEL_HANDLERS: dict[type[Event], Callable[[Event, PaymentsUnitOfWork],
     CustomerRegistered: handlers.remember_customer,
 }
 """What the payments service keeps of the other services' events."""
+CONSUMED = (BalanceHeld, *READ_MODEL_HANDLERS)
 
 
 @dataclass(frozen=True)
