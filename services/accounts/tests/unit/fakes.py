@@ -22,11 +22,14 @@ class Store:
 class FakeAccounts:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.seen = []
+        self._seen_by_id = {}
+
+    @property
+    def seen(self):
+        return list(self._seen_by_id.values())
 
     def _seen(self, account):
-        if not any(account is known for known in self.seen):
-            self.seen.append(account)
+        self._seen_by_id.setdefault(id(account), account)
         return account
 
     async def get_for_update(self, producer_id, customer_id):

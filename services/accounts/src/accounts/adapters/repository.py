@@ -18,13 +18,16 @@ class AccountRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.seen: list[Account] = []
-        """Every account loaded or registered in the transaction: the unit of work publishes
-        their events when it commits."""
+        self._seen_by_id: dict[int, Account] = {}
+
+    @property
+    def seen(self) -> list[Account]:
+        """Every account loaded or registered in the transaction, in that order: the unit of
+        work publishes their events when it commits."""
+        return list(self._seen_by_id.values())
 
     def _seen(self, account: Account) -> Account:
-        if not any(account is known for known in self.seen):
-            self.seen.append(account)
+        self._seen_by_id.setdefault(id(account), account)
         return account
 
     async def get_for_update(self, producer_id: str, customer_id: str) -> Account | None:
