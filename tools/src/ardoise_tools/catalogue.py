@@ -23,6 +23,13 @@ def _type_name(annotation) -> str:
                                                                    "").replace("uuid.", "")
 
 
+def contract_events() -> list[type[Event]]:
+    """The events of the contract (shared/src/ardoise/events/), not those a test may define."""
+    return sorted((kind for kind in event_types().values()
+                   if kind.__module__.startswith("ardoise.events.")),
+                  key=lambda kind: (kind.topic, kind.__name__))
+
+
 def consumers_of(kind: type[Event]) -> list[str]:
     return [service for service, module in CONSUMERS.items()
             if kind in importlib.import_module(module).CONSUMED]
@@ -45,7 +52,7 @@ def catalogue() -> str:
         "| event | topic | published by | consumed by | version |",
         "|---|---|---|---|---|",
     ]
-    kinds = sorted(event_types().values(), key=lambda k: (k.topic, k.__name__))
+    kinds = contract_events()
     for kind in kinds:
         lines.append(f"| [{kind.__name__}](#{kind.__name__.lower()}) | `{kind.topic}` | "
                      f"{PUBLISHERS[kind.topic]} | {', '.join(consumers_of(kind)) or '—'} | "
