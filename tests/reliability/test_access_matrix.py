@@ -54,6 +54,7 @@ REQUESTS: dict[tuple[str, str], dict] = {
     ("POST", "/v1/producers/{producer}/orders"): {"json": {
         "customer_id": "c1", "lines": [{"label": "Intrus", "quantity": 1,
                                         "unit_price_cents": 100}]}},
+    ("GET", "/v1/producers/{producer}/orders"): {},
     ("GET", "/v1/producers/{producer}/orders/{order_id}"): {},
     ("POST", "/v1/producers/{producer}/orders/{order_id}/payment-attempts"): {},
     ("GET", "/v1/producers/{producer}/orders/{order_id}/invoice"): {
@@ -68,6 +69,8 @@ REQUESTS: dict[tuple[str, str], dict] = {
         "json": {"amount_cents": 100}},
     ("GET", "/v1/producers/{producer}/orders/{order_id}/refunds"): {},
     ("GET", "/v1/producers/{producer}/payments"): {"params": {"week": WEEK}},
+    ("GET", "/v1/producers/{producer}/credit-notes"): {},
+    ("GET", "/v1/producers/{producer}/credit-notes/{number}"): {},
     ("PUT", "/v1/producers/{producer}/exports/settings"): {
         "json": {"name": "Intrus", "email": "intrus@example.org"}},
     ("GET", "/v1/producers/{producer}/exports/sales-by-mode.xlsx"): {
@@ -78,13 +81,18 @@ REQUESTS: dict[tuple[str, str], dict] = {
 CUSTOMER_ROUTES = {
     ("GET", "/v1/whoami"), ("GET", "/v1/me/account"),
     ("POST", "/v1/producers/{producer}/orders"),
+    ("GET", "/v1/producers/{producer}/orders"),
     ("GET", "/v1/producers/{producer}/orders/{order_id}"),
     ("POST", "/v1/producers/{producer}/orders/{order_id}/payment-attempts"),
     ("GET", "/v1/producers/{producer}/orders/{order_id}/invoice"),
     ("GET", "/v1/producers/{producer}/orders/{order_id}/receipt"),
+    ("GET", "/v1/producers/{producer}/credit-notes"),
+    ("GET", "/v1/producers/{producer}/credit-notes/{number}"),
 }
 """Where a customer may go, for itself only (API.md); every other route is the operator's."""
-OWN_DATA_OF_THE_CALLER = {("GET", "/v1/whoami"), ("GET", "/v1/me/account")}
+OWN_DATA_OF_THE_CALLER = {("GET", "/v1/whoami"), ("GET", "/v1/me/account"),
+                          ("GET", "/v1/producers/{producer}/orders"),
+                          ("GET", "/v1/producers/{producer}/credit-notes")}
 """Routes about the caller itself: a valid token of someone else gets its own answer, which must
 still show nothing of the victim."""
 
@@ -157,7 +165,7 @@ async def open_shop(system, producer: str, customer_name: str, amount: int) -> d
         answer = await client.put(f"{u['exports']}/v1/producers/{producer}/exports/settings",
                                   json={"name": customer_name, "email": "ferme@example.org"})
         assert answer.status_code == 200, answer.text
-    return {"producer": producer, "customer": "c1", "order_id": order_id}
+    return {"producer": producer, "customer": "c1", "order_id": order_id, "number": 1}
 
 
 async def snapshot(system, ids: dict) -> tuple:

@@ -18,7 +18,7 @@ PAYMENT_COLUMNS = ("balance_applied_cents", "amount_due_cents", "checkout_id", "
 
 
 def _order_statement():
-    """The order with its settlement, its producer's tracking and its latest payment attempt
+    """Orders with their settlement, their producer's tracking and their latest payment attempt
     (`payment_*`): built once, since building the lateral join costs more than running it."""
     latest = (select(payments)
               .where(payments.c.producer_id == orders.c.producer_id,
@@ -33,12 +33,12 @@ def _order_statement():
                    settlements.c.credit_note_cents, settlements.c.credit_note_number,
                    producers.c.payment_tracking, latest.c.attempt.label("payment_attempt"),
                    *(latest.c[name].label(f"payment_{name}") for name in PAYMENT_COLUMNS))
-            .select_from(joined)
-            .where(orders.c.producer_id == bindparam("producer_id"),
-                   orders.c.order_id == bindparam("order_id")))
+            .select_from(joined))
 
 
-ORDER = _order_statement()
+ORDER = _order_statement().where(orders.c.producer_id == bindparam("producer_id"),
+                                 orders.c.order_id == bindparam("order_id"))
+_ORDERS_PAGE = _order_statement()
 
 
 async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID,
@@ -50,6 +50,24 @@ async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID
     return row
 
 
+LIST_MAX = 200
+
+
+async def order_rows(session: AsyncSession, producer_id: str, customer_id: str | None,
+                     status: str | None, before: datetime | None, limit: int) -> list:
+    """The producer's orders (of one customer when named), newest first, `limit` of them placed
+    before `before`."""
+    query = (_ORDERS_PAGE.where(orders.c.producer_id == producer_id)
+             .order_by(orders.c.created_at.desc(), orders.c.order_id.desc()).limit(limit))
+    if customer_id is not None:
+        query = query.where(orders.c.customer_id == customer_id)
+    if status is not None:
+        query = query.where(orders.c.status == status)
+    if before is not None:
+        query = query.where(orders.c.created_at < before)
+    return list(await session.execute(query))
+
+
 def payment_view(row) -> dict | None:
     """The latest payment attempt of an order row, or None when it was never paid online."""
     if row.payment_attempt is None:
@@ -57,8 +75,8 @@ def payment_view(row) -> dict | None:
     return {name: getattr(row, f"payment_{name}") for name in PAYMENT_COLUMNS}
 
 
-def order_view(row) -> dict:
-    return {
+def order_view(row, with_placed_at: bool = False) -> dict:
+    view = {
         "order_id": str(row.order_id), "customer_id": row.customer_id,
         "total_cents": row.total_cents, "delivery_date": row.delivery_date.isoformat(),
         "status": row.status,
@@ -66,6 +84,9 @@ def order_view(row) -> dict:
                        "amount_paid_cents": row.amount_paid_cents or 0},
         "payment": payment_view(row),
     }
+    if with_placed_at:  # in lists (the order's own page keeps API.md's fields, and its tag)
+        view["placed_at"] = row.created_at.isoformat()
+    return view
 
 
 def placed_order_view(placed: dict, customer_id: str, delivery_date: date) -> dict:

@@ -249,3 +249,25 @@ async def test_a_checkout_given_up_cancels_the_order_only_where_online_payment_i
     assert (read["status"], read["payment"]["status"]) == (status, closed)
     retry = await gateway().post(f"/v1/producers/{producer_id}/orders/{order_id}/payment-attempts")
     assert retry.status_code == (202 if closed == "FAILED" else 409)
+
+
+async def test_orders_are_listed_newest_first_an_operator_all_a_customer_its_own(gateway,
+                                                                               producer_id):
+    mine = [await place(gateway, producer_id, "c1") for _ in range(3)]
+    theirs = await place(gateway, producer_id, "c2")
+    path = f"/v1/producers/{producer_id}/orders"
+    everyone = (await gateway().get(path)).json()["orders"]
+    assert [o["order_id"] for o in everyone] == [theirs["order_id"],
+                                                 *(o["order_id"] for o in reversed(mine))]
+    claire = gateway(Principal("customer", producer_id, "c1"))
+    own = (await claire.get(path)).json()["orders"]
+    assert [o["order_id"] for o in own] == [o["order_id"] for o in reversed(mine)]
+    assert own[0]["settlement"] == {"mode": "not_delivered", "amount_paid_cents": 0}
+    assert (own[0]["status"], own[0]["payment"]) == ("placed", None)
+    assert (await claire.get(path, params={"customer_id": "c2"})).status_code == 404
+    page = (await claire.get(path, params={"limit": 2})).json()["orders"]
+    rest = (await claire.get(path, params={"before": page[-1]["placed_at"]})).json()["orders"]
+    assert [o["order_id"] for o in page + rest] == [o["order_id"] for o in own]
+    assert (await gateway().get(path, params={"status": "accepted"})).json() == {"orders": []}
+    other = gateway(Principal("operator", f"{producer_id}-x"))
+    assert (await other.get(path)).status_code == 404

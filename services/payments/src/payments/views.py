@@ -2,9 +2,10 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from payments.adapters.orm import credit_notes as credit_notes_table
 from payments.adapters.orm import customers, orders, settlements
 from payments.domain.settlement import PaymentSettings
 from payments.domain.weekly import totals_per_mode
@@ -42,3 +43,35 @@ async def payments_page(session: AsyncSession, producer_id: str, monday: date,
     totals = totals_per_mode(((mode, cents) for r in rows for mode, cents in r["received"].items()),
                              settings.offered_modes)
     return {"rows": rows, "totals": totals, "total_cents": sum(totals.values())}
+
+
+async def credit_notes(session: AsyncSession, producer_id: str, customer_id: str | None,
+                       period_from: date | None, period_to: date | None,
+                       number: int | None = None, time_zone: str = "Europe/Paris") -> list[dict]:
+    """The producer's credit notes (of one customer when named), by number: each with its
+    date (the producer's), its order, its customer and its amount (positive: owed to the
+    customer; negative: owed by it), and whether it is still in force."""
+    issued_on = func.date(func.timezone(time_zone, credit_notes_table.c.issued_at))
+    query = (select(credit_notes_table, orders.c.customer_id, orders.c.delivery_date,
+                    customers.c.name, issued_on.label("issued_on"))
+             .select_from(credit_notes_table.join(orders, and_(
+                 orders.c.producer_id == credit_notes_table.c.producer_id,
+                 orders.c.order_id == credit_notes_table.c.order_id)).outerjoin(customers, and_(
+                     customers.c.producer_id == orders.c.producer_id,
+                     customers.c.customer_id == orders.c.customer_id)))
+             .where(credit_notes_table.c.producer_id == producer_id)
+             .order_by(credit_notes_table.c.number))
+    if customer_id is not None:
+        query = query.where(orders.c.customer_id == customer_id)
+    if number is not None:
+        query = query.where(credit_notes_table.c.number == number)
+    if period_from is not None:
+        query = query.where(issued_on >= period_from)
+    if period_to is not None:
+        query = query.where(issued_on <= period_to)
+    return [{"number": row.number, "issued_on": row.issued_on.isoformat(),
+             "issued_at": row.issued_at.isoformat(), "order_id": str(row.order_id),
+             "delivery_date": row.delivery_date.isoformat(), "customer_id": row.customer_id,
+             "customer_name": row.name or row.customer_id, "amount_cents": row.amount_cents,
+             "status": row.status}
+            for row in await session.execute(query)]

@@ -207,3 +207,26 @@ async def test_with_tracking_off_the_page_and_settlements_answer_409(gateway, pr
     customer = gateway(Principal("customer", producer_id, "c1"))
     assert (await customer.get(f"/v1/producers/{producer_id}/payments",
                                params={"week": "2026-W48"})).status_code == 403
+
+
+async def test_credit_notes_are_listed_by_number_per_customer_and_period(gateway, producer_id):
+    first = order_of(gateway, producer_id, 2000, date(2026, 11, 23))
+    second = order_of(gateway, producer_id, 1000, date(2026, 11, 24), customer_id="c2")
+    settle = f"/v1/producers/{producer_id}/orders/{{}}/settlement"
+    await gateway().put(settle.format(first), json={"mode": "cash", "amount_paid_cents": 2500})
+    await gateway().put(settle.format(first), json={"mode": "cash", "amount_paid_cents": 1800})
+    await gateway().put(settle.format(second), json={"mode": "card", "amount_paid_cents": 1200})
+    path = f"/v1/producers/{producer_id}/credit-notes"
+    notes = (await gateway().get(path)).json()["credit_notes"]
+    assert [(n["number"], n["order_id"], n["amount_cents"], n["status"]) for n in notes] == [
+        (1, first, 500, "cancelled"), (2, first, -200, "issued"), (3, second, 200, "issued")]
+    today = notes[0]["issued_on"]
+    assert (await gateway().get(path, params={"from": today, "to": today})).json() == \
+        {"credit_notes": notes}
+    assert (await gateway().get(path, params={"to": "2000-01-01"})).json() == {"credit_notes": []}
+    claire = gateway(Principal("customer", producer_id, "c1"))
+    assert [n["number"] for n in (await claire.get(path)).json()["credit_notes"]] == [1, 2]
+    assert (await claire.get(f"{path}/2")).json()["amount_cents"] == -200
+    assert (await claire.get(f"{path}/3")).status_code == 404  # another customer's
+    assert (await claire.get(path, params={"customer_id": "c2"})).status_code == 404
+    assert (await gateway().get(f"{path}/3")).json()["customer_id"] == "c2"

@@ -5,9 +5,9 @@ import contextlib
 import hashlib
 import time
 import uuid
-from datetime import date
+from datetime import date, datetime
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
@@ -82,6 +82,27 @@ async def _row(request: Request, producer: str, order_id: uuid.UUID, principal):
         raise NotFound("no such order")
     async with request.app.state.reads() as session:
         return await views.order_row(session, producer, order_id, principal)
+
+
+@router.get("", response_model=dict)
+async def list_orders(producer: Producer, principal: CurrentPrincipal, request: Request,
+                      customer_id: Annotated[str | None, Query(pattern=CUSTOMER_ID_PATTERN)] = None,
+                      status: Annotated[Literal["placed", "awaiting_payment", "accepted",
+                                                "cancelled"] | None, Query()] = None,
+                      before: datetime | None = None,
+                      limit: Annotated[int, Query(ge=1, le=views.LIST_MAX)] = 50) -> dict:
+    """The producer's orders, newest first, each as its own page shows it (status, settlement,
+    payment): an operator's of any customer (or of `customer_id`), a customer's of its own only.
+    `before` (an order's `placed_at`) pages back."""
+    if not principal.can_reach_producer(producer):
+        raise NotFound("no such producer")
+    if principal.role == "customer":
+        if customer_id not in (None, principal.customer_id):
+            raise NotFound("no such customer")
+        customer_id = principal.customer_id
+    async with request.app.state.reads() as session:
+        rows = await views.order_rows(session, producer, customer_id, status, before, limit)
+    return {"orders": [views.order_view(row, with_placed_at=True) for row in rows]}
 
 
 @router.get("/{order_id}", response_model=dict, responses={304: {

@@ -1,14 +1,16 @@
 """The payments HTTP gateway: settings, settlements of orders, the weekly payments page."""
 
 import uuid
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ardoise.errors import NotFound
 from ardoise.events.vocabulary import SettlementMode
 from ardoise.gateway import CurrentPrincipal, check_operator_of
-from ardoise.ids import PRODUCER_ID_PATTERN
+from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
 from ardoise.money import NonNegativeCents, PositiveCents
 from ardoise.text import one_line
 from ardoise.weeks import parse_week
@@ -140,6 +142,50 @@ async def get_refunds(producer: Producer, order_id: uuid.UUID, principal: Curren
     async with request.app.state.sessionmaker() as session:
         rows = await PaymentsRepository(session).refunds_of_order(producer, order_id)
     return {"refunds": [refunds.refund_view(row) for row in rows]}
+
+
+@router.get("/credit-notes")
+async def get_credit_notes(
+    producer: Producer, principal: CurrentPrincipal, request: Request,
+    customer_id: Annotated[str | None, Query(pattern=CUSTOMER_ID_PATTERN)] = None,
+    period_from: Annotated[date | None, Query(alias="from")] = None,
+    period_to: Annotated[date | None, Query(alias="to")] = None,
+) -> dict:
+    """The credit notes (avoirs) issued to the producer's customers, by number, with their date,
+    order and amount, those cancelled by a later change included (`status`); of one customer,
+    or of a period (`from`, `to`: the producer's dates). A customer reads its own only."""
+    customer_id = _customer_scope(principal, producer, customer_id)
+    async with request.app.state.sessionmaker() as session:
+        zone = (await PaymentsRepository(session).settings(producer)).time_zone
+        notes = await views.credit_notes(session, producer, customer_id, period_from,
+                                         period_to, time_zone=zone)
+    return {"credit_notes": notes}
+
+
+@router.get("/credit-notes/{number}")
+async def get_credit_note(producer: Producer, number: Annotated[int, Path(ge=1)],
+                          principal: CurrentPrincipal, request: Request) -> dict:
+    """One credit note; a customer reads only one of its own (another's is not found)."""
+    customer_id = _customer_scope(principal, producer, None)
+    async with request.app.state.sessionmaker() as session:
+        zone = (await PaymentsRepository(session).settings(producer)).time_zone
+        found = await views.credit_notes(session, producer, customer_id, None, None, number,
+                                         time_zone=zone)
+    if not found:
+        raise NotFound("no such credit note")
+    return found[0]
+
+
+def _customer_scope(principal, producer: str, customer_id: str | None) -> str | None:
+    """The customer whose documents the caller may read: any (or the one named) for an
+    operator, itself for a customer."""
+    if not principal.can_reach_producer(producer):
+        raise NotFound("no such producer")
+    if principal.role == "customer":
+        if customer_id not in (None, principal.customer_id):
+            raise NotFound("no such customer")
+        return principal.customer_id
+    return customer_id
 
 
 @router.get("/payments")
