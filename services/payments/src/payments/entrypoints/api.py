@@ -163,7 +163,7 @@ async def get_credit_notes(
 
 
 @router.get("/credit-notes/{number}")
-async def get_credit_note(producer: Producer, number: Annotated[int, Path(ge=1)],
+async def get_credit_note(producer: Producer, number: Annotated[int, Path(ge=1, le=2**31 - 1)],
                           principal: CurrentPrincipal, request: Request) -> dict:
     """One credit note; a customer reads only one of its own (another's is not found)."""
     customer_id = _customer_scope(principal, producer, None)
