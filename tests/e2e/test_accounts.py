@@ -121,4 +121,38 @@ def test_another_producer_never_sees_these_customers(system, operator, producer_
     intruder = Caller(system, Principal("operator", "another-farm"))
     assert intruder.request("GET", "accounts", f"/v1/producers/{producer_id}/customers").status_code == 404
     assert intruder.request("GET", "accounts", f"/v1/producers/{producer_id}/customers/c1/account").status_code == 404
-    assert intruder.request("GET", "accounts", "/v1/producers/another-farm/customers").json() == {"customers": []}
+    assert intruder.request("GET", "accounts", "/v1/producers/another-farm/customers").json() == {"customers": [], "total": 0}
+
+
+def test_the_customers_page_searches_names_accents_and_case_aside_counts_and_filters_debts(
+        operator, producer_id):
+    for customer_id, name, balance in (("c1", "Élise Martin", -500), ("c2", "elise  DUPONT", 300),
+                                       ("c3", "Zoë Œuvre", -100), ("c4", "Bruno 50%_off", 0)):
+        register(operator, producer_id, customer_id, name)
+        if balance:
+            move(operator, producer_id, customer_id, "credit" if balance > 0 else "debit",
+                 abs(balance))
+    path = f"/v1/producers/{producer_id}/customers"
+
+    def page(**params) -> tuple[list[str], int]:
+        answer = operator.request("GET", "accounts", path, params=params).json()
+        return [c["customer_id"] for c in answer["customers"]], answer["total"]
+
+    assert page() == (["c1", "c3", "c4", "c2"], 4)  # most negative first
+    assert page(q="elise") == (["c1", "c2"], 2)
+    assert page(q="ÉLISE mar") == (["c1"], 1)
+    assert page(q="oeuvre") == (["c3"], 1)
+    assert page(q="50%_") == (["c4"], 1) and page(q="5_%") == ([], 0)  # no wildcards
+    assert page(in_debt="true") == (["c1", "c3"], 2)
+    assert page(q="elise", in_debt="true") == (["c1"], 1)
+    assert page(limit=1, offset=1) == (["c3"], 4)
+    assert operator.request("GET", "accounts", path, params={"q": "a\nb"}).status_code == 422
+
+
+def test_the_customers_page_leaves_the_count_out_when_asked(operator, producer_id):
+    register(operator, producer_id, "c1", "Claire Martin")
+    answer = operator.request("GET", "accounts", f"/v1/producers/{producer_id}/customers",
+                              params={"count": "false"}).json()
+    assert answer == {"customers": [{"customer_id": "c1", "name": "Claire Martin",
+                                     "balance_cents": 0, "held_cents": 0,
+                                     "available_cents": 0}], "total": None}

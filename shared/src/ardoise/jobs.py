@@ -57,6 +57,8 @@ async def provision(admin_url: str, passwords: dict[str, str]) -> None:
     try:
         await connection.execute(f'REVOKE ALL ON DATABASE "{DATABASE}" FROM PUBLIC')
         await connection.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+        # trigram indexes (the customers page's name search); its operators live in public
+        await connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
         for service in sorted(passwords):
             exists = await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", service)
             verb = "ALTER" if exists else "CREATE"
@@ -67,5 +69,6 @@ async def provision(admin_url: str, passwords: dict[str, str]) -> None:
                 f'CREATE SCHEMA IF NOT EXISTS "{service}" AUTHORIZATION "{service}"'
             )
             await connection.execute(f'REVOKE ALL ON SCHEMA "{service}" FROM PUBLIC')
+            await connection.execute(f'GRANT USAGE ON SCHEMA public TO "{service}"')
     finally:
         await connection.close()

@@ -3,10 +3,11 @@
 import uuid
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.adapters.orm import accounts, movements
+from accounts.domain.search import searchable
 
 Sort = Literal["balance", "-balance", "name"]
 _ORDER = {
@@ -26,19 +27,39 @@ def _customer(row) -> dict:
     }
 
 
+def _like(word: str) -> str:
+    """A word anywhere in the name, `%` and `_` taken as themselves."""
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 async def customers_page(
-    session: AsyncSession, producer_id: str, sort: Sort, limit: int, offset: int
-) -> list[dict]:
-    """Most negative first with `balance`; the index on (producer, balance) serves the sort."""
+    session: AsyncSession, producer_id: str, sort: Sort, limit: int, offset: int,
+    q: str | None = None, in_debt: bool = False, count: bool = True,
+) -> dict:
+    """A page of the producer's customers, and how many there are in all: most negative first
+    with `balance` (the index on (producer, balance) serves the sort); with `q`, those whose
+    name holds every word of it, accents and case aside (the trigram index serves it); with
+    `in_debt`, those who owe. Counting them all costs a scan of the producer's index (about
+    10 ms at 100 000 customers): `count=False` leaves `total` out (None)."""
+    where = [accounts.c.producer_id == producer_id]
+    for word in searchable(q or "").split():
+        where.append(accounts.c.search_name.like(_like(word)))
+    if in_debt:
+        where.append(accounts.c.balance_cents < 0)
     query = (
         select(accounts.c.customer_id, accounts.c.name, accounts.c.balance_cents,
                accounts.c.held_cents)
-        .where(accounts.c.producer_id == producer_id)
+        .where(*where)
         .order_by(*_ORDER[sort])
         .limit(limit)
         .offset(offset)
     )
-    return [_customer(row) for row in await session.execute(query)]
+    customers = [_customer(row) for row in await session.execute(query)]
+    total = len(customers) + offset if count else None
+    if count and (len(customers) == limit or (offset and not customers)):  # more may follow
+        total = (await session.execute(select(func.count()).select_from(accounts)
+                                       .where(*where))).scalar()
+    return {"customers": customers, "total": total}
 
 
 async def account_page(

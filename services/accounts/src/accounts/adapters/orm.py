@@ -29,12 +29,16 @@ accounts = Table(
     Column("producer_id", String(64), primary_key=True),
     Column("customer_id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
+    # the name without accents, case or extra spaces (domain/search.py): what `q=` searches
+    Column("search_name", String(400), nullable=False, server_default=""),
     Column("email", String(254)),
     Column("balance_cents", BigInteger, nullable=False, server_default="0"),
     Column("held_cents", BigInteger, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("accounts_by_balance", "producer_id", "balance_cents", "customer_id"),
     Index("accounts_by_name", "producer_id", "name", "customer_id"),
+    Index("accounts_search", "search_name", postgresql_using="gin",
+          postgresql_ops={"search_name": "gin_trgm_ops"}),
 )
 
 movements = Table(

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.adapters.orm import accounts, holds
 from accounts.domain import Account, Hold, OrderPosition
+from accounts.domain.search import searchable
 from ardoise.db import driver_connection
 
 
@@ -59,11 +60,12 @@ class AccountRepository:
         self._seen(account)
         statement = insert(accounts).values(
             producer_id=account.producer_id, customer_id=account.customer_id,
-            name=account.name, email=account.email,
+            name=account.name, search_name=searchable(account.name), email=account.email,
         )
         await self.session.execute(statement.on_conflict_do_update(
             index_elements=[accounts.c.producer_id, accounts.c.customer_id],
-            set_={"name": statement.excluded.name, "email": statement.excluded.email},
+            set_={"name": statement.excluded.name, "email": statement.excluded.email,
+                  "search_name": statement.excluded.search_name},
         ))
 
     async def save(self, account: Account) -> None:
@@ -178,8 +180,8 @@ class _Row:
 
 _S = accounts.schema
 _OPEN_MANY = f"""
-    INSERT INTO {_S}.accounts (producer_id, customer_id, name)
-    SELECT p, c, c FROM unnest($1::text[], $2::text[]) AS k(p, c)
+    INSERT INTO {_S}.accounts (producer_id, customer_id, name, search_name)
+    SELECT p, c, c, lower(c) FROM unnest($1::text[], $2::text[]) AS k(p, c)
     ON CONFLICT DO NOTHING"""
 _LOCK_MANY = f"""
     SELECT a.* FROM {_S}.accounts a JOIN unnest($1::text[], $2::text[]) AS k(p, c)

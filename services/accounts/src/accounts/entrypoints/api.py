@@ -21,6 +21,7 @@ from ardoise.auth import Principal
 from ardoise.errors import Forbidden, NotFound
 from ardoise.gateway import CurrentPrincipal, check_operator_of, request_fingerprint
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
+from ardoise.text import ONE_LINE_PATTERN
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
@@ -56,10 +57,20 @@ async def list_customers(
     sort: views.Sort = "balance",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    q: Annotated[str | None, Query(max_length=100, pattern=ONE_LINE_PATTERN,
+                                   description="words of the name, accents and case aside")
+                 ] = None,
+    in_debt: Annotated[bool, Query(description="only the customers who owe")] = False,
+    count: Annotated[bool, Query(description="count them all (`total`); false: total is null, "
+                                             "a little faster on large farms")] = True,
 ) -> dict:
+    """The customers page: balances, held and available amounts, sorted (`balance`: most
+    negative first), searched by name (`q`), those in debt only (`in_debt`), and `total`: how
+    many match in all."""
     check_operator_of(principal, producer)
     async with request.app.state.sessionmaker() as session:
-        return {"customers": await views.customers_page(session, producer, sort, limit, offset)}
+        return await views.customers_page(session, producer, sort, limit, offset, q, in_debt,
+                                          count)
 
 
 async def _account(request: Request, producer: str, customer: str, limit: int,

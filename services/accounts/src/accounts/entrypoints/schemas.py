@@ -26,6 +26,8 @@ class CustomerOut(BaseModel):
 
 class CustomersOut(BaseModel):
     customers: list[CustomerOut]
+    total: int | None
+    """How many customers match, in all pages (None when not counted: `count=false`)."""
 
 
 class MovementIn(BaseModel):
