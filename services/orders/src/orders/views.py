@@ -3,14 +3,16 @@
 import uuid
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ardoise.auth import Principal
 from ardoise.errors import NotFound
+from orders.adapters.accounts_client import CustomerFigures
 from orders.adapters.orm import orders, payments, producers, settlements
-from orders.domain.order import Line
+from orders.domain.order import DEFAULT_TIME_ZONE, Line
 from orders.domain.printouts import Printout
 
 PAYMENT_COLUMNS = ("balance_applied_cents", "amount_due_cents", "checkout_id", "checkout_url",
@@ -31,7 +33,8 @@ def _order_statement():
     ).outerjoin(latest, true())
     return (select(orders, settlements.c.mode, settlements.c.amount_paid_cents,
                    settlements.c.credit_note_cents, settlements.c.credit_note_number,
-                   producers.c.payment_tracking, latest.c.attempt.label("payment_attempt"),
+                   producers.c.payment_tracking, producers.c.time_zone,
+                   latest.c.attempt.label("payment_attempt"),
                    *(latest.c[name].label(f"payment_{name}") for name in PAYMENT_COLUMNS))
             .select_from(joined))
 
@@ -103,12 +106,19 @@ def tracking_is_on(row) -> bool:
     return row.payment_tracking is not False
 
 
-def printout(row, balance_cents: int | None) -> Printout:
+def printout(row, figures: CustomerFigures, now: datetime) -> Printout:
+    """The order as printed at `now`: the customer's name, and its balance while tracking is on;
+    times in the producer's time zone."""
+    zone = ZoneInfo(row.time_zone or DEFAULT_TIME_ZONE)
+    tracking = tracking_is_on(row)
     return Printout(
         order_id=str(row.order_id), producer_id=row.producer_id, customer_id=row.customer_id,
+        customer_name=figures.name or row.customer_id,
         delivery_date=row.delivery_date.isoformat(), lines=[Line(**line) for line in row.lines],
-        total_cents=row.total_cents, tracking=tracking_is_on(row),
+        total_cents=row.total_cents, tracking=tracking,
         mode=row.mode or "not_delivered", amount_paid_cents=row.amount_paid_cents or 0,
         credit_note_cents=row.credit_note_cents or 0, credit_note_number=row.credit_note_number,
-        balance_cents=balance_cents, printed_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        balance_cents=figures.balance_cents if tracking else None,
+        printed_at=now.astimezone(UTC).isoformat(timespec="seconds"),
+        printed_local=now.astimezone(zone),
     )

@@ -49,3 +49,14 @@ def time_out(request):
     lambda r: httpx.Response(200, json={"balance_cents": "5"})])
 async def test_when_the_accounts_service_cannot_say_the_balance_is_unknown(handler):
     assert await client(handler).balance_cents("ferme-a", "c1") is None
+
+
+async def test_the_customers_name_comes_with_its_balance_and_is_none_when_unsaid():
+    figures = await client(lambda r: httpx.Response(200, json={
+        "name": "Élise Martin", "balance_cents": 500, "movements": []})).customer("ferme-a", "c1")
+    assert (figures.name, figures.balance_cents) == ("Élise Martin", 500)
+    blank = await client(lambda r: httpx.Response(200, json={"name": " ", "balance_cents": 0})
+                         ).customer("ferme-a", "c1")
+    assert blank.name is None
+    down = await client(lambda r: httpx.Response(503)).customer("ferme-a", "c1")
+    assert (down.name, down.balance_cents) == (None, None)

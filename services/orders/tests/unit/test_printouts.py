@@ -1,6 +1,8 @@
 """Invoices and till receipts: the facts they state; a receipt never wider than 42 characters."""
 
 from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,9 +20,28 @@ from orders.domain.printouts import (
 
 PRINTED = Printout(
     order_id="0b4e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b", producer_id="ferme-des-saules",
-    customer_id="c-0042", delivery_date="2026-11-25", lines=[Line("Panier de légumes", 1, 2000)],
-    total_cents=2000, tracking=True, mode="cash", amount_paid_cents=2500, credit_note_cents=500,
-    credit_note_number=1, balance_cents=500, printed_at="2026-11-28T17:10:58+00:00")
+    customer_id="c-0042", customer_name="Élise Martin", delivery_date="2026-11-25",
+    lines=[Line("Panier de légumes", 1, 2000)], total_cents=2000, tracking=True, mode="cash",
+    amount_paid_cents=2500, credit_note_cents=500, credit_note_number=1, balance_cents=500,
+    printed_at="2026-11-28T23:10:58+00:00",
+    printed_local=datetime(2026, 11, 28, 23, 10, 58, tzinfo=UTC).astimezone(
+        ZoneInfo("Europe/Paris")))
+
+
+def test_documents_name_the_customer_and_print_the_producers_local_time():
+    receipt = receipt_text(PRINTED)
+    assert any(line.startswith("Client") and line.endswith("Élise Martin")
+               for line in lines_of(receipt))
+    assert any(line.startswith("Imprimé le") and line.endswith("29/11/2026 à 00:10")
+               for line in lines_of(receipt))
+    assert any(line.startswith("Livraison") and line.endswith("25/11/2026")
+               for line in lines_of(receipt))
+    page = invoice_html(PRINTED)
+    assert "Client : Élise Martin" in page and "29/11/2026 à 00:10" in page
+    assert "c-0042" not in page
+    document = invoice_document(PRINTED)
+    assert (document["customer_name"], document["printed_at"]) == (
+        "Élise Martin", "2026-11-28T23:10:58+00:00")
 
 
 def lines_of(text: str) -> list[str]:

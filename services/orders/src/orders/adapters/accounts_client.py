@@ -1,8 +1,19 @@
-"""Asking the accounts gateway for a customer's balance at the moment of printing."""
+"""Asking the accounts gateway for a customer's name and balance at the moment of printing."""
+
+from dataclasses import dataclass
 
 import httpx
 
 from ardoise.auth import Principal, issue_token
+
+
+@dataclass(frozen=True)
+class CustomerFigures:
+    """What a printed document states of its customer; None for what the accounts service
+    could not say (better no figure than a wrong one)."""
+
+    name: str | None
+    balance_cents: int | None
 
 
 class AccountsClient:
@@ -12,7 +23,10 @@ class AccountsClient:
         self.transport = transport
 
     async def balance_cents(self, producer_id: str, customer_id: str) -> int | None:
-        """None when the accounts service cannot say: better no balance than a wrong one.
+        return (await self.customer(producer_id, customer_id)).balance_cents
+
+    async def customer(self, producer_id: str, customer_id: str) -> CustomerFigures:
+        """The customer's name and balance; None for each the accounts service cannot say.
 
         A customer the accounts service has no account for (404) has a balance of 0: nothing
         has been settled or recorded for it yet.
@@ -25,8 +39,12 @@ class AccountsClient:
                 answer = await client.get(url, params={"limit": 1},
                                           headers={"Authorization": f"Bearer {token}"})
             if answer.status_code == 404:
-                return 0
-            balance = answer.json()["balance_cents"] if answer.status_code == 200 else None
-        except (httpx.HTTPError, ValueError, KeyError, TypeError):
-            return None
-        return balance if isinstance(balance, int) and not isinstance(balance, bool) else None
+                return CustomerFigures(None, 0)
+            body = answer.json() if answer.status_code == 200 else {}
+        except (httpx.HTTPError, ValueError):
+            return CustomerFigures(None, None)
+        body = body if isinstance(body, dict) else {}
+        balance, name = body.get("balance_cents"), body.get("name")
+        return CustomerFigures(
+            name if isinstance(name, str) and name.strip() else None,
+            balance if isinstance(balance, int) and not isinstance(balance, bool) else None)

@@ -3,6 +3,7 @@
 import html
 import textwrap
 from dataclasses import dataclass
+from datetime import datetime
 
 from ardoise.money import format_cents
 from orders.domain.order import Line
@@ -23,6 +24,7 @@ class Printout:
     order_id: str
     producer_id: str
     customer_id: str
+    customer_name: str
     delivery_date: str
     lines: list[Line]
     total_cents: int
@@ -33,10 +35,23 @@ class Printout:
     credit_note_number: int | None
     balance_cents: int | None
     printed_at: str
+    """UTC, ISO 8601 (the API's timestamps)."""
+    printed_local: datetime
+    """The same moment in the producer's time zone: what the document prints."""
 
     @property
     def reference(self) -> str:
         return self.order_id[:8]
+
+    @property
+    def printed_text(self) -> str:
+        """`04/12/2026 à 15:32`, in the producer's time zone."""
+        return f"{self.printed_local:%d/%m/%Y} à {self.printed_local:%H:%M}"
+
+    @property
+    def delivery_text(self) -> str:
+        day = datetime.strptime(self.delivery_date, "%Y-%m-%d")
+        return f"{day:%d/%m/%Y}"
 
     @property
     def balance_status(self) -> str:
@@ -54,7 +69,8 @@ def invoice_document(p: Printout) -> dict:
     settlement = ({"mode": p.mode, "amount_paid_cents": p.amount_paid_cents}
                   if p.tracking else None)
     return {
-        "order_id": p.order_id, "customer_id": p.customer_id, "delivery_date": p.delivery_date,
+        "order_id": p.order_id, "customer_id": p.customer_id, "customer_name": p.customer_name,
+        "delivery_date": p.delivery_date,
         "lines": [{"label": line.label, "quantity": line.quantity,
                    "unit_price_cents": line.unit_price_cents, "amount_cents": line.amount_cents}
                   for line in p.lines],
@@ -79,8 +95,8 @@ def receipt_text(p: Printout) -> str:
     """A till receipt: no line wider than 42 characters, amounts as `12,50 €`."""
     rule = ["-" * RECEIPT_WIDTH]
     rows = [p.producer_id[:RECEIPT_WIDTH].center(RECEIPT_WIDTH).rstrip(), *rule,
-            *_rows("Commande", p.reference), *_rows("Client", p.customer_id),
-            *_rows("Livraison", p.delivery_date), *rule]
+            *_rows("Commande", p.reference), *_rows("Client", p.customer_name),
+            *_rows("Livraison", p.delivery_text), *rule]
     for line in p.lines:
         rows += textwrap.wrap(line.label, RECEIPT_WIDTH)
         rows += _rows(f"  {line.quantity} x {format_cents(line.unit_price_cents)}",
@@ -93,7 +109,7 @@ def receipt_text(p: Printout) -> str:
         if p.credit_note_cents:
             rows += _rows(f"Avoir n°{p.credit_note_number}", format_cents(p.credit_note_cents))
         rows += _rows("Solde du compte", p.balance_text)
-    rows += [*rule, *_rows("Imprimé le", p.printed_at[:16].replace("T", " ") + " UTC")]
+    rows += [*rule, *_rows("Imprimé le", p.printed_text)]
     return "\n".join(rows) + "\n"
 
 
@@ -112,9 +128,9 @@ def invoice_html(p: Printout) -> str:
         if p.credit_note_cents:
             payment += (f"<p>Avoir n°{p.credit_note_number} : "
                         f"{format_cents(p.credit_note_cents)}</p>")
-        payment += f"<p>Solde du compte client au {e(p.printed_at)} : {p.balance_text}</p>"
+        payment += f"<p>Solde du compte client le {e(p.printed_text)} : {p.balance_text}</p>"
     return (f"<!doctype html><html lang=fr><meta charset=utf-8><title>Facture {p.reference}"
-            f"</title><h1>Facture {p.reference}</h1><p>Client : {e(p.customer_id)} — "
-            f"livraison le {p.delivery_date}</p><table><tr><th>Article</th><th>Quantité</th>"
+            f"</title><h1>Facture {p.reference}</h1><p>Client : {e(p.customer_name)} — "
+            f"livraison le {p.delivery_text}</p><table><tr><th>Article</th><th>Quantité</th>"
             f"<th>Prix unitaire</th><th>Montant</th></tr>{lines}</table>"
             f"<p><strong>Total : {format_cents(p.total_cents)}</strong></p>{payment}</html>")

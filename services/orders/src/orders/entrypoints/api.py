@@ -165,12 +165,11 @@ async def retry_payment(producer: Producer, order_id: uuid.UUID, principal: Curr
 
 
 async def _printout(request: Request, producer: str, order_id: uuid.UUID, principal) -> Printout:
-    """The order as printed now, with the balance the accounts service gives at this moment."""
+    """The order as printed now, with the customer's name and the balance the accounts service
+    gives at this moment (the balance only while payment tracking is on)."""
     row = await _row(request, producer, order_id, principal)
-    balance_cents = None
-    if views.tracking_is_on(row):
-        balance_cents = await request.app.state.accounts.balance_cents(producer, row.customer_id)
-    return views.printout(row, balance_cents)
+    figures = await request.app.state.accounts.customer(producer, row.customer_id)
+    return views.printout(row, figures, request.app.state.clock())
 
 
 @router.get("/{order_id}/invoice", response_class=HTMLResponse,
