@@ -6,7 +6,14 @@ import tomllib
 import pytest
 from pydantic import AliasChoices
 
-from ardoise_tools.processes import PROCESSES, SERVICES, STANDIN, process, worker_metrics_port
+from ardoise_tools.processes import (
+    DEV_ONLY,
+    PROCESSES,
+    SERVICES,
+    STANDIN,
+    process,
+    worker_metrics_port,
+)
 
 from .manifests import ROOT
 
@@ -38,8 +45,10 @@ def aliases(settings_class) -> tuple[set[str], set[str]]:
 
 def test_every_console_script_is_a_declared_process_of_its_package_and_in_the_procfile():
     assert console_scripts() == {p.name: p.package for p in PROCESSES}
-    procfile = (ROOT / "Procfile").read_text().splitlines()
-    assert {line.split(":", 1)[0] for line in procfile if line.strip()} == {p.name for p in PROCESSES}
+    procfile = dict(line.split(": ", 1) for line in
+                    (ROOT / "Procfile").read_text().splitlines() if line.strip())
+    assert set(procfile) == {p.name for p in PROCESSES} | set(DEV_ONLY)
+    assert {name: procfile[name] for name in DEV_ONLY} == DEV_ONLY
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -88,3 +88,23 @@ async def test_bad_export_requests_get_a_clear_error_and_no_file(system, operato
     unknown = await operator.arequest("POST", "exports", base + "/payments.xlsx",
                                       json={"order_ids": [str(uuid.uuid4())]})
     assert unknown.status_code == 404
+
+
+async def test_the_weekly_email_settings_are_read_back_and_a_send_that_fails_says_why(
+        system, operator, producer_id):
+    path = f"/v1/producers/{producer_id}/exports"
+    assert operator.request("GET", "exports", f"{path}/settings").status_code == 404
+    before = operator.request("GET", "exports", f"{path}/weekly-email").json()
+    assert (before["email"], before["weeks"]) == (None, [])
+    operator.request("PUT", "exports", f"{path}/settings",
+                     json={"name": "Ferme des Saules", "email": "compta@saules.example"})
+    assert operator.request("GET", "exports", f"{path}/settings").json() == {
+        "name": "Ferme des Saules", "email": "compta@saules.example"}
+    answer = operator.request("POST", "exports", f"{path}/weekly-email",
+                              params={"week": "2026-W48"}).json()
+    assert answer["sent"] is False and answer["reason"].startswith("the mail server did not")
+    settings = operator.request("GET", "exports", f"{path}/weekly-email").json()
+    assert (settings["email"], settings["time_zone"], settings["send_hour"]) == (
+        "compta@saules.example", "Europe/Paris", 6)
+    [week] = settings["weeks"]
+    assert (week["week"], week["status"], week["attempts"]) == ("2026-W48", "failed", 1)

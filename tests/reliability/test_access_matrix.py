@@ -77,6 +77,8 @@ REQUESTS: dict[tuple[str, str], dict] = {
         "params": MONTH},
     ("POST", "/v1/producers/{producer}/exports/payments.xlsx"): {},
     ("POST", "/v1/producers/{producer}/exports/weekly-email"): {"params": {"week": WEEK}},
+    ("GET", "/v1/producers/{producer}/exports/weekly-email"): {},
+    ("GET", "/v1/producers/{producer}/exports/settings"): {},
 }
 CUSTOMER_ROUTES = {
     ("GET", "/v1/whoami"), ("GET", "/v1/me/account"),

@@ -75,6 +75,10 @@ STANDIN = Process("sumup-standin", "sumup-standin", "stand-in", STANDIN_PORT,
                   ("SUMUP_STANDIN_HOST", "SUMUP_STANDIN_PORT", "SUMUP_STANDIN_PUBLIC_URL"))
 """SumUp's Checkouts API for development and staging; production talks to SumUp itself."""
 
+DEV_ONLY = {"mail-sink": "ardoise mail-sink"}
+"""What `make up` runs beside the deployment's processes: a mail server keeping every message
+under .run/dev/mail/ (compose and staging run Mailpit for this)."""
+
 PROCESSES: tuple[Process, ...] = (
     *(process for service in SERVICES for process in _service_processes(service)),
     STANDIN,

@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def wire(app: FastAPI) -> None:
         app.state.mailer = make_mailer(settings)
+        app.state.settings = settings
 
     return gateway_app(settings, SCHEMA, routers=[router], title="Ardoise exports", on_ready=wire)
 

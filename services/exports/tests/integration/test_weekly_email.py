@@ -1,8 +1,9 @@
 """The weekly e-mail through a real SMTP server on loopback, from the real read model."""
 
+import asyncio
 import io
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -20,7 +21,7 @@ from ardoise_tools.devservers.process import free_port
 from exports.adapters.mailer import SmtpMailer
 from exports.adapters.orm import producers
 from exports.service_layer.read_model import apply_events
-from exports.service_layer.weekly import send_due_weeks
+from exports.service_layer.weekly import send_due_weeks, send_week
 
 MONDAY_MORNING_IN_PARIS = datetime(2026, 11, 30, 6, 30, tzinfo=UTC)  # 07:30 in Paris
 LAST_WEEK = "2026-W48"
@@ -70,7 +71,8 @@ async def seed_week(sessions, producer_id: str, *days: date, time_zone: str | No
     await apply_events(sessions, "test", events)
     async with sessions() as session, session.begin():
         await session.execute(insert(producers).values(
-            producer_id=producer_id, name="Ferme des Saules", email=email))
+            producer_id=producer_id, name="Ferme des Saules", email=email,
+            created_at=datetime(2026, 11, 1, tzinfo=UTC)))
 
 
 def sales_rows(message) -> dict:
@@ -141,3 +143,73 @@ async def test_the_week_over_new_year_holds_its_seven_days_across_the_two_years(
     [filename] = [name for name in sent if name.endswith("2026-12-28_2027-01-03.xlsx")]
     by_mode = sent[filename]
     assert by_mode["Espèces"] == (3, 60, 75)  # the 28th, the 31st and the 3rd; not the 27th or 4th
+
+
+class Crashing(SmtpMailer):
+    """Hands the message to the mail server, then the process dies before recording it sent."""
+
+    async def send_workbook(self, *args, **kwargs):
+        await super().send_workbook(*args, **kwargs)
+        raise asyncio.CancelledError("killed after the mail server took the message")
+
+
+async def test_a_crash_after_sending_sends_once_more_with_the_same_message_id_and_no_more(
+        sessions, smtp, producer_id):
+    controller, inbox = smtp
+    address = f"compta+{producer_id}@saules.example"
+    await seed_week(sessions, producer_id, email=address)
+    crashing = Crashing("127.0.0.1", controller.port, "ardoise@localhost")
+    with pytest.raises(asyncio.CancelledError):
+        await send_week(sessions, crashing, producer_id, LAST_WEEK, again=False,
+                        now=MONDAY_MORNING_IN_PARIS)
+    mailer = SmtpMailer("127.0.0.1", controller.port, "ardoise@localhost")
+    # while its claim holds, no other worker sends it
+    assert (producer_id, LAST_WEEK) not in await send_due_weeks(
+        sessions, mailer, 6, MONDAY_MORNING_IN_PARIS + timedelta(minutes=5))
+    later = MONDAY_MORNING_IN_PARIS + timedelta(minutes=11)
+    assert (producer_id, LAST_WEEK) in await send_due_weeks(sessions, mailer, 6, later)
+    assert (producer_id, LAST_WEEK) not in await send_due_weeks(sessions, mailer, 6, later)
+    mine = [m for m in inbox.messages if m["To"] == address and LAST_WEEK in m["Subject"]]
+    assert len(mine) == 2 and mine[0]["Message-ID"] == mine[1]["Message-ID"]
+
+
+async def test_two_workers_at_once_send_a_week_once(sessions, smtp, producer_id):
+    controller, inbox = smtp
+    address = f"compta+{producer_id}@saules.example"
+    await seed_week(sessions, producer_id, email=address)
+    mailer = SmtpMailer("127.0.0.1", controller.port, "ardoise@localhost")
+    outcomes = await asyncio.gather(*(send_week(sessions, mailer, producer_id, LAST_WEEK,
+                                                again=False, now=MONDAY_MORNING_IN_PARIS)
+                                      for _ in range(4)))
+    assert sum(o.sent for o in outcomes) == 1
+    assert {o.reason for o in outcomes if not o.sent} <= {
+        "being sent by another worker"} | {o.reason for o in outcomes
+                                           if o.reason and o.reason.startswith("already sent")}
+    assert len([m for m in inbox.messages if m["To"] == address]) == 1
+
+
+async def test_weeks_missed_while_the_service_was_down_are_still_sent_oldest_first(
+        sessions, smtp, producer_id):
+    controller, inbox = smtp
+    address = f"compta+{producer_id}@saules.example"
+    await seed_week(sessions, producer_id, date(2026, 11, 4), date(2026, 11, 27),
+                    email=address)  # its address given on 2026-11-01
+    mailer = SmtpMailer("127.0.0.1", controller.port, "ardoise@localhost")
+    three_weeks_later = datetime(2026, 12, 14, 7, 0, tzinfo=UTC)  # Monday 08:00 in Paris
+    sent = [w for p, w in await send_due_weeks(sessions, mailer, 6, three_weeks_later)
+            if p == producer_id]
+    assert sent == ["2026-W45", "2026-W46", "2026-W47", "2026-W48", "2026-W49", "2026-W50"]
+    assert len([m for m in inbox.messages if m["To"] == address]) == 6
+
+
+async def test_a_send_that_does_not_go_says_why(sessions, smtp, producer_id):
+    controller, _ = smtp
+    await seed_week(sessions, producer_id)
+    mailer = SmtpMailer("127.0.0.1", controller.port, "ardoise@localhost")
+    assert (await send_week(sessions, mailer, producer_id, LAST_WEEK, again=False,
+                            now=MONDAY_MORNING_IN_PARIS)).sent
+    again = await send_week(sessions, mailer, producer_id, LAST_WEEK, again=False)
+    assert not again.sent and again.reason.startswith("already sent on")
+    nobody = SmtpMailer("127.0.0.1", free_port(), "ardoise@localhost", timeout_s=2)
+    failed = await send_week(sessions, nobody, producer_id, LAST_WEEK, again=True)
+    assert not failed.sent and failed.reason.startswith("the mail server did not take it")

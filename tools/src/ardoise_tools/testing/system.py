@@ -34,6 +34,8 @@ class RunningSystem:
         self.urls["sumup"] = f"http://127.0.0.1:{standin_port}"
         env["SUMUP_STANDIN_PORT"] = str(standin_port)
         env.setdefault("SUMUP_API_URL", self.urls["sumup"])
+        # no mail server there: an e-mail the system tries to send fails, whatever else runs
+        env.setdefault("SMTP_PORT", str(free_port()))
         for service in SERVICES:
             port = free_port()
             env[f"{service.upper()}_HTTP_PORT"] = str(port)

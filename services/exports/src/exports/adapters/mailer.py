@@ -20,9 +20,13 @@ class SmtpMailer:
     timeout_s: float = 30.0
 
     async def send_workbook(self, to: str, subject: str, body: str, filename: str,
-                            content: bytes) -> None:
+                            content: bytes, message_id: str | None = None) -> None:
+        """`message_id`: the same for every attempt of one e-mail, so that a copy sent again
+        after a crash is recognised as the same message by the mail systems that read it."""
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, to, subject
+        if message_id:
+            message["Message-ID"] = message_id
         message.set_content(body)
         message.add_attachment(content, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
                                filename=filename)

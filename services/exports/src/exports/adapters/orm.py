@@ -53,6 +53,8 @@ producers = Table(
     Column("producer_id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("email", String(254), nullable=False),
+    # from when weekly e-mails are owed: a week missed (the service down) is caught up since
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 time_zones = Table(
@@ -70,7 +72,11 @@ weekly_emails = Table(
     metadata,
     Column("producer_id", String(64), primary_key=True),
     Column("week", String(8), primary_key=True),
+    # pending, sending (recorded before the message goes: claimed until claimed_until),
+    # sent, failed (retried from next_attempt_at)
     Column("status", String(10), nullable=False),
+    Column("message_id", String(200)),
+    Column("claimed_until", DateTime(timezone=True)),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", String(500)),
     Column("next_attempt_at", DateTime(timezone=True)),

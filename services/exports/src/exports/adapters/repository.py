@@ -1,7 +1,7 @@
 """Reading and writing the exports tables: the read model, producers' settings, weekly e-mails."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -143,13 +143,14 @@ class ExportsRepository:
             select(weekly_emails).where(weekly_emails.c.producer_id == producer_id,
                                         weekly_emails.c.week == week).with_for_update())).one()
 
-    async def save_weekly_email(self, producer_id: str, week: str, *, status: str,
-                                attempts: int, now: datetime, last_error: str | None = None,
-                                next_attempt_at: datetime | None = None) -> None:
-        values = {"status": status, "attempts": attempts, "last_error": last_error,
-                  "next_attempt_at": next_attempt_at, "updated_at": now}
-        if status == "sent":
-            values["sent_at"] = now
+    async def save_weekly_email(self, producer_id: str, week: str, **values) -> None:
+        """The week's record changed as told (status, message_id, claimed_until, attempts,
+        sent_at, last_error, next_attempt_at, updated_at)."""
         await self.session.execute(update(weekly_emails).where(
             weekly_emails.c.producer_id == producer_id,
             weekly_emails.c.week == week).values(**values))
+
+    async def recent_weekly_emails(self, producer_id: str, limit: int = 10) -> list:
+        return list(await self.session.execute(
+            select(weekly_emails).where(weekly_emails.c.producer_id == producer_id)
+            .order_by(weekly_emails.c.week.desc()).limit(limit)))

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from ardoise.errors import Invalid
 from ardoise.weeks import parse_week, week_of
 
-__all__ = ["check_period", "parse_week", "week_due", "week_of"]
+__all__ = ["check_period", "parse_week", "week_due", "week_of", "weeks_due"]
 
 MAX_PERIOD_DAYS = 2 * 366
 
@@ -22,3 +22,27 @@ def week_due(local_now: datetime, send_hour: int) -> str | None:
     if local_now.weekday() == 0 and local_now.hour < send_hour:
         return None
     return week_of(local_now.date() - timedelta(days=7))
+
+
+CATCH_UP_WEEKS = 8
+"""A week whose e-mail could not go (the service down, the mail server refusing) is still sent
+when it can, for this many weeks back."""
+
+
+def weeks_due(local_now: datetime, send_hour: int, since: date,
+              weeks_back: int = CATCH_UP_WEEKS) -> list[str]:
+    """Every week whose e-mail is due at this local time, oldest first: last week (from Monday
+    `send_hour` on) and the weeks before it, back to the first whole week after `since` (the
+    day the producer gave its address) and at most `weeks_back` weeks."""
+    last = week_due(local_now, send_hour)
+    if last is None:
+        last_monday = local_now.date() - timedelta(days=local_now.weekday() + 14)
+    else:
+        last_monday = parse_week(last)[0]
+    first_monday = since + timedelta(days=(7 - since.weekday()) % 7)
+    weeks = []
+    monday = last_monday
+    while monday >= first_monday and len(weeks) < weeks_back:
+        weeks.append(week_of(monday))
+        monday -= timedelta(days=7)
+    return list(reversed(weeks))

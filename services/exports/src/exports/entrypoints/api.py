@@ -98,8 +98,45 @@ async def received_payments(producer: Producer, body: OrderSelection, principal:
 @router.post("/exports/weekly-email")
 async def weekly_email_now(producer: Producer, principal: CurrentPrincipal, request: Request,
                            week: Annotated[str, Query()]) -> dict:
+    """Send that week's sales-by-mode workbook now (again, if it went already); `sent` says
+    whether it went, `reason` why not."""
     check_operator_of(principal, producer)
     parse_week(week)
-    sent = await weekly.send_week(request.app.state.sessionmaker, request.app.state.mailer,
-                                  producer, week, again=True)
-    return {"week": week, "sent": sent}
+    outcome = await weekly.send_week(request.app.state.sessionmaker, request.app.state.mailer,
+                                     producer, week, again=True)
+    return {"week": week, "sent": outcome.sent, "reason": outcome.reason}
+
+
+@router.get("/exports/weekly-email")
+async def weekly_email_settings(producer: Producer, principal: CurrentPrincipal,
+                                request: Request) -> dict:
+    """Where and when the weekly e-mail goes, and what became of the last weeks' (newest
+    first): `email` null until the producer gives an address."""
+    check_operator_of(principal, producer)
+    settings = request.app.state.settings
+    async with request.app.state.sessionmaker() as session:
+        repository = ExportsRepository(session)
+        found = await repository.producer(producer)
+        zone = await repository.time_zone(producer)
+        weeks = await repository.recent_weekly_emails(producer)
+    return {
+        "name": found.name if found else None, "email": found.email if found else None,
+        "time_zone": zone, "send_hour": settings.weekly_send_hour,
+        "weeks": [{"week": w.week, "status": w.status, "attempts": w.attempts,
+                   "sent_at": w.sent_at.isoformat() if w.sent_at else None,
+                   "last_error": w.last_error,
+                   "next_attempt_at": w.next_attempt_at.isoformat() if w.next_attempt_at
+                   else None} for w in weeks],
+    }
+
+
+@router.get("/exports/settings", response_model=ExportSettings)
+async def get_settings(producer: Producer, principal: CurrentPrincipal,
+                       request: Request) -> ExportSettings:
+    """The weekly e-mail's name and address; 404 until the producer gives them."""
+    check_operator_of(principal, producer)
+    async with request.app.state.sessionmaker() as session:
+        found = await ExportsRepository(session).producer(producer)
+    if found is None:
+        raise NotFound("no e-mail address set for this producer's exports")
+    return ExportSettings(name=found.name, email=found.email)

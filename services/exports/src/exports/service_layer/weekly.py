@@ -1,6 +1,14 @@
-"""The weekly e-mail: last week's sales by mode, sent once per producer and week."""
+"""The weekly e-mail: last week's sales by mode, sent once per producer and week.
+
+Once, even across crashes: the attempt is recorded (`sending`, with the message's Message-ID)
+and committed before the message goes, then recorded `sent`. Two workers cannot both claim a
+week. The window left: a crash after the mail server accepted the message and before `sent` is
+committed; the week is then sent again once its claim lapses (CLAIM), with the same Message-ID,
+which mail systems read as the same message.
+"""
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,20 +18,34 @@ from ardoise.errors import NotFound
 from exports.adapters.mailer import SmtpMailer
 from exports.adapters.repository import ExportsRepository, period_query
 from exports.adapters.workbooks import filename_for, write_sales_by_mode
-from exports.domain.periods import parse_week, week_due
+from exports.domain.periods import parse_week, weeks_due
 from exports.service_layer.building import build_workbook
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = timedelta(minutes=5)
+CLAIM = timedelta(minutes=10)
+"""How long a worker may take to send a week before another may send it again."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Whether a message went out, and if not, why (in words the producer reads)."""
+
+    sent: bool
+    reason: str | None = None
+
+
+def message_id(producer_id: str, week: str, attempt: int | None = None) -> str:
+    """The same for every attempt at one week's e-mail; a new one for a copy asked again."""
+    again = f".{attempt}" if attempt else ""
+    return f"<weekly.{week}{again}.{producer_id}@ardoise>"
 
 
 async def send_week(sessions: async_sessionmaker, mailer: SmtpMailer, producer_id: str,
-                    week: str, *, again: bool) -> bool:
-    """Send one week's workbook; without `again`, a week already sent is not sent twice.
-
-    The week's row stays locked while sending, so two workers never both send it.
-    Returns whether a message went out; a failed send is recorded for a later retry.
-    """
+                    week: str, *, again: bool, now: datetime | None = None) -> Outcome:
+    """Send one week's workbook; without `again`, a week already sent (or being sent) is not
+    sent twice. A failed send is recorded for a later retry."""
+    now = now or datetime.now(UTC)
     monday, sunday = parse_week(week)
     async with sessions() as session, session.begin():
         repository = ExportsRepository(session)
@@ -32,34 +54,61 @@ async def send_week(sessions: async_sessionmaker, mailer: SmtpMailer, producer_i
             raise NotFound("no e-mail address set for this producer's exports")
         record = await repository.weekly_email_for_update(producer_id, week)
         if record.status == "sent" and not again:
-            return False
+            return Outcome(False, f"already sent on {record.sent_at:%d/%m/%Y at %H:%M} UTC")
+        claimed = record.status == "sending" and record.claimed_until > now
+        if claimed and not again:
+            return Outcome(False, "being sent by another worker")
+        attempts = record.attempts + 1
+        # a copy asked again after one went out is a new message; a retry is the same one
+        identity = (message_id(producer_id, week, attempts) if record.status == "sent"
+                    else record.message_id or message_id(producer_id, week))
+        await repository.save_weekly_email(
+            producer_id, week, status="sending", message_id=identity, attempts=attempts,
+            claimed_until=now + CLAIM, updated_at=now)
+    # committed: the attempt is on record before anything goes out
+    async with sessions() as session:
         workbook = await build_workbook(
             session, period_query(producer_id, monday, sunday),
             lambda rows, out: write_sales_by_mode(rows, monday, sunday, producer.name, out))
-        try:
-            with workbook:
-                await mailer.send_workbook(
-                    producer.email, f"Ventes par mode de paiement — semaine {week}",
-                    f"Bonjour,\n\nVoici les ventes de la semaine {week} "
-                    f"(du {monday:%d/%m/%Y} au {sunday:%d/%m/%Y}) par mode de paiement.\n",
-                    filename_for("sales-by-mode", producer_id, monday, sunday), workbook.read())
-        except Exception as error:  # noqa: BLE001 - recorded and retried later
-            log.error("weekly e-mail %s %s failed: %s", producer_id, week, error)
-            now = datetime.now(UTC)
-            await repository.save_weekly_email(
-                producer_id, week, status="failed", attempts=record.attempts + 1, now=now,
-                last_error=str(error)[:500], next_attempt_at=now + RETRY_AFTER)
-            return False
-        await repository.save_weekly_email(producer_id, week, status="sent",
-                                           attempts=record.attempts + 1, now=datetime.now(UTC))
+    try:
+        with workbook:
+            await mailer.send_workbook(
+                producer.email, f"Ventes par mode de paiement — semaine {week}",
+                f"Bonjour,\n\nVoici les ventes de la semaine {week} "
+                f"(du {monday:%d/%m/%Y} au {sunday:%d/%m/%Y}) par mode de paiement.\n",
+                filename_for("sales-by-mode", producer_id, monday, sunday), workbook.read(),
+                message_id=identity)
+    except Exception as error:  # noqa: BLE001 - recorded and retried later
+        log.error("weekly e-mail %s %s failed: %s", producer_id, week, error)
+        async with sessions() as session, session.begin():
+            await ExportsRepository(session).save_weekly_email(
+                producer_id, week, status="failed", last_error=str(error)[:500],
+                next_attempt_at=now + RETRY_AFTER, claimed_until=None, updated_at=now)
+        return Outcome(False, f"the mail server did not take it: {str(error)[:300]}")
+    async with sessions() as session, session.begin():
+        await ExportsRepository(session).save_weekly_email(
+            producer_id, week, status="sent", sent_at=datetime.now(UTC), last_error=None,
+            next_attempt_at=None, claimed_until=None, updated_at=datetime.now(UTC))
     log.info("weekly e-mail %s %s sent to %s", producer_id, week, producer.email)
-    return True
+    return Outcome(True)
+
+
+def _owed(record, now: datetime) -> bool:
+    """A week not sent, not waiting for its retry, not being sent by another worker."""
+    if record is None:
+        return True
+    if record.status == "sent":
+        return False
+    if record.status == "sending":
+        return record.claimed_until is None or record.claimed_until <= now
+    return not (record.next_attempt_at and record.next_attempt_at > now)
 
 
 async def send_due_weeks(sessions: async_sessionmaker, mailer: SmtpMailer, send_hour: int,
                          now: datetime | None = None) -> list[tuple[str, str]]:
-    """Every producer whose last week is due and not yet sent (or whose retry time came), its
-    week counted in its own time zone."""
+    """Every producer's weeks due and not yet sent, oldest first: last week from Monday
+    `send_hour` on in the producer's time zone, and the weeks missed before it (the service
+    down, the mail server refusing), back to when the producer gave its address."""
     now = now or datetime.now(UTC)
     async with sessions() as session:
         repository = ExportsRepository(session)
@@ -67,12 +116,13 @@ async def send_due_weeks(sessions: async_sessionmaker, mailer: SmtpMailer, send_
         records = await repository.weekly_emails()
     sent = []
     for producer in rows:
-        week = week_due(now.astimezone(ZoneInfo(producer.time_zone)), send_hour)
-        record = records.get((producer.producer_id, week))
-        if week is None or (record and record.status == "sent"):
-            continue
-        if record and record.next_attempt_at and record.next_attempt_at > now:
-            continue
-        if await send_week(sessions, mailer, producer.producer_id, week, again=False):
-            sent.append((producer.producer_id, week))
+        local_now = now.astimezone(ZoneInfo(producer.time_zone))
+        since = producer.created_at.astimezone(ZoneInfo(producer.time_zone)).date()
+        for week in weeks_due(local_now, send_hour, since):
+            if not _owed(records.get((producer.producer_id, week)), now):
+                continue
+            outcome = await send_week(sessions, mailer, producer.producer_id, week, again=False,
+                                      now=now)
+            if outcome.sent:
+                sent.append((producer.producer_id, week))
     return sent
