@@ -54,10 +54,11 @@ async def test_received_payments_and_sales_by_mode_open_with_the_right_figures(
         params={"from": "2026-11-23", "to": "2026-11-29"})
     summary = openpyxl.load_workbook(io.BytesIO(period.content))["Ventes par mode"]
     by_mode = {row[0]: row[1:] for row in summary.iter_rows(values_only=True) if row and row[0]}
-    assert by_mode["Espèces"] == (1, 20, 25)
-    assert by_mode["Carte bancaire"] == (1, 12.5, 12.5)
-    assert by_mode["Compte client"] == (1, 9, 0)
-    assert by_mode["Total"] == (3, 41.5, 37.5)
+    # orders, sales, received for orders, received outside orders, total received, credit notes
+    assert by_mode["Espèces"] == (1, 20, 25, 0, 25, 5)
+    assert by_mode["Carte bancaire"] == (1, 12.5, 12.5, 0, 12.5, 0)
+    assert by_mode["Compte client"] == (1, 9, 0, 0, 0, 0)
+    assert by_mode["Total"] == (3, 41.5, 37.5, 0, 37.5, 5)
     assert summary["A1"].value == f"Ventes par mode de paiement — {producer_id}"
 
     # once the producer named itself in the exports settings, its name heads the workbooks

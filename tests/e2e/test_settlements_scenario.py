@@ -199,4 +199,4 @@ async def test_the_week_over_new_year_keeps_its_seven_days_on_the_page_and_in_th
         return [row for row in sheet.iter_rows(values_only=True) if row and row[0] == "Espèces"]
 
     [cash] = await eventually(january, lambda rows: rows and rows[0][1] == 2)
-    assert cash == ("Espèces", 2, 90, 90)
+    assert cash == ("Espèces", 2, 90, 90, 0, 90, 0)

@@ -1,7 +1,8 @@
-"""ISO weeks (`2026-W48`) as the API writes them."""
+"""ISO weeks (`2026-W48`) as the API writes them, and days as a producer lives them."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from ardoise.errors import Invalid
 
@@ -23,3 +24,11 @@ def parse_week(text: str, field: str = "week") -> tuple[date, date]:
 def week_of(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def local_days(first: date, last: date, time_zone: str) -> tuple[datetime, datetime]:
+    """The instants from the start of `first` to the start of the day after `last`, in the
+    producer's time zone: the half-open range of its days, whatever the clocks do between."""
+    zone = ZoneInfo(time_zone)
+    return (datetime.combine(first, time(), zone),
+            datetime.combine(last + timedelta(days=1), time(), zone))

@@ -97,7 +97,8 @@ async def test_last_weeks_workbook_is_mailed_once_on_monday_morning(sessions, sm
     assert len(mine) >= 1
     filename, by_mode = sales_rows(mine[-1])
     assert filename.endswith("2026-11-23_2026-11-29.xlsx")
-    assert by_mode["Espèces"] == (1, 20, 25)
+    # orders, sales, received for orders, received outside orders, total received, credit notes
+    assert by_mode["Espèces"] == (1, 20, 25, 0, 25, 5)
 
 
 async def test_a_failed_send_is_recorded_and_not_counted_as_sent(sessions, producer_id):
@@ -142,7 +143,7 @@ async def test_the_week_over_new_year_holds_its_seven_days_across_the_two_years(
     sent = dict(sales_rows(m) for m in inbox.messages if m["To"] == address)
     [filename] = [name for name in sent if name.endswith("2026-12-28_2027-01-03.xlsx")]
     by_mode = sent[filename]
-    assert by_mode["Espèces"] == (3, 60, 75)  # the 28th, the 31st and the 3rd; not the 27th or 4th
+    assert by_mode["Espèces"] == (3, 60, 75, 0, 75, 15)  # the 28th, the 31st and the 3rd; not the 27th or 4th
 
 
 class Crashing(SmtpMailer):

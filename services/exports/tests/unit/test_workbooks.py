@@ -16,7 +16,7 @@ from exports.adapters.workbooks import (
     write_received_payments,
     write_sales_by_mode,
 )
-from exports.domain.reports import MODE_LABELS, MODES, PAYING_MODES, PaymentRow
+from exports.domain.reports import MODE_LABELS, MODES, PAYING_MODES, MovementRow, PaymentRow
 
 WEEK_START, WEEK_END = date(2026, 11, 16), date(2026, 11, 22)
 ORDER_HEADINGS = ["Date", "Commande", "Client", "Total", "Mode", "Montant payé", "Avoir"]
@@ -71,7 +71,7 @@ def assert_order_row(cells, row: PaymentRow) -> None:
 
 
 def test_the_sales_workbook_has_the_summary_first_then_the_orders():
-    assert sales_by_mode().sheetnames == ["Ventes par mode", "Commandes"]
+    assert sales_by_mode().sheetnames == ["Ventes par mode", "Commandes", "Mouvements de compte"]
 
 
 def test_the_sales_summary_names_the_producer_and_the_period_above_a_bold_frozen_header():
@@ -79,10 +79,11 @@ def test_the_sales_summary_names_the_producer_and_the_period_above_a_bold_frozen
     assert sheet["A1"].value == "Ventes par mode de paiement — Ferme des Saules"
     assert sheet["A1"].font.b
     assert sheet["A2"].value == "Du 16/11/2026 au 22/11/2026"
-    assert values(sheet, 4) == ["Mode", "Commandes", "Total des ventes", "Montant reçu"]
+    assert values(sheet, 4) == ["Mode", "Commandes", "Total des ventes", "Reçu des commandes",
+                                "Reçu hors commandes", "Total reçu", "Avoirs"]
     assert all(cell.font.b for cell in sheet[4])
     assert sheet.freeze_panes == "A5"
-    assert [sheet.column_dimensions[c].width for c in "ABCD"] == [20, 12, 18, 16]
+    assert [sheet.column_dimensions[c].width for c in "ABCDEFG"] == [20, 12, 18, 18, 18, 16, 14]
 
 
 def test_the_sales_summary_has_one_row_per_mode_present_and_a_bold_total():
@@ -118,8 +119,51 @@ def test_the_orders_sheet_lists_the_orders_behind_the_figures():
 def test_a_sales_workbook_without_orders_has_only_a_zero_total():
     sheet = sales_by_mode([])["Ventes par mode"]
     assert [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)] == [
-        ["Total", 0, 0, 0]
+        ["Total", 0, 0, 0, 0, 0, 0]
     ]
+
+
+MOVEMENTS = [
+    MovementRow(datetime(2026, 11, 17, 9, 30), "c-2", "Paul Roux", "transfer", 5000,
+                "Virement reçu"),
+    MovementRow(datetime(2026, 11, 19, 18, 5), "c-1", "Élise Martin", "cash", 2000, "Recharge"),
+    MovementRow(datetime(2026, 11, 21, 11, 0), "c-1", "Élise Martin", "cash", -700,
+                "Rendu en espèces"),
+]
+
+
+def test_top_ups_and_debits_by_mode_count_apart_then_in_the_total_received():
+    out = BytesIO()
+    write_sales_by_mode(iter(ROWS), WEEK_START, WEEK_END, "Ferme des Saules", out, MOVEMENTS)
+    book = load_workbook(BytesIO(out.getvalue()))
+    figures = [
+        (row[0].value, row[1].value, *(cents(cell) for cell in row[2:]))
+        for row in book["Ventes par mode"].iter_rows(min_row=5)
+    ]
+    assert figures == [
+        ("Non livré", 1, 0, 0, 0, 0, 0),
+        ("Compte client", 1, 2000, 0, 0, 0, 0),
+        ("Espèces", 2, 4660, 4300, 1300, 5600, -360),
+        ("Virement", 0, 0, 0, 5000, 5000, 0),
+        ("En ligne (SumUp)", 1, 1005, 1005, 0, 1005, 0),
+        ("Total", 5, 7665, 5305, 6300, 11605, -360),
+    ]
+    sheet = book["Mouvements de compte"]
+    assert values(sheet, 4) == ["Date", "Client", "Nature", "Mode", "Montant", "Libellé"]
+    listed = [(row[0].value, row[1].value, row[2].value, row[3].value, cents(row[4]),
+               row[5].value) for row in sheet.iter_rows(min_row=5)]
+    assert listed == [
+        (datetime(2026, 11, 17, 9, 30), "Paul Roux", "Recharge", "Virement", 5000,
+         "Virement reçu"),
+        (datetime(2026, 11, 19, 18, 5), "Élise Martin", "Recharge", "Espèces", 2000, "Recharge"),
+        (datetime(2026, 11, 21, 11, 0), "Élise Martin", "Débit", "Espèces", -700,
+         "Rendu en espèces"),
+    ]
+
+
+def test_a_movement_by_a_mode_that_moves_no_money_is_refused():
+    with pytest.raises(ValueError):
+        MovementRow(datetime(2026, 11, 17), "c-2", "Paul Roux", "account", 5000, "")
 
 
 def test_a_period_that_ends_before_it_starts_is_refused():

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ardoise.weeks import local_days
 from payments.adapters.orm import credit_notes as credit_notes_table
-from payments.adapters.orm import customers, orders, settlements
+from payments.adapters.orm import customers, money_movements, orders, settlements
 from payments.domain.settlement import PaymentSettings
 from payments.domain.weekly import totals_per_mode
 
@@ -39,10 +40,35 @@ async def payments_page(session: AsyncSession, producer_id: str, monday: date,
              "mode": row.mode or "not_delivered", "amount_paid_cents": row.amount_paid_cents or 0,
              "received": dict(row.received or {})}
             for row in await session.execute(query)]
-    # what came in, by the mode it came in by: an order paid in cash and online counts in both
-    totals = totals_per_mode(((mode, cents) for r in rows for mode, cents in r["received"].items()),
-                             settings.offered_modes)
-    return {"rows": rows, "totals": totals, "total_cents": sum(totals.values())}
+    movements = await week_movements(session, producer_id, monday, settings.time_zone)
+    # what came in (or went out), by the mode it came by: the orders' money (an order paid in
+    # cash and online counts in both) and the top-ups and debits recorded by hand with a mode
+    totals = totals_per_mode(
+        [*((mode, cents) for r in rows for mode, cents in r["received"].items()),
+         *((m["mode"], m["amount_cents"]) for m in movements)],
+        settings.offered_modes)
+    return {"rows": rows, "movements": movements, "totals": totals,
+            "total_cents": sum(totals.values())}
+
+
+async def week_movements(session: AsyncSession, producer_id: str, monday: date,
+                         time_zone: str) -> list[dict]:
+    """The top-ups (positive) and debits (negative) recorded by hand with a mode during the
+    week (its days in the producer's time zone), oldest first."""
+    start, end = local_days(monday, monday + timedelta(days=6), time_zone)
+    query = (
+        select(money_movements, customers.c.name)
+        .select_from(money_movements.outerjoin(customers, and_(
+            customers.c.producer_id == money_movements.c.producer_id,
+            customers.c.customer_id == money_movements.c.customer_id)))
+        .where(money_movements.c.producer_id == producer_id, money_movements.c.at >= start,
+               money_movements.c.at < end)
+        .order_by(money_movements.c.at, money_movements.c.movement_id))
+    return [{"movement_id": str(row.movement_id), "customer_id": row.customer_id,
+             "customer_name": row.name or row.customer_id, "at": row.at.isoformat(),
+             "kind": "top_up" if row.amount_cents > 0 else "debit", "mode": row.mode,
+             "amount_cents": row.amount_cents, "label": row.label}
+            for row in await session.execute(query)]
 
 
 async def credit_notes(session: AsyncSession, producer_id: str, customer_id: str | None,

@@ -6,6 +6,7 @@ from ardoise.events.accounts import (
     CustomerRegistered,
     HoldPosted,
     HoldReleased,
+    MovementRecorded,
 )
 from ardoise.events.base import Event, decode_event, encode_event, event_types
 from ardoise.events.orders import OrderPlaced, PaymentRetryRequested
@@ -38,6 +39,7 @@ __all__ = [
     "Event",
     "HoldPosted",
     "HoldReleased",
+    "MovementRecorded",
     "OrderPlaced",
     "PaymentRetryRequested",
     "PaymentSettingsChanged",

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from ardoise import topics
 from ardoise.events.base import Event
+from ardoise.events.vocabulary import SettlementMode
 from ardoise.ids import CustomerId
 
 
@@ -59,3 +60,15 @@ class HoldReleased(_AccountEvent):
     hold_id: uuid.UUID
     applied_cents: int
     reason: str
+
+
+class MovementRecorded(_AccountEvent):
+    """A credit, top-up or debit recorded by hand on a customer's account (not an order's);
+    with a `mode`, money that came in (positive) or went out (negative) by that mode: it counts
+    in the week's totals per mode, as the drawer and the bank do."""
+
+    movement_id: uuid.UUID
+    at: datetime
+    amount_cents: int
+    mode: SettlementMode | None
+    label: str

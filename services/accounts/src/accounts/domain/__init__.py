@@ -8,6 +8,7 @@ from accounts.domain.model import (
     HoldClosed,
     HoldOpened,
     Movement,
+    MovementRecorded,
 )
 from accounts.domain.settlements import OrderPosition
 
@@ -19,5 +20,6 @@ __all__ = [
     "HoldClosed",
     "HoldOpened",
     "Movement",
+    "MovementRecorded",
     "OrderPosition",
 ]

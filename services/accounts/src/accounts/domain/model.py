@@ -37,6 +37,14 @@ class CustomerDetailsSet:
 
 
 @dataclass(frozen=True)
+class MovementRecorded:
+    """A credit, top-up or debit recorded by hand (not an order's): with its mode, money that
+    came in or went out by that mode."""
+
+    movement: Movement
+
+
+@dataclass(frozen=True)
 class BalanceMoved:
     """The balance or the held amount changed; the new figures, and the last movement if any."""
 
@@ -105,6 +113,7 @@ class Account:
         signed_cents = amount_cents if direction == CREDIT else -amount_cents
         movement = self._post(direction, signed_cents, label or manual_label(direction, mode), at,
                               mode=mode)
+        self.events.append(MovementRecorded(movement))
         self._balance_moved(movement)
         return movement
 

@@ -1,6 +1,13 @@
 """What an account's changes tell the other services: its domain events as the published ones."""
 
-from accounts.domain import Account, BalanceMoved, CustomerDetailsSet, HoldClosed, HoldOpened
+from accounts.domain import (
+    Account,
+    BalanceMoved,
+    CustomerDetailsSet,
+    HoldClosed,
+    HoldOpened,
+    MovementRecorded,
+)
 from accounts.domain.holds import POSTED
 from ardoise.events import (
     BalanceChanged,
@@ -10,6 +17,7 @@ from ardoise.events import (
     HoldPosted,
     HoldReleased,
 )
+from ardoise.events import MovementRecorded as MovementTold
 
 
 def told(account: Account) -> list[Event]:
@@ -33,6 +41,10 @@ def told(account: Account) -> list[Event]:
             case HoldClosed(hold=hold):
                 then.append(HoldReleased(**who, order_id=hold.order_id, hold_id=hold.hold_id,
                                          applied_cents=hold.amount_cents, reason=hold.reason))
+            case MovementRecorded(movement=m):
+                then.append(MovementTold(**who, movement_id=m.movement_id, at=m.at,
+                                         amount_cents=m.amount_cents, mode=m.mode,
+                                         label=m.label))
             case CustomerDetailsSet(name=name, email=email):
                 then.append(CustomerRegistered(**who, name=name, email=email))
             case BalanceMoved():

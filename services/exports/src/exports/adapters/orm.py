@@ -47,6 +47,20 @@ sales = Table(
     Index("sales_by_date", "producer_id", "delivery_date", "order_id"),
 )
 
+movements = Table(
+    "movements",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("movement_id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("label", String(200), nullable=False),
+    Index("movements_by_time", "producer_id", "at"),
+)
+"""Top-ups and debits recorded by hand with a mode (the accounts service's MovementRecorded)."""
+
 producers = Table(
     "producers",
     metadata,

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -9,19 +10,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ardoise.events import (
     CustomerRegistered,
+    MovementRecorded,
     OrderPlaced,
     PaymentSettingsChanged,
     SettlementChanged,
 )
+from ardoise.weeks import local_days
 from exports.adapters.orm import (
     DEFAULT_TIME_ZONE,
     customers,
+    movements,
     producers,
     sales,
     time_zones,
     weekly_emails,
 )
-from exports.domain.reports import printable
+from exports.domain.reports import MovementRow, printable
 
 
 def _rows_query(producer_id: str) -> Select:
@@ -70,6 +74,11 @@ class ExportsRepository:
                 await self.session.execute(statement.on_conflict_do_update(
                     index_elements=[time_zones.c.producer_id],
                     set_={"time_zone": statement.excluded.time_zone}))
+            case MovementRecorded() if event.mode is not None:
+                await self.session.execute(insert(movements).values(
+                    producer_id=event.producer_id, movement_id=event.movement_id,
+                    customer_id=event.customer_id, at=event.at, amount_cents=event.amount_cents,
+                    mode=event.mode, label=printable(event.label)).on_conflict_do_nothing())
             case OrderPlaced():
                 await self.session.execute(insert(sales).values(
                     producer_id=event.producer_id, order_id=event.order_id,
@@ -92,6 +101,23 @@ class ExportsRepository:
                     # an older version arriving late never overwrites a newer one
                     where=sales.c.settlement_version < statement.excluded.settlement_version,
                 ))
+
+    async def movements(self, producer_id: str, period_from: date, period_to: date,
+                        time_zone: str) -> list[MovementRow]:
+        """The top-ups and debits recorded by hand with a mode during the period (its days in
+        the producer's time zone), oldest first, each with its customer's name and local time."""
+        start, end = local_days(period_from, period_to, time_zone)
+        rows = await self.session.execute(
+            select(movements, customers.c.name)
+            .select_from(movements.outerjoin(customers, and_(
+                customers.c.producer_id == movements.c.producer_id,
+                customers.c.customer_id == movements.c.customer_id)))
+            .where(movements.c.producer_id == producer_id, movements.c.at >= start,
+                   movements.c.at < end)
+            .order_by(movements.c.at, movements.c.movement_id))
+        return [MovementRow(row.at.astimezone(ZoneInfo(time_zone)), row.customer_id,
+                            row.name or row.customer_id, row.mode, row.amount_cents, row.label)
+                for row in rows]
 
     async def known_orders(self, producer_id: str, order_ids: set[uuid.UUID]) -> set[uuid.UUID]:
         """Which of these orders the producer has: another producer's are simply not found."""

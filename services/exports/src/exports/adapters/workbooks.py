@@ -12,15 +12,20 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from exports.domain.reports import MODE_LABELS, ModeSummary, ModeTotals, PaymentRow
+from exports.domain.reports import MODE_LABELS, ModeSummary, ModeTotals, MovementRow, PaymentRow
 
 EURO_FORMAT = '#,##0.00 "€"'
 DATE_FORMAT = "DD/MM/YYYY"
 COUNT_FORMAT = '0 "commande(s)"'
 ORDER_HEADINGS = ("Date", "Commande", "Client", "Total", "Mode", "Montant payé", "Avoir")
 ORDER_WIDTHS = (12, 18, 30, 14, 18, 14, 12)
-SUMMARY_HEADINGS = ("Mode", "Commandes", "Total des ventes", "Montant reçu")
-SUMMARY_WIDTHS = (20, 12, 18, 16)
+SUMMARY_HEADINGS = ("Mode", "Commandes", "Total des ventes", "Reçu des commandes",
+                    "Reçu hors commandes", "Total reçu", "Avoirs")
+SUMMARY_WIDTHS = (20, 12, 18, 18, 18, 16, 14)
+MOVEMENT_HEADINGS = ("Date", "Client", "Nature", "Mode", "Montant", "Libellé")
+MOVEMENT_WIDTHS = (18, 30, 12, 18, 14, 40)
+MOVEMENTS_SHEET = "Mouvements de compte"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 SALES_BY_MODE_SHEET = "Ventes par mode"
 ORDERS_SHEET = "Commandes"
 RECEIVED_PAYMENTS_SHEET = "Paiements reçus"
@@ -36,8 +41,12 @@ def write_sales_by_mode(
     period_to: date,
     producer_name: str,
     out: BinaryIO,
+    movements: Sequence[MovementRow] = (),
 ) -> None:
-    """Sheet "Ventes par mode" (one row per mode and a total), sheet "Commandes" (the orders).
+    """Sheet "Ventes par mode" (one row per mode and a total: orders, sales, what came in for
+    the orders, what came in or went out otherwise, in all, and the credit notes), sheet
+    "Commandes" (the orders), sheet "Mouvements de compte" (the top-ups and debits recorded by
+    hand with a mode).
 
     One pass, constant memory: the summary sheet is created first so that it is the first tab,
     but filled last. The orders sheet is streamed while the totals accumulate; the summary
@@ -58,11 +67,25 @@ def write_sales_by_mode(
     _start_sheet(
         orders_sheet, (f"Commandes — {producer_name}", period), ORDER_HEADINGS, ORDER_WIDTHS
     )
+    movements_sheet = workbook.create_sheet(MOVEMENTS_SHEET)
+    _start_sheet(movements_sheet, (f"Mouvements de compte — {producer_name}", period),
+                 MOVEMENT_HEADINGS, MOVEMENT_WIDTHS)
     totals = _stream_orders(orders_sheet, rows)
+    _write_movements(movements_sheet, movements, totals)
     for summary in totals.summaries():
         summary_sheet.append(_summary_row(summary_sheet, summary, bold=False))
     summary_sheet.append(_summary_row(summary_sheet, totals.total(), bold=True))
     workbook.save(out)
+
+
+def _write_movements(sheet: WriteOnlyWorksheet, movements: Iterable[MovementRow],
+                     totals: ModeTotals) -> None:
+    for movement in movements:
+        totals.add_movement(movement)
+        sheet.append((
+            _cell(sheet, movement.at.replace(tzinfo=None), DATETIME_FORMAT),
+            movement.customer_name, movement.nature, MODE_LABELS[movement.mode],
+            _cell(sheet, euros(movement.amount_cents), EURO_FORMAT), movement.label))
 
 
 def write_received_payments(rows: Iterable[PaymentRow], producer_name: str, out: BinaryIO) -> None:
@@ -195,6 +218,9 @@ def _summary_row(sheet: WriteOnlyWorksheet, summary: ModeSummary, bold: bool) ->
         _cell(sheet, summary.orders, font=font),
         _cell(sheet, euros(summary.sales_cents), EURO_FORMAT, font),
         _cell(sheet, euros(summary.received_cents), EURO_FORMAT, font),
+        _cell(sheet, euros(summary.moved_cents), EURO_FORMAT, font),
+        _cell(sheet, euros(summary.total_received_cents), EURO_FORMAT, font),
+        _cell(sheet, euros(summary.credit_note_cents), EURO_FORMAT, font),
     )
 
 

@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from ardoise.events.vocabulary import MODES, PAYING_MODES, received_in
 
@@ -71,16 +71,44 @@ class PaymentRow:
 
 
 @dataclass(frozen=True, slots=True)
+class MovementRow:
+    """A top-up (positive) or debit (negative) recorded by hand with a mode: money that came in
+    or went out by that mode, not for an order."""
+
+    at: datetime
+    customer_id: str
+    customer_name: str
+    mode: str
+    amount_cents: int
+    label: str
+
+    def __post_init__(self) -> None:
+        if self.mode not in PAYING_MODES:
+            raise UnknownMode(f"money moves by a paying mode, not {self.mode!r}")
+
+    @property
+    def nature(self) -> str:
+        return "Recharge" if self.amount_cents > 0 else "Débit"
+
+
+@dataclass(frozen=True, slots=True)
 class ModeSummary:
     mode: str
     orders: int
     sales_cents: int
     received_cents: int
     credit_note_cents: int = 0
+    moved_cents: int = 0
+    """Top-ups and debits recorded by hand with this mode."""
 
     @property
     def label(self) -> str:
         return "Total" if self.mode == TOTAL else MODE_LABELS[self.mode]
+
+    @property
+    def total_received_cents(self) -> int:
+        """What came in by this mode in all: the orders' money, and the accounts' movements."""
+        return self.received_cents + self.moved_cents
 
 
 class ModeTotals:
@@ -89,21 +117,27 @@ class ModeTotals:
     __slots__ = ("_figures",)
 
     def __init__(self) -> None:
-        # mode -> [orders, sales_cents, received_cents, credit_note_cents]
+        # mode -> [orders, sales_cents, received_cents, credit_note_cents, moved_cents]
         self._figures: dict[str, list[int]] = {}
 
     def add(self, row: PaymentRow) -> None:
         figures = self._figures.get(row.mode)
         if figures is None:
-            figures = self._figures[row.mode] = [0, 0, 0, 0]
+            figures = self._figures[row.mode] = [0, 0, 0, 0, 0]
         figures[0] += 1
         figures[1] += row.sales_cents
         figures[3] += row.credit_note_cents
         for mode, cents in row.received.items():  # money counts in the mode it came in by
             received = self._figures.get(mode)
             if received is None:
-                received = self._figures[mode] = [0, 0, 0, 0]
+                received = self._figures[mode] = [0, 0, 0, 0, 0]
             received[2] += cents
+
+    def add_movement(self, movement: MovementRow) -> None:
+        figures = self._figures.get(movement.mode)
+        if figures is None:
+            figures = self._figures[movement.mode] = [0, 0, 0, 0, 0]
+        figures[4] += movement.amount_cents
 
     def summaries(self) -> list[ModeSummary]:
         return [ModeSummary(mode, *self._figures[mode]) for mode in MODES if mode in self._figures]
@@ -112,7 +146,8 @@ class ModeTotals:
         return total_of(self.summaries())
 
 
-def summarise_by_mode(rows: Iterable[PaymentRow]) -> list[ModeSummary]:
+def summarise_by_mode(rows: Iterable[PaymentRow],
+                      movements: Iterable[MovementRow] = ()) -> list[ModeSummary]:
     """One summary per mode present in ``rows``, in MODES order.
 
     An order counts once, in the mode of its current settlement. Sales are the order total,
@@ -120,20 +155,26 @@ def summarise_by_mode(rows: Iterable[PaymentRow]) -> list[ModeSummary]:
     it does not count in the customer account either. Received is the money that came in for
     the orders, in the mode it came in by (cash, cheque, card, transfer, online), whatever mode
     the order is settled in now: an order paid in cash and then online counts in both, one paid
-    and then not delivered still counts what was paid. Credit notes are summed as given.
+    and then not delivered still counts what was paid. Credit notes are summed as given. The
+    top-ups and debits recorded by hand with a mode count apart (`moved_cents`): with the
+    orders' money, what came in by each mode in all, as the drawer and the bank count it.
     """
     totals = ModeTotals()
     for row in rows:
         totals.add(row)
+    for movement in movements:
+        totals.add_movement(movement)
     return totals.summaries()
 
 
 def total_of(summaries: Iterable[ModeSummary]) -> ModeSummary:
     """The grand total (mode ``TOTAL``) of per-mode summaries."""
-    orders = sales_cents = received_cents = credit_note_cents = 0
+    orders = sales_cents = received_cents = credit_note_cents = moved_cents = 0
     for summary in summaries:
         orders += summary.orders
         sales_cents += summary.sales_cents
         received_cents += summary.received_cents
         credit_note_cents += summary.credit_note_cents
-    return ModeSummary(TOTAL, orders, sales_cents, received_cents, credit_note_cents)
+        moved_cents += summary.moved_cents
+    return ModeSummary(TOTAL, orders, sales_cents, received_cents, credit_note_cents,
+                       moved_cents)

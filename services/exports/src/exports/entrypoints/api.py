@@ -69,10 +69,14 @@ async def sales_by_mode(
     check_operator_of(principal, producer)
     check_period(period_from, period_to)
     async with request.app.state.sessionmaker() as session:
-        name = await ExportsRepository(session).producer_name(producer)
+        repository = ExportsRepository(session)
+        name = await repository.producer_name(producer)
+        moved = await repository.movements(producer, period_from, period_to,
+                                           await repository.time_zone(producer))
         file = await build_workbook(
             session, period_query(producer, period_from, period_to),
-            lambda rows, out: write_sales_by_mode(rows, period_from, period_to, name, out))
+            lambda rows, out: write_sales_by_mode(rows, period_from, period_to, name, out,
+                                                  moved))
     return _download(file, filename_for("sales-by-mode", producer, period_from, period_to))
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ardoise.events import (
     CustomerRegistered,
     Event,
+    MovementRecorded,
     OrderPlaced,
     PaymentSettingsChanged,
     SettlementChanged,
@@ -13,7 +14,8 @@ from ardoise.inbox import claim_many
 from exports.adapters.orm import inbox
 from exports.adapters.repository import ExportsRepository
 
-KEPT = CustomerRegistered | OrderPlaced | SettlementChanged | PaymentSettingsChanged
+KEPT = (CustomerRegistered | OrderPlaced | SettlementChanged | PaymentSettingsChanged
+        | MovementRecorded)
 """The events the exports service keeps (its whole message bus): the others are not its
 business."""
 
@@ -41,4 +43,6 @@ def _row_key(event: Event) -> tuple[str, str, str]:
         return ("customers", event.producer_id, event.customer_id)
     if isinstance(event, PaymentSettingsChanged):
         return ("time_zones", event.producer_id, "")
+    if isinstance(event, MovementRecorded):
+        return ("movements", event.producer_id, str(event.movement_id))
     return ("sales", event.producer_id, str(event.order_id))

@@ -67,9 +67,13 @@ async def send_week(sessions: async_sessionmaker, mailer: SmtpMailer, producer_i
             claimed_until=now + CLAIM, updated_at=now)
     # committed: the attempt is on record before anything goes out
     async with sessions() as session:
+        repository = ExportsRepository(session)
+        moved = await repository.movements(producer_id, monday, sunday,
+                                           await repository.time_zone(producer_id))
         workbook = await build_workbook(
             session, period_query(producer_id, monday, sunday),
-            lambda rows, out: write_sales_by_mode(rows, monday, sunday, producer.name, out))
+            lambda rows, out: write_sales_by_mode(rows, monday, sunday, producer.name, out,
+                                                  moved))
     try:
         with workbook:
             await mailer.send_workbook(

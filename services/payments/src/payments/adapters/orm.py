@@ -133,3 +133,18 @@ refunds = Table(
           postgresql_where=text("idempotency_key IS NOT NULL")),
     Index("refunds_requested", "created_at", postgresql_where=text("status = 'requested'")),
 )
+
+money_movements = Table(
+    "money_movements",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("movement_id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("label", String(200), nullable=False),
+    Index("money_movements_by_time", "producer_id", "at"),
+)
+"""Top-ups and debits recorded by hand on customers' accounts with a mode: money that came in
+or went out by it, beside the orders' (the accounts service's MovementRecorded)."""

@@ -13,6 +13,7 @@ from payments.adapters.orm import (
     credit_note_counters,
     credit_notes,
     customers,
+    money_movements,
     orders,
     refunds,
     settings,
@@ -102,6 +103,13 @@ class PaymentsRepository:
             producer_id=producer_id, order_id=order.order_id, customer_id=order.customer_id,
             total_cents=order.total_cents, delivery_date=order.delivery_date,
         ).on_conflict_do_nothing())
+
+    async def remember_movement(self, producer_id: str, movement) -> None:
+        """A top-up or debit recorded by hand with a mode (MovementRecorded); once."""
+        await self.session.execute(insert(money_movements).values(
+            producer_id=producer_id, movement_id=movement.movement_id,
+            customer_id=movement.customer_id, at=movement.at, amount_cents=movement.amount_cents,
+            mode=movement.mode, label=movement.label).on_conflict_do_nothing())
 
     async def remember_customer(self, producer_id: str, customer_id: str, name: str) -> None:
         statement = insert(customers).values(producer_id=producer_id, customer_id=customer_id,

@@ -191,6 +191,9 @@ def _customer_scope(principal, producer: str, customer_id: str | None) -> str | 
 @router.get("/payments")
 async def payments_page(producer: Producer, principal: CurrentPrincipal, request: Request,
                         week: Annotated[str, Query(max_length=10)]) -> dict:
+    """The week's orders (`rows`, each with the money `received` per mode), the top-ups and
+    debits recorded by hand with a mode (`movements`), and `totals`: what came in by each mode,
+    from both, as the drawer and the bank count it."""
     check_operator_of(principal, producer)
     monday, _sunday = parse_week(week)
     async with request.app.state.sessionmaker() as session:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from ardoise.errors import NotFound
 from ardoise.events import (
     CustomerRegistered,
+    MovementRecorded,
     OrderPlaced,
     PaymentSettingsChanged,
     SettlementChanged,
@@ -163,6 +164,12 @@ async def remember_order(event: OrderPlaced, uow: PaymentsUnitOfWork) -> None:
     """An order placed, for its settlement and the week's page."""
     await uow.payments.remember_order(event.producer_id, KnownOrder(
         event.order_id, event.customer_id, event.total_cents, event.delivery_date))
+
+
+async def remember_movement(event: MovementRecorded, uow: PaymentsUnitOfWork) -> None:
+    """A top-up or debit with a mode, for the week's totals; one without a mode moved no money."""
+    if event.mode is not None:
+        await uow.payments.remember_movement(event.producer_id, event)
 
 
 async def remember_customer(event: CustomerRegistered, uow: PaymentsUnitOfWork) -> None:

@@ -3,7 +3,7 @@
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from ardoise.events import BalanceHeld, CustomerRegistered, Event, OrderPlaced
+from ardoise.events import BalanceHeld, CustomerRegistered, Event, MovementRecorded, OrderPlaced
 from payments.adapters.sumup_accounts import GatewayFor
 from payments.service_layer import checkouts, handlers
 from payments.service_layer.handlers import FetchOrder
@@ -13,6 +13,7 @@ READ_MODEL_HANDLERS: dict[type[Event], Callable[[Event, PaymentsUnitOfWork],
                                                 Awaitable[None]]] = {
     OrderPlaced: handlers.remember_order,
     CustomerRegistered: handlers.remember_customer,
+    MovementRecorded: handlers.remember_movement,
 }
 """What the payments service keeps of the other services' events."""
 CONSUMED = (BalanceHeld, *READ_MODEL_HANDLERS)
