@@ -1,9 +1,12 @@
 """HTTP helpers for driving the running system as a frontend would."""
 
+import uuid
+
 import httpx
 import pytest
 
 from ardoise.auth import Principal, issue_token
+from ardoise_tools.testing.tracking import turn_tracking_on
 
 
 class Caller:
@@ -24,6 +27,21 @@ class Caller:
         async with httpx.AsyncClient(timeout=10) as client:
             return await client.request(method, f"{self.system.urls[service]}{path}",
                                         headers=headers, **kwargs)
+
+
+@pytest.fixture
+def producer_id(system) -> str:
+    """A producer of its own that turned payment tracking on, as the product page has it do
+    first; every service heard it before the test starts."""
+    producer = f"p-{uuid.uuid4().hex[:12]}"
+    turn_tracking_on(system.urls, system.env["ARDOISE_JWT_SECRET"], producer)
+    return producer
+
+
+@pytest.fixture
+def untracked_producer_id() -> str:
+    """A producer that never turned payment tracking on."""
+    return f"p-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture

@@ -121,7 +121,8 @@ def test_another_producer_never_sees_these_customers(system, operator, producer_
     intruder = Caller(system, Principal("operator", "another-farm"))
     assert intruder.request("GET", "accounts", f"/v1/producers/{producer_id}/customers").status_code == 404
     assert intruder.request("GET", "accounts", f"/v1/producers/{producer_id}/customers/c1/account").status_code == 404
-    assert intruder.request("GET", "accounts", "/v1/producers/another-farm/customers").json() == {"customers": [], "total": 0}
+    assert intruder.request("GET", "accounts", "/v1/producers/another-farm/customers").json() == {
+        "customers": [], "total": 0, "payment_tracking": False}
 
 
 def test_the_customers_page_searches_names_accents_and_case_aside_counts_and_filters_debts(
@@ -155,4 +156,5 @@ def test_the_customers_page_leaves_the_count_out_when_asked(operator, producer_i
                               params={"count": "false"}).json()
     assert answer == {"customers": [{"customer_id": "c1", "name": "Claire Martin",
                                      "balance_cents": 0, "held_cents": 0,
-                                     "available_cents": 0}], "total": None}
+                                     "available_cents": 0}], "total": None,
+                                     "payment_tracking": True}

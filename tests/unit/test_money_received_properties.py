@@ -27,7 +27,8 @@ from payments.domain.settlement import (
 
 ORDERS = {uuid.UUID(int=i): total for i, total in enumerate((2000, 2500, 4000), start=1)}
 AT = datetime(2026, 12, 4, 9, tzinfo=UTC)
-SETTINGS = PaymentSettings(accepted_modes=("account", "cash", "cheque", "card", "transfer",
+SETTINGS = PaymentSettings(payment_tracking=True,
+                           accepted_modes=("account", "cash", "cheque", "card", "transfer",
                                            "online"),
                            sumup_merchant_code="MFERME01", sumup_connected=True)
 BY_HAND = sorted(MANUAL_MODES) + ["account", "not_delivered", "online"]

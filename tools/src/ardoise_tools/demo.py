@@ -83,7 +83,11 @@ class Demo:
             "accepted_modes": ["account", "cash", "cheque", "card", "transfer", "online"],
             # the producer's own SumUp account (the stand-in takes any key)
             "sumup_merchant_code": "MDEMO001", "sumup_api_key": "sk_test_demo_standin"})
-        time.sleep(1.0)  # the orders service hears of the setting through an event
+        # the accounts and orders services hear of the settings through an event
+        for service, path in (("accounts", "customers?limit=1&count=false"),
+                              ("orders", "orders?limit=1")):
+            self.wait(lambda: self.call("GET", service, f"/v1/producers/{self.producer}/{path}"),
+                      lambda page: page["payment_tracking"], f"{service} to hear the settings")
         print("\n1. Claire has 5,00 € of credit and orders for 20,00 €")
         self.movement("credit", 500, "Avoir")
         self.order_and_pay()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.adapters.orm import accounts, movements
+from accounts.adapters.repository import AccountRepository
 from accounts.domain.search import searchable
 
 Sort = Literal["balance", "-balance", "name"]
@@ -59,7 +60,8 @@ async def customers_page(
     if count and (len(customers) == limit or (offset and not customers)):  # more may follow
         total = (await session.execute(select(func.count()).select_from(accounts)
                                        .where(*where))).scalar()
-    return {"customers": customers, "total": total}
+    tracking = await AccountRepository(session).tracking_is_on(producer_id)
+    return {"customers": customers, "total": total, "payment_tracking": tracking}
 
 
 async def account_page(

@@ -17,6 +17,7 @@ class Store:
     keys: dict = field(default_factory=dict)
     hold_customers: dict = field(default_factory=dict)
     published: list = field(default_factory=list)
+    tracking: dict = field(default_factory=dict)
 
 
 class FakeAccounts:
@@ -31,6 +32,12 @@ class FakeAccounts:
     def _seen(self, account):
         self._seen_by_id.setdefault(id(account), account)
         return account
+
+    async def tracking_is_on(self, producer_id):
+        return self.store.tracking.get(producer_id) is True
+
+    async def keep_tracking(self, producer_id, on):
+        self.store.tracking[producer_id] = on
 
     async def get_for_update(self, producer_id, customer_id):
         account = self.store.accounts.get((producer_id, customer_id))

@@ -11,6 +11,7 @@ from accounts.domain.commands import (
     RecordMovement,
     RegisterCustomer,
     ReleaseHold,
+    SetPaymentTracking,
 )
 from accounts.domain.exceptions import AmountOutOfRange, CustomerNotFound
 from accounts.service_layer import handlers
@@ -24,7 +25,8 @@ ORDER = uuid.UUID(int=7)
 
 @pytest.fixture
 def store() -> Store:
-    return Store()
+    """A producer that turned payment tracking on."""
+    return Store(tracking={"ferme-a": True})
 
 
 async def registered(store: Store, credit_cents: int = 0) -> None:
@@ -52,6 +54,32 @@ async def test_a_refused_movement_writes_and_publishes_nothing(store):
         await handlers.record_movement(RecordMovement("ferme-a", "zz", "debit", 5, None, None),
                                        FakeUnitOfWork(store))
     assert (store.movements, store.published) == before
+
+
+async def test_with_tracking_off_no_movement_is_recorded_until_it_is_turned_on(store):
+    await registered(store, 5000)
+    off = SetPaymentTracking(event_id=uuid.uuid4(), producer_id="ferme-a", payment_tracking=False)
+    await handlers.set_payment_tracking(off, FakeUnitOfWork(store), "accounts")
+    before = (list(store.movements), list(store.published))
+    with pytest.raises(Conflict, match="tracking is off"):
+        await handlers.record_movement(RecordMovement("ferme-a", "c1", "credit", 700, None, "cash"),
+                                       FakeUnitOfWork(store))
+    assert (store.movements, store.published) == before
+    on = SetPaymentTracking(event_id=uuid.uuid4(), producer_id="ferme-a", payment_tracking=True)
+    await handlers.set_payment_tracking(on, FakeUnitOfWork(store), "accounts")
+    await handlers.set_payment_tracking(off, FakeUnitOfWork(store), "accounts")  # a replay: once
+    view, _ = await handlers.record_movement(
+        RecordMovement("ferme-a", "c1", "credit", 700, None, "cash"), FakeUnitOfWork(store))
+    assert view["balance_after_cents"] == 5700  # from what was recorded before
+
+
+async def test_a_producer_never_heard_of_does_not_track_payments():
+    store = Store()
+    await handlers.register_customer(RegisterCustomer("ferme-b", "c1", "Claire", None),
+                                     FakeUnitOfWork(store))
+    with pytest.raises(Conflict):
+        await handlers.record_movement(RecordMovement("ferme-b", "c1", "credit", 700, None, None),
+                                       FakeUnitOfWork(store))
 
 
 async def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_body(store):

@@ -16,6 +16,7 @@ from ardoise.events import (
     HoldReleased,
     OrderPlaced,
     PaymentRetryRequested,
+    PaymentSettingsChanged,
     SettlementChanged,
 )
 
@@ -72,7 +73,7 @@ def test_events_the_accounts_have_nothing_to_do_with_ask_for_nothing(event):
 
 
 async def test_a_poll_is_carried_out_in_order_and_each_event_once():
-    store = Store()
+    store = Store(tracking={P: True})
     await registered(store, 500)
     placed = OrderPlaced(producer_id=P, order_id=ORDER, customer_id="c1", total_cents=2000,
                          delivery_date=date(2026, 11, 27), online_payment=True)
@@ -90,3 +91,17 @@ async def test_a_poll_is_carried_out_in_order_and_each_event_once():
     assert released.reason == "failed"
     account = store.accounts[(P, "c1")]
     assert (account.balance_cents, account.held_cents) == (1000, 0)
+
+
+async def test_the_payment_settings_turn_tracking_on_and_off_in_the_order_they_came():
+    store = Store()
+
+    def settings(on: bool) -> PaymentSettingsChanged:
+        return PaymentSettingsChanged(producer_id=P, payment_tracking=on, accepted_modes=["cash"],
+                                      online_payment_required=False)
+
+    on, off = settings(True), settings(False)
+    await messagebus.handle_batch([on], lambda: FakeUnitOfWork(store), "t")
+    assert store.tracking[P] is True
+    await messagebus.handle_batch([off, on], lambda: FakeUnitOfWork(store), "t")
+    assert store.tracking[P] is False  # the "on" delivered again was done already: "off" stands

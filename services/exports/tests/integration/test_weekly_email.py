@@ -4,6 +4,7 @@ import asyncio
 import io
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from email.header import decode_header, make_header
 
 import openpyxl
 import pytest
@@ -58,14 +59,14 @@ def sold(producer_id: str, day: date, paid_cents: int = 2500) -> list:
     ]
 
 
-async def seed_week(sessions, producer_id: str, *days: date, time_zone: str | None = None,
-                    email: str = "compta@saules.example") -> None:
-    """The producer's exports settings, its time zone if named, and one sale a day."""
-    events = [CustomerRegistered(producer_id=producer_id, customer_id="c1", name="Claire Martin")]
-    if time_zone:
-        events.append(PaymentSettingsChanged(
-            producer_id=producer_id, payment_tracking=True, accepted_modes=["cash"],
-            online_payment_required=False, time_zone=time_zone))
+async def seed_week(sessions, producer_id: str, *days: date, time_zone: str = "Europe/Paris",
+                    email: str = "compta@saules.example", tracking: bool = True) -> None:
+    """The producer's exports settings, its payment settings (tracking on unless said, its
+    time zone), and one sale a day."""
+    events = [CustomerRegistered(producer_id=producer_id, customer_id="c1", name="Claire Martin"),
+              PaymentSettingsChanged(
+                  producer_id=producer_id, payment_tracking=tracking, accepted_modes=["cash"],
+                  online_payment_required=False, time_zone=time_zone)]
     for day in days or (date(2026, 11, 27),):
         events.extend(sold(producer_id, day))
     await apply_events(sessions, "test", events)
@@ -99,6 +100,23 @@ async def test_last_weeks_workbook_is_mailed_once_on_monday_morning(sessions, sm
     assert filename.endswith("2026-11-23_2026-11-29.xlsx")
     # orders, sales, received for orders, received outside orders, total received, credit notes
     assert by_mode["Espèces"] == (1, 20, 25, 0, 25, 5)
+
+
+async def test_without_payment_tracking_the_weeks_workbook_has_no_payment_column(
+        sessions, smtp, producer_id):
+    controller, inbox = smtp
+    address = f"compta+{producer_id}@saules.example"
+    await seed_week(sessions, producer_id, email=address, tracking=False)
+    mailer = SmtpMailer("127.0.0.1", controller.port, "ardoise@localhost")
+    assert (producer_id, LAST_WEEK) in await send_due_weeks(sessions, mailer, 6,
+                                                            MONDAY_MORNING_IN_PARIS)
+    [message] = [m for m in inbox.messages if m["To"] == address and LAST_WEEK in m["Subject"]]
+    assert str(make_header(decode_header(message["Subject"]))) == f"Ventes — semaine {LAST_WEEK}"
+    attachment = next(part for part in message.walk() if part.get_filename())
+    book = openpyxl.load_workbook(io.BytesIO(attachment.get_payload(decode=True)))
+    assert book.sheetnames == ["Ventes", "Commandes"]
+    assert [c.value for c in book["Commandes"][4]] == ["Date", "Commande", "Client", "Total"]
+    assert [c.value for c in book["Ventes"][5]] == ["Total", 1, 20]
 
 
 async def test_a_failed_send_is_recorded_and_not_counted_as_sent(sessions, producer_id):

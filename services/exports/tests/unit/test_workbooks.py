@@ -279,3 +279,24 @@ def test_sales_by_mode_totals_equal_the_sums_of_the_rows(rows):
     assert len(orders) == len(rows)
     for cells, row in zip(orders, rows, strict=True):
         assert_order_row(cells, row)
+
+
+def test_without_payment_tracking_the_workbooks_have_no_payment_column():
+    out = BytesIO()
+    write_sales_by_mode(iter(ROWS), WEEK_START, WEEK_END, "Ferme des Saules", out, MOVEMENTS,
+                        tracking=False)
+    book = load_workbook(BytesIO(out.getvalue()))
+    assert book.sheetnames == ["Ventes", "Commandes"]
+    assert values(book["Commandes"], 4) == ["Date", "Commande", "Client", "Total"]
+    listed = [(row[1].value, cents(row[3])) for row in book["Commandes"].iter_rows(min_row=5)]
+    assert listed == [(row.order_id, row.total_cents) for row in ROWS]
+    [total] = list(book["Ventes"].iter_rows(min_row=5))
+    assert (total[0].value, total[1].value, cents(total[2])) == (
+        "Total", len(ROWS), sum(row.total_cents for row in ROWS))
+    out = BytesIO()
+    write_received_payments(iter(ROWS), "Ferme des Saules", out, tracking=False)
+    sheet = load_workbook(BytesIO(out.getvalue()))["Commandes"]
+    assert values(sheet, 3) == ["Date", "Commande", "Client", "Total"]
+    assert max(len(row) for row in sheet.iter_rows(min_row=4)) == 4
+    assert not any(cell.value in MODE_LABELS.values()
+                   for row in sheet.iter_rows() for cell in row)

@@ -71,6 +71,12 @@ async def order_rows(session: AsyncSession, producer_id: str, customer_id: str |
     return list(await session.execute(query))
 
 
+async def tracking_of(session: AsyncSession, producer_id: str) -> bool:
+    """Whether the producer tracks payments, as last heard (off until heard on)."""
+    return (await session.execute(select(producers.c.payment_tracking).where(
+        producers.c.producer_id == producer_id))).scalar() is True
+
+
 def payment_view(row) -> dict | None:
     """The latest payment attempt of an order row, or None when it was never paid online."""
     if row.payment_attempt is None:
@@ -102,8 +108,8 @@ def placed_order_view(placed: dict, customer_id: str, delivery_date: date) -> di
 
 
 def tracking_is_on(row) -> bool:
-    """Payment tracking, as last heard from the payments service (on until it says otherwise)."""
-    return row.payment_tracking is not False
+    """Payment tracking, as last heard from the payments service: off until it says it is on."""
+    return row.payment_tracking is True
 
 
 def printout(row, figures: CustomerFigures, now: datetime) -> Printout:

@@ -1,16 +1,19 @@
 """The orders schema on the real test PostgreSQL, through the service's own role; the gateway in
 process, with the accounts service stood in for."""
 
+import uuid
 from collections.abc import AsyncIterator
 from functools import partial
 
 import pytest
 
 from ardoise.db import make_engine, make_sessionmaker
+from ardoise.events import PaymentSettingsChanged
 from ardoise_tools.testing.fakes import gateway_clients
 from orders.adapters.orm import SCHEMA
 from orders.bootstrap import create_app
 from orders.config import Settings
+from orders.service_layer import messagebus
 from orders.service_layer.unit_of_work import SqlOrdersUnitOfWork
 
 
@@ -36,6 +39,16 @@ async def new_uow(servers) -> AsyncIterator:
     engine = make_engine(servers["ORDERS_DATABASE_URL"], SCHEMA, pool_size=10)
     yield partial(SqlOrdersUnitOfWork, make_sessionmaker(engine))
     await engine.dispose()
+
+
+@pytest.fixture
+async def producer_id(new_uow) -> str:
+    """A producer of its own whose payment settings, as heard, say tracking is on."""
+    producer = f"p-{uuid.uuid4().hex[:12]}"
+    await messagebus.handle(PaymentSettingsChanged(
+        producer_id=producer, payment_tracking=True, accepted_modes=["cash", "card"],
+        online_payment_required=False), new_uow(), "tests")
+    return producer
 
 
 @pytest.fixture

@@ -210,6 +210,24 @@ async def test_with_tracking_off_documents_omit_settlement_and_balance_until_it_
     assert (document["credit_note_cents"], document["balance_cents"]) == (500, 500)
 
 
+async def test_a_producer_never_heard_of_prints_no_balance_and_lists_tracking_off(gateway):
+    """Payment tracking is off until the producer turns it on: the documents of a producer whose
+    settings were never heard of state neither settlement nor balance."""
+    newcomer = f"p-{uuid.uuid4().hex[:12]}"
+    operator = gateway(Principal("operator", newcomer))
+    placed = await operator.post(f"/v1/producers/{newcomer}/orders",
+                                 json={"customer_id": "c1", "lines": LINES})
+    assert placed.status_code == 201
+    gateway.accounts.balances[(newcomer, "c1")] = 700
+    path = f"/v1/producers/{newcomer}/orders/{placed.json()['order_id']}"
+    document = (await operator.get(f"{path}/invoice", headers={"Accept": "application/json"})
+                ).json()
+    assert (document["settlement"], document["balance_cents"]) == (None, None)
+    assert "Solde" not in (await operator.get(f"{path}/receipt")).text
+    listed = (await operator.get(f"/v1/producers/{newcomer}/orders")).json()
+    assert listed["payment_tracking"] is False and len(listed["orders"]) == 1
+
+
 async def test_an_order_placed_says_whether_its_producer_requires_online_payment(
         gateway, new_uow, producer_id):
     async def placed_online() -> bool:
@@ -268,6 +286,7 @@ async def test_orders_are_listed_newest_first_an_operator_all_a_customer_its_own
     page = (await claire.get(path, params={"limit": 2})).json()["orders"]
     rest = (await claire.get(path, params={"before": page[-1]["placed_at"]})).json()["orders"]
     assert [o["order_id"] for o in page + rest] == [o["order_id"] for o in own]
-    assert (await gateway().get(path, params={"status": "accepted"})).json() == {"orders": []}
+    assert (await gateway().get(path, params={"status": "accepted"})).json() == {
+        "orders": [], "payment_tracking": True}
     other = gateway(Principal("operator", f"{producer_id}-x"))
     assert (await other.get(path)).status_code == 404

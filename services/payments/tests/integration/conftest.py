@@ -1,6 +1,7 @@
 """The payments schema on the real test PostgreSQL, through the service's own role; the gateway
 in process, with the orders service stood in for."""
 
+import uuid
 from collections.abc import AsyncIterator
 from functools import partial
 
@@ -11,6 +12,7 @@ from ardoise_tools.testing.fakes import gateway_clients
 from payments.adapters.orm import SCHEMA
 from payments.bootstrap import create_app
 from payments.config import Settings
+from payments.domain.settlement import PaymentSettings
 from payments.service_layer.unit_of_work import SqlPaymentsUnitOfWork
 
 
@@ -33,6 +35,23 @@ async def new_uow(servers) -> AsyncIterator:
     engine = make_engine(servers["PAYMENTS_DATABASE_URL"], SCHEMA, pool_size=30)
     yield partial(SqlPaymentsUnitOfWork, make_sessionmaker(engine))
     await engine.dispose()
+
+
+@pytest.fixture
+async def producer_id(new_uow) -> str:
+    """A producer of its own whose settings say payment tracking is on (and nothing else
+    changed); stored as they stand, so that the outbox holds only what a test causes."""
+    producer = f"p-{uuid.uuid4().hex[:12]}"
+    async with new_uow() as uow:
+        await uow.payments.save_settings(producer, PaymentSettings(payment_tracking=True))
+        await uow.commit()
+    return producer
+
+
+@pytest.fixture
+def new_producer_id() -> str:
+    """A producer that never saved its payment settings."""
+    return f"p-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture

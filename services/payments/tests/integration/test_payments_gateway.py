@@ -26,13 +26,15 @@ async def outbox_count(new_uow, producer_id: str) -> int:
             outbox.c.payload["producer_id"].astext == producer_id))).scalar()
 
 
-async def test_settings_default_then_change_field_by_field(gateway, producer_id):
-    operator = gateway()
-    path = f"/v1/producers/{producer_id}/settings"
+async def test_settings_default_then_change_field_by_field(gateway, new_producer_id):
+    operator = gateway(Principal("operator", new_producer_id))
+    path = f"/v1/producers/{new_producer_id}/settings"
     assert (await operator.get(path)).json() == {
-        "payment_tracking": True, "online_payment_required": False, "sumup_merchant_code": None,
+        "payment_tracking": False, "online_payment_required": False, "sumup_merchant_code": None,
         "sumup_connected": False, "accepted_modes": ["account", "cash", "cheque", "card", "transfer"],
         "time_zone": "Europe/Paris"}
+    on = await operator.put(path, json={"payment_tracking": True})
+    assert on.status_code == 200 and on.json()["payment_tracking"] is True
     changed = await operator.put(path, json={"accepted_modes": ["cash", "cheque"]})
     assert changed.status_code == 200
     off = (await operator.put(path, json={"payment_tracking": False})).json()

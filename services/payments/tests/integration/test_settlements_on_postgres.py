@@ -125,7 +125,7 @@ async def test_concurrent_settings_changes_each_keep_the_others_fields(new_uow, 
                                                "sumup_merchant_code": "MFERME01",
                                                "sumup_api_key": "sk_test_123456789"}, new_uow(),
                                  seal=lambda key: f"sealed({key})"),
-        handlers.change_settings(producer_id, {"payment_tracking": False}, new_uow()))
+        handlers.change_settings(producer_id, {"time_zone": "Indian/Reunion"}, new_uow()))
     async with new_uow() as uow:
         stored = await uow.payments.settings(producer_id)
-    assert stored.accepted_modes == ("cash", "online") and not stored.payment_tracking
+    assert stored.accepted_modes == ("cash", "online") and stored.time_zone == "Indian/Reunion"

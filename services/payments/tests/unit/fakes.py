@@ -20,6 +20,10 @@ from payments.adapters.sumup_client import (
 from payments.domain.credit_notes import CreditNote
 from payments.domain.settlement import PaymentSettings
 
+TRACKING = PaymentSettings(payment_tracking=True)
+"""The settings of a producer that turned payment tracking on and changed nothing else: what
+these unit tests' producers have unless a test says otherwise."""
+
 
 @dataclass
 class Store:
@@ -47,7 +51,7 @@ class FakePayments:
         self.store = store
 
     async def settings(self, producer_id):
-        return self.store.settings.get(producer_id, PaymentSettings())
+        return self.store.settings.get(producer_id, TRACKING)
 
     async def settings_for_update(self, producer_id):
         return await self.settings(producer_id)

@@ -13,11 +13,11 @@ from ardoise.events import (
     PaymentSettingsChanged,
     SettlementChanged,
 )
-from payments.domain.settlement import KnownOrder, PaymentSettings
+from payments.domain.settlement import KnownOrder
 from payments.service_layer import handlers
 from payments.service_layer.messagebus import MessageBus
 
-from .fakes import FakeOrdersGateway, FakeUnitOfWork, Store
+from .fakes import TRACKING, FakeOrdersGateway, FakeUnitOfWork, Store
 
 P = "ferme-a"
 
@@ -179,7 +179,7 @@ async def test_another_producers_order_is_not_found_and_nothing_is_written(store
     ("cash", -1, "amount_paid_cents")])
 async def test_refused_settlements_name_the_field_and_change_nothing(store, gateway, mode, paid,
                                                                      field):
-    store.settings[P] = PaymentSettings().changed(accepted_modes=["cash", "account"])
+    store.settings[P] = TRACKING.changed(accepted_modes=["cash", "account"])
     [order_id] = await known(store, order())
     await settle(store, gateway, [order_id], "cash", 2500)
     before = store.written()
@@ -189,7 +189,7 @@ async def test_refused_settlements_name_the_field_and_change_nothing(store, gate
 
 
 async def test_a_refused_mode_is_refused_before_asking_the_orders_service(store, gateway):
-    store.settings[P] = PaymentSettings().changed(accepted_modes=["cash"])
+    store.settings[P] = TRACKING.changed(accepted_modes=["cash"])
     with pytest.raises(Invalid):
         await settle(store, gateway, [uuid.uuid4()], "card")
     assert gateway.asked == []
@@ -215,12 +215,13 @@ async def test_changing_one_setting_keeps_the_others_and_publishes_the_change(st
                                        "sumup_merchant_code": "MFERME01",
                                        "sumup_api_key": "sk_test_123456789"},
                                    FakeUnitOfWork(store), seal=lambda key: f"sealed({key})")
-    value = await handlers.change_settings(P, {"payment_tracking": False}, FakeUnitOfWork(store))
+    value = await handlers.change_settings(P, {"time_zone": "Indian/Reunion"},
+                                           FakeUnitOfWork(store))
     assert value.accepted_modes == ("cash", "online") and value.online_payment_required
     assert store.sumup_keys[P] == "sealed(sk_test_123456789)" and value.sumup_connected
     published = [e for e in store.published if isinstance(e, PaymentSettingsChanged)]
-    assert [(e.payment_tracking, e.online_payment_required) for e in published] == [
-        (True, True), (False, True)]
+    assert [(e.time_zone, e.online_payment_required) for e in published] == [
+        ("Europe/Paris", True), ("Indian/Reunion", True)]
 
 
 async def test_settings_that_change_nothing_publish_nothing(store):

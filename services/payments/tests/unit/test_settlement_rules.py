@@ -16,7 +16,8 @@ from payments.domain.settlement import (
     settle,
 )
 
-DEFAULTS = PaymentSettings()
+DEFAULTS = PaymentSettings(payment_tracking=True)
+"""A producer that turned payment tracking on and changed nothing else."""
 FIRST = Settlement()
 
 
@@ -169,9 +170,12 @@ def test_a_settlement_by_hand_never_changes_online_money_and_its_credit_note_is_
         assert settled.received == current.received and owed == 0
 
 
-def test_the_defaults_track_payments_accept_every_mode_but_online_and_do_not_require_it():
-    assert DEFAULTS.payment_tracking and not DEFAULTS.online_payment_required
-    assert set(DEFAULTS.accepted_modes) == set(MODES) - {"not_delivered", "online"}
+def test_the_defaults_do_not_track_payments_accept_every_mode_but_online_and_require_none():
+    new = PaymentSettings()
+    assert not new.payment_tracking and not new.online_payment_required
+    assert set(new.accepted_modes) == set(MODES) - {"not_delivered", "online"}
+    with pytest.raises(Conflict, match="tracking is off"):
+        settle(FIRST, 2000, "cash", None, new)
 
 
 CONNECTED = DEFAULTS.changed(sumup_merchant_code="MFERME01", sumup_connected=True)
@@ -189,9 +193,19 @@ def test_online_payment_is_accepted_only_with_the_producers_own_sumup_account():
 
 def test_changing_one_setting_keeps_the_others():
     changed = CONNECTED.changed(accepted_modes=["cash", "online"], online_payment_required=True)
-    off = changed.changed(payment_tracking=False)
-    assert off.accepted_modes == ("cash", "online") and off.online_payment_required
-    assert not off.payment_tracking
+    paris = changed.changed(time_zone="America/Cayenne")
+    assert paris.accepted_modes == ("cash", "online") and paris.online_payment_required
+    assert paris.payment_tracking and paris.sumup_merchant_code == "MFERME01"
+
+
+def test_online_payment_needs_payment_tracking_on_since_it_uses_the_balance():
+    online = CONNECTED.changed(accepted_modes=["cash", "online"])
+    with pytest.raises(Conflict, match="tracking"):
+        online.changed(payment_tracking=False)
+    with pytest.raises(Conflict, match="tracking"):
+        CONNECTED.changed(payment_tracking=False).changed(accepted_modes=["online"])
+    off = online.changed(accepted_modes=["cash"]).changed(payment_tracking=False)
+    assert not off.payment_tracking and off.sumup_merchant_code == "MFERME01"
 
 
 def test_accepted_modes_are_kept_once_each_in_the_order_given():

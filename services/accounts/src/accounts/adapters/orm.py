@@ -2,6 +2,7 @@
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Index,
@@ -98,3 +99,11 @@ idempotency_keys = Table(
     Column("response", JSONB, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+producers = Table(
+    "producers",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("payment_tracking", Boolean, nullable=False),
+)
+"""Whether the producer tracks payments, as its payment settings last said (off until heard)."""

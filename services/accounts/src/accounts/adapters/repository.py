@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.adapters.orm import accounts, holds
+from accounts.adapters.orm import accounts, holds, producers
 from accounts.domain import Account, Hold, OrderPosition
 from accounts.domain.search import searchable
 from ardoise.db import driver_connection
@@ -55,6 +55,16 @@ class AccountRepository:
         await connection.execute(_OPEN_MANY, producers, customers)
         rows = await connection.fetch(_LOCK_MANY, producers, customers)
         return {(r["producer_id"], r["customer_id"]): self._seen(_account(_Row(r))) for r in rows}
+
+    async def tracking_is_on(self, producer_id: str) -> bool:
+        """Whether the producer tracks payments, as last heard: off until heard on."""
+        return (await self.session.execute(select(producers.c.payment_tracking).where(
+            producers.c.producer_id == producer_id))).scalar() is True
+
+    async def keep_tracking(self, producer_id: str, on: bool) -> None:
+        statement = insert(producers).values(producer_id=producer_id, payment_tracking=on)
+        await self.session.execute(statement.on_conflict_do_update(
+            index_elements=[producers.c.producer_id], set_={"payment_tracking": on}))
 
     async def register(self, account: Account) -> None:
         self._seen(account)

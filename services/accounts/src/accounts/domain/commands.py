@@ -58,3 +58,12 @@ class ReleaseHold:
     order_id: uuid.UUID
     attempt: int | None
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetPaymentTracking:
+    """The producer turned payment tracking on or off (its payment settings changed)."""
+
+    event_id: uuid.UUID
+    producer_id: str
+    payment_tracking: bool

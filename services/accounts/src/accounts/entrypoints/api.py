@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from accounts import views
+from accounts.adapters.repository import AccountRepository
 from accounts.domain.commands import RecordMovement, RegisterCustomer
 from accounts.entrypoints.schemas import (
     AccountOut,
@@ -18,7 +19,7 @@ from accounts.entrypoints.schemas import (
 )
 from accounts.service_layer import handlers
 from ardoise.auth import Principal
-from ardoise.errors import Forbidden, NotFound
+from ardoise.errors import Conflict, Forbidden, NotFound
 from ardoise.gateway import CurrentPrincipal, check_operator_of, request_fingerprint
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
 from ardoise.text import ONE_LINE_PATTERN
@@ -91,13 +92,17 @@ async def get_account(
     return await _account(request, producer, customer, limit, before)
 
 
-@router.get("/me/account", response_model=AccountOut)
+@router.get("/me/account", response_model=AccountOut, responses={409: {
+    "description": "the producer does not track payments: no balance is shown"}})
 async def get_my_account(
     principal: CurrentPrincipal, request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50, before: uuid.UUID | None = None,
 ) -> dict:
     if principal.role != "customer" or principal.customer_id is None:
         raise Forbidden("this route is for customers")
+    async with request.app.state.sessionmaker() as session:
+        if not await AccountRepository(session).tracking_is_on(principal.producer_id):
+            raise Conflict(handlers.TRACKING_OFF)
     return await _account(request, principal.producer_id, principal.customer_id, limit, before)
 
 
@@ -105,7 +110,8 @@ async def get_my_account(
     "/producers/{producer}/customers/{customer}/movements",
     response_model=MovementOut, status_code=201,
     responses={200: {"description": "replay of an earlier request with the same Idempotency-Key"},
-               409: {"description": "Idempotency-Key reused with another body"}},
+               409: {"description": "Idempotency-Key reused with another body, or payment "
+                                    "tracking off for the producer"}},
 )
 async def post_movement(
     producer: Producer, customer: Customer, body: MovementIn, principal: CurrentPrincipal,

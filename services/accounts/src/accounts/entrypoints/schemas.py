@@ -28,6 +28,9 @@ class CustomersOut(BaseModel):
     customers: list[CustomerOut]
     total: int | None
     """How many customers match, in all pages (None when not counted: `count=false`)."""
+    payment_tracking: bool
+    """Whether the producer tracks payments (off: no movement is recorded, and its customers
+    do not see their balance); what was recorded before stays and shows here."""
 
 
 class MovementIn(BaseModel):

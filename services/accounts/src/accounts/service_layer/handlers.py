@@ -13,10 +13,14 @@ from accounts.domain.commands import (
     RecordMovement,
     RegisterCustomer,
     ReleaseHold,
+    SetPaymentTracking,
 )
 from accounts.domain.exceptions import CustomerNotFound
 from accounts.service_layer.ports import AccountsUnitOfWork, NewAccountsUnitOfWork
 from ardoise.errors import Conflict
+
+TRACKING_OFF = ("payment tracking is off for this producer: no balance is kept or shown until "
+                "it is turned on in the payments settings")
 
 
 def now() -> datetime:
@@ -62,6 +66,8 @@ async def record_movement(cmd: RecordMovement, uow: AccountsUnitOfWork, key: str
                 if remembered[0] != fingerprint:
                     raise Conflict("Idempotency-Key already used with another request")
                 return remembered[1], True
+        if not await uow.accounts.tracking_is_on(cmd.producer_id):
+            raise Conflict(TRACKING_OFF)
         account = await uow.accounts.get_for_update(cmd.producer_id, cmd.customer_id)
         if account is None:
             raise CustomerNotFound("no such customer")
@@ -122,6 +128,15 @@ async def _post_hold(uow: AccountsUnitOfWork, account: Account, hold: Hold, at: 
     """The settlement realises what was promised: the order's pending hold is posted."""
     if account.post_hold(hold, at):
         await uow.accounts.save_hold(account.producer_id, account.customer_id, hold)
+
+
+async def set_payment_tracking(cmd: SetPaymentTracking, uow: AccountsUnitOfWork,
+                               consumer: str) -> None:
+    """What the producer's payment settings say of tracking, kept for the movements it allows."""
+    async with uow:
+        if await uow.claim(consumer, cmd.event_id):
+            await uow.accounts.keep_tracking(cmd.producer_id, cmd.payment_tracking)
+        await uow.commit()
 
 
 async def hold_balance(cmd: HoldBalance, uow: AccountsUnitOfWork, consumer: str) -> Hold | None:

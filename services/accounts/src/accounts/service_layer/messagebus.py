@@ -3,7 +3,12 @@ it out, in one place."""
 
 from datetime import timedelta
 
-from accounts.domain.commands import ApplySettlement, HoldBalance, ReleaseHold
+from accounts.domain.commands import (
+    ApplySettlement,
+    HoldBalance,
+    ReleaseHold,
+    SetPaymentTracking,
+)
 from accounts.service_layer import handlers
 from accounts.service_layer.ports import NewAccountsUnitOfWork
 from ardoise.events import (
@@ -12,10 +17,12 @@ from ardoise.events import (
     Event,
     OrderPlaced,
     PaymentRetryRequested,
+    PaymentSettingsChanged,
     SettlementChanged,
 )
 
-CONSUMED = (SettlementChanged, OrderPlaced, PaymentRetryRequested, CheckoutClosed)
+CONSUMED = (SettlementChanged, OrderPlaced, PaymentRetryRequested, CheckoutClosed,
+            PaymentSettingsChanged)
 """The events `command_for` turns into commands (an order placed only when paid online, a
 checkout closed only when it ended unpaid)."""
 HOLD_LIFETIME = timedelta(minutes=35)
@@ -44,10 +51,14 @@ def command_for(event: Event):
                 customer_id=event.customer_id, order_id=event.order_id, attempt=event.attempt,
                 reason=event.status.lower(),
             )
+        case PaymentSettingsChanged():
+            return SetPaymentTracking(event_id=event.event_id, producer_id=event.producer_id,
+                                      payment_tracking=event.payment_tracking)
     return None
 
 
-SINGLE_HANDLERS = {HoldBalance: handlers.hold_balance, ReleaseHold: handlers.release_hold}
+SINGLE_HANDLERS = {HoldBalance: handlers.hold_balance, ReleaseHold: handlers.release_hold,
+                   SetPaymentTracking: handlers.set_payment_tracking}
 
 
 async def handle_batch(events: list[Event], new_uow: NewAccountsUnitOfWork,

@@ -2,6 +2,7 @@
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -76,8 +77,10 @@ time_zones = Table(
     metadata,
     Column("producer_id", String(64), primary_key=True),
     Column("time_zone", String(64), nullable=False),
+    Column("payment_tracking", Boolean),
 )
-"""The producer's time zone, as its payment settings name it (Europe/Paris until they do)."""
+"""The producer's time zone, as its payment settings name it (Europe/Paris until they do), and
+whether it tracks payments (off until they say it is on)."""
 
 DEFAULT_TIME_ZONE = "Europe/Paris"
 

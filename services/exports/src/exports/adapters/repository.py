@@ -69,11 +69,13 @@ class ExportsRepository:
                     index_elements=[customers.c.producer_id, customers.c.customer_id],
                     set_={"name": statement.excluded.name}))
             case PaymentSettingsChanged():
-                statement = insert(time_zones).values(producer_id=event.producer_id,
-                                                      time_zone=event.time_zone)
+                statement = insert(time_zones).values(
+                    producer_id=event.producer_id, time_zone=event.time_zone,
+                    payment_tracking=event.payment_tracking)
                 await self.session.execute(statement.on_conflict_do_update(
                     index_elements=[time_zones.c.producer_id],
-                    set_={"time_zone": statement.excluded.time_zone}))
+                    set_={"time_zone": statement.excluded.time_zone,
+                          "payment_tracking": statement.excluded.payment_tracking}))
             case MovementRecorded() if event.mode is not None:
                 await self.session.execute(insert(movements).values(
                     producer_id=event.producer_id, movement_id=event.movement_id,
@@ -147,6 +149,12 @@ class ExportsRepository:
         zone = (await self.session.execute(select(time_zones.c.time_zone).where(
             time_zones.c.producer_id == producer_id))).scalar()
         return zone or DEFAULT_TIME_ZONE
+
+    async def tracking_is_on(self, producer_id: str) -> bool:
+        """Whether the producer tracks payments, as its settings last said: off until heard on
+        (its workbooks then have no payment column)."""
+        return (await self.session.execute(select(time_zones.c.payment_tracking).where(
+            time_zones.c.producer_id == producer_id))).scalar() is True
 
     async def producers_with_time_zones(self) -> list:
         zone = func.coalesce(time_zones.c.time_zone, DEFAULT_TIME_ZONE).label("time_zone")

@@ -26,6 +26,11 @@ MOVEMENT_HEADINGS = ("Date", "Client", "Nature", "Mode", "Montant", "Libellé")
 MOVEMENT_WIDTHS = (18, 30, 12, 18, 14, 40)
 MOVEMENTS_SHEET = "Mouvements de compte"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+UNTRACKED_ORDER_HEADINGS = ORDER_HEADINGS[:4]
+UNTRACKED_ORDER_WIDTHS = ORDER_WIDTHS[:4]
+SALES_SHEET = "Ventes"
+SALES_HEADINGS = ("", "Commandes", "Total des ventes")
+SALES_WIDTHS = (20, 12, 18)
 SALES_BY_MODE_SHEET = "Ventes par mode"
 ORDERS_SHEET = "Commandes"
 RECEIVED_PAYMENTS_SHEET = "Paiements reçus"
@@ -42,6 +47,7 @@ def write_sales_by_mode(
     producer_name: str,
     out: BinaryIO,
     movements: Sequence[MovementRow] = (),
+    tracking: bool = True,
 ) -> None:
     """Sheet "Ventes par mode" (one row per mode and a total: orders, sales, what came in for
     the orders, what came in or went out otherwise, in all, and the credit notes), sheet
@@ -51,9 +57,15 @@ def write_sales_by_mode(
     One pass, constant memory: the summary sheet is created first so that it is the first tab,
     but filled last. The orders sheet is streamed while the totals accumulate; the summary
     sheet's own stream stays open meanwhile and then receives its few rows.
+
+    A producer that does not track payments (`tracking` False) gets no payment column: sheet
+    "Ventes" (the orders and their total) and sheet "Commandes" (date, order, customer, total).
     """
     if period_from > period_to:
         raise ValueError(f"period starts after it ends: {period_from} > {period_to}")
+    if not tracking:
+        _write_untracked_sales(rows, period_from, period_to, producer_name, out)
+        return
     workbook = _new_workbook(f"Ventes par mode de paiement — {producer_name}")
     period = f"Du {period_from:%d/%m/%Y} au {period_to:%d/%m/%Y}"
     summary_sheet = workbook.create_sheet(SALES_BY_MODE_SHEET)
@@ -88,13 +100,61 @@ def _write_movements(sheet: WriteOnlyWorksheet, movements: Iterable[MovementRow]
             _cell(sheet, euros(movement.amount_cents), EURO_FORMAT), movement.label))
 
 
-def write_received_payments(rows: Iterable[PaymentRow], producer_name: str, out: BinaryIO) -> None:
+def _write_untracked_sales(rows: Iterable[PaymentRow], period_from: date, period_to: date,
+                           producer_name: str, out: BinaryIO) -> None:
+    workbook = _new_workbook(f"Ventes — {producer_name}")
+    period = f"Du {period_from:%d/%m/%Y} au {period_to:%d/%m/%Y}"
+    summary_sheet = workbook.create_sheet(SALES_SHEET)
+    orders_sheet = workbook.create_sheet(ORDERS_SHEET)
+    _start_sheet(summary_sheet, (f"Ventes — {producer_name}", period), SALES_HEADINGS,
+                 SALES_WIDTHS)
+    _start_sheet(orders_sheet, (f"Commandes — {producer_name}", period),
+                 UNTRACKED_ORDER_HEADINGS, UNTRACKED_ORDER_WIDTHS)
+    count, total_cents = _stream_untracked_orders(orders_sheet, rows)
+    summary_sheet.append((_cell(summary_sheet, "Total", font=_BOLD),
+                          _cell(summary_sheet, count, font=_BOLD),
+                          _cell(summary_sheet, euros(total_cents), EURO_FORMAT, _BOLD)))
+    workbook.save(out)
+
+
+def _stream_untracked_orders(sheet: WriteOnlyWorksheet,
+                             rows: Iterable[PaymentRow]) -> tuple[int, int]:
+    """The orders without anything of their payment: how many, and their total."""
+    date_cell = _RefilledCell(sheet, DATE_FORMAT)
+    total_cell = _RefilledCell(sheet, EURO_FORMAT)
+    count = total_cents = 0
+    for row in rows:
+        count += 1
+        total_cents += row.total_cents
+        date_cell.value = row.delivery_date
+        total_cell.value = row.total_cents / 100
+        sheet.append((date_cell, row.order_id, row.customer_name, total_cell))
+    return count, total_cents
+
+
+def write_received_payments(rows: Iterable[PaymentRow], producer_name: str, out: BinaryIO,
+                            tracking: bool = True) -> None:
     """Sheet "Paiements reçus": one row per order, a blank row, totals per mode, a grand total.
 
     The totals are accumulated while the rows stream, so any number of rows fits in constant
     memory. In the bottom block each figure sits under its column: count under "Commande",
     sales under "Total" (0 for not delivered orders), received under "Montant payé".
+
+    A producer that does not track payments (`tracking` False) gets the orders without any
+    payment column (date, order, customer, total), and their count and total.
     """
+    if not tracking:
+        workbook = _new_workbook(f"Commandes — {producer_name}")
+        sheet = workbook.create_sheet(ORDERS_SHEET)
+        _start_sheet(sheet, (f"Commandes — {producer_name}",), UNTRACKED_ORDER_HEADINGS,
+                     UNTRACKED_ORDER_WIDTHS)
+        count, total_cents = _stream_untracked_orders(sheet, rows)
+        sheet.append(())
+        sheet.append((_cell(sheet, "Total général", font=_BOLD),
+                      _cell(sheet, count, COUNT_FORMAT, _BOLD), None,
+                      _cell(sheet, euros(total_cents), EURO_FORMAT, _BOLD)))
+        workbook.save(out)
+        return
     workbook = _new_workbook(f"Paiements reçus — {producer_name}")
     sheet = workbook.create_sheet(RECEIVED_PAYMENTS_SHEET)
     _start_sheet(sheet, (f"Paiements reçus — {producer_name}",), ORDER_HEADINGS, ORDER_WIDTHS)

@@ -71,12 +71,13 @@ async def sales_by_mode(
     async with request.app.state.sessionmaker() as session:
         repository = ExportsRepository(session)
         name = await repository.producer_name(producer)
+        tracking = await repository.tracking_is_on(producer)
         moved = await repository.movements(producer, period_from, period_to,
                                            await repository.time_zone(producer))
         file = await build_workbook(
             session, period_query(producer, period_from, period_to),
             lambda rows, out: write_sales_by_mode(rows, period_from, period_to, name, out,
-                                                  moved))
+                                                  moved, tracking))
     return _download(file, filename_for("sales-by-mode", producer, period_from, period_to))
 
 
@@ -92,8 +93,10 @@ async def received_payments(producer: Producer, body: OrderSelection, principal:
         if missing:
             raise NotFound(f"unknown orders: {', '.join(sorted(map(str, missing))[:5])}")
         name = await repository.producer_name(producer)
-        file = await build_workbook(session, orders_query(producer, list(wanted)),
-                                    lambda rows, out: write_received_payments(rows, name, out))
+        tracking = await repository.tracking_is_on(producer)
+        file = await build_workbook(
+            session, orders_query(producer, list(wanted)),
+            lambda rows, out: write_received_payments(rows, name, out, tracking))
         zone = ZoneInfo(await repository.time_zone(producer))
     today = datetime.now(UTC).astimezone(zone).date()
     return _download(file, filename_for("payments", producer, today, today))
@@ -115,17 +118,20 @@ async def weekly_email_now(producer: Producer, principal: CurrentPrincipal, requ
 async def weekly_email_settings(producer: Producer, principal: CurrentPrincipal,
                                 request: Request) -> dict:
     """Where and when the weekly e-mail goes, and what became of the last weeks' (newest
-    first): `email` null until the producer gives an address."""
+    first): `email` null until the producer gives an address; `payment_tracking` false: the
+    workbooks have no payment column."""
     check_operator_of(principal, producer)
     settings = request.app.state.settings
     async with request.app.state.sessionmaker() as session:
         repository = ExportsRepository(session)
         found = await repository.producer(producer)
         zone = await repository.time_zone(producer)
+        tracking = await repository.tracking_is_on(producer)
         weeks = await repository.recent_weekly_emails(producer)
     return {
         "name": found.name if found else None, "email": found.email if found else None,
         "time_zone": zone, "send_hour": settings.weekly_send_hour,
+        "payment_tracking": tracking,
         "weeks": [{"week": w.week, "status": w.status, "attempts": w.attempts,
                    "sent_at": w.sent_at.isoformat() if w.sent_at else None,
                    "last_error": w.last_error,

@@ -68,18 +68,21 @@ async def send_week(sessions: async_sessionmaker, mailer: SmtpMailer, producer_i
     # committed: the attempt is on record before anything goes out
     async with sessions() as session:
         repository = ExportsRepository(session)
+        tracking = await repository.tracking_is_on(producer_id)
         moved = await repository.movements(producer_id, monday, sunday,
                                            await repository.time_zone(producer_id))
         workbook = await build_workbook(
             session, period_query(producer_id, monday, sunday),
             lambda rows, out: write_sales_by_mode(rows, monday, sunday, producer.name, out,
-                                                  moved))
+                                                  moved, tracking))
     try:
         with workbook:
             await mailer.send_workbook(
-                producer.email, f"Ventes par mode de paiement — semaine {week}",
+                producer.email,
+                f"{'Ventes par mode de paiement' if tracking else 'Ventes'} — semaine {week}",
                 f"Bonjour,\n\nVoici les ventes de la semaine {week} "
-                f"(du {monday:%d/%m/%Y} au {sunday:%d/%m/%Y}) par mode de paiement.\n",
+                f"(du {monday:%d/%m/%Y} au {sunday:%d/%m/%Y})"
+                f"{' par mode de paiement' if tracking else ''}.\n",
                 filename_for("sales-by-mode", producer_id, monday, sunday), workbook.read(),
                 message_id=identity)
     except Exception as error:  # noqa: BLE001 - recorded and retried later

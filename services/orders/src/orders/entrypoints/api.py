@@ -93,7 +93,8 @@ async def list_orders(producer: Producer, principal: CurrentPrincipal, request: 
                       limit: Annotated[int, Query(ge=1, le=views.LIST_MAX)] = 50) -> dict:
     """The producer's orders, newest first, each as its own page shows it (status, settlement,
     payment): an operator's of any customer (or of `customer_id`), a customer's of its own only.
-    `before` (an order's `placed_at`) pages back."""
+    `before` (an order's `placed_at`) pages back. `payment_tracking`: whether the producer
+    tracks payments (off: settlements mean nothing yet, and no balance is shown)."""
     if not principal.can_reach_producer(producer):
         raise NotFound("no such producer")
     if principal.role == "customer":
@@ -102,7 +103,9 @@ async def list_orders(producer: Producer, principal: CurrentPrincipal, request: 
         customer_id = principal.customer_id
     async with request.app.state.reads() as session:
         rows = await views.order_rows(session, producer, customer_id, status, before, limit)
-    return {"orders": [views.order_view(row, with_placed_at=True) for row in rows]}
+        tracking = await views.tracking_of(session, producer)
+    return {"orders": [views.order_view(row, with_placed_at=True) for row in rows],
+            "payment_tracking": tracking}
 
 
 @router.get("/{order_id}", response_model=dict, responses={304: {

@@ -28,9 +28,11 @@ class KnownOrder:
 
 @dataclass(frozen=True)
 class PaymentSettings:
-    """A producer's payment settings; a producer that never set them gets these defaults."""
+    """A producer's payment settings; a producer that never set them gets these defaults:
+    payment tracking off until the producer turns it on (nothing settled, no balance moved,
+    nothing shown), the manual modes accepted once it does."""
 
-    payment_tracking: bool = True
+    payment_tracking: bool = False
     accepted_modes: tuple[str, ...] = DEFAULT_ACCEPTED
     online_payment_required: bool = False
     sumup_merchant_code: str | None = None
@@ -50,6 +52,9 @@ class PaymentSettings:
         if new.online_payment_required and "online" not in new.accepted_modes:
             raise Invalid("online payment cannot be required unless 'online' is accepted",
                           "accepted_modes")
+        if ONLINE in new.accepted_modes and not new.payment_tracking:
+            raise Conflict("online payment takes the customer's balance into account: turn "
+                           "payment tracking on first (or stop accepting 'online' to turn it off)")
         if ONLINE in new.accepted_modes and not new.takes_online_payments:
             raise Conflict("online payment needs the producer's own SumUp account: give "
                            "sumup_merchant_code and sumup_api_key")

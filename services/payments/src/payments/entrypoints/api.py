@@ -29,7 +29,9 @@ class SettingsBody(BaseModel):
     """A field left out keeps its current value (the defaults, for a producer new to payments)."""
 
     model_config = ConfigDict(extra="forbid")
-    payment_tracking: bool = Field(None)
+    payment_tracking: bool = Field(None, description=(
+        "Off for a new producer: no settlement, movement or balance until it is turned on; "
+        "then it starts from what was recorded before. 'online' needs it on"))
     accepted_modes: list[SettlementMode] = Field(None, max_length=10)
     online_payment_required: bool = Field(None)
     sumup_merchant_code: Annotated[str, one_line(64, min_length=1)] | None = None
@@ -75,7 +77,8 @@ def _settings_view(value: PaymentSettings) -> dict:
 
 
 @router.put("/settings", responses={409: {
-    "description": "online payment accepted or required without the producer's SumUp account"}})
+    "description": "online payment accepted without the producer's SumUp account, or with "
+                   "payment tracking off"}})
 async def put_settings(producer: Producer, body: SettingsBody, principal: CurrentPrincipal,
                        request: Request) -> dict:
     check_operator_of(principal, producer)

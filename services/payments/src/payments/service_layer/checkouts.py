@@ -21,9 +21,11 @@ from payments.service_layer.ports import NewPaymentsUnitOfWork
 log = logging.getLogger(__name__)
 PAID, FAILED, EXPIRED, PENDING = (CheckoutStatus.PAID, CheckoutStatus.FAILED,
                                   CheckoutStatus.EXPIRED, CheckoutStatus.PENDING)
-SAGA_SETTINGS = PaymentSettings(accepted_modes=tuple(m for m in MODES if m != "not_delivered"),
+SAGA_SETTINGS = PaymentSettings(payment_tracking=True,
+                                accepted_modes=tuple(m for m in MODES if m != "not_delivered"),
                                 sumup_merchant_code="saga", sumup_connected=True)
-"""The saga settles an order from the account whatever the producer offers at its counter."""
+"""The saga settles an order from the account whatever the producer offers at its counter, and
+records money SumUp took even if the producer turned tracking off meanwhile: it was received."""
 
 
 def reference(event: BalanceHeld) -> str:
