@@ -120,7 +120,7 @@ def printout(row, figures: CustomerFigures, now: datetime) -> Printout:
     return Printout(
         order_id=str(row.order_id), producer_id=row.producer_id, customer_id=row.customer_id,
         customer_name=figures.name or row.customer_id,
-        delivery_date=row.delivery_date.isoformat(), lines=[Line(**line) for line in row.lines],
+        delivery_date=row.delivery_date.isoformat(), lines=[Line.stored(line) for line in row.lines],
         total_cents=row.total_cents, tracking=tracking,
         mode=row.mode or "not_delivered", amount_paid_cents=row.amount_paid_cents or 0,
         credit_note_cents=row.credit_note_cents or 0, credit_note_number=row.credit_note_number,

@@ -123,7 +123,12 @@ async def test_another_producer_sees_no_order_and_places_none_here(gateway, prod
 @pytest.mark.parametrize(("body", "field"), [
     ({"customer_id": "c1", "lines": []}, "lines"),
     ({"customer_id": "c1", "lines": [{**LINES[0], "quantity": 0}]}, "quantity"),
-    ({"customer_id": "c1", "lines": [{**LINES[0], "quantity": 1.5}]}, "quantity"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "quantity": 1.2345}]}, "quantity"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "quantity": "1,25"}]}, "quantity"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "quantity": "NaN"}]}, "quantity"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "quantity": True}]}, "quantity"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "quantity": 100_000.5}]}, "quantity"),
+    ({"customer_id": "c1", "lines": [{**LINES[0], "unit": "livre"}]}, "unit"),
     ({"customer_id": "c1", "lines": [{**LINES[0], "unit_price_cents": -5}]}, "unit_price_cents"),
     ({"customer_id": "c1", "lines": [{**LINES[0], "label": ""}]}, "label"),
     ({"customer_id": "c1", "lines": [{**LINES[0], "label": "a\nb"}]}, "lines"),
@@ -137,6 +142,27 @@ async def test_bad_orders_are_refused_naming_the_field_and_write_nothing(gateway
     answer = await gateway().post(f"/v1/producers/{producer_id}/orders", json=body)
     assert answer.status_code == 422 and field in answer.text, answer.text
     assert await written(new_uow, producer_id) == (0, 0)
+
+
+async def test_an_order_sold_by_weight_totals_each_line_rounded_half_up_and_prints_it(
+        gateway, producer_id):
+    lines = [{"label": "Tomates anciennes", "quantity": 1.255, "unit": "kg",
+              "unit_price_cents": 399},                                       # 500,745 → 501
+             {"label": "Lait cru", "quantity": "0.5", "unit": "l", "unit_price_cents": 181},
+             {"label": "Œufs", "quantity": 6, "unit_price_cents": 50}]         # no unit: pieces
+    answer = await gateway().post(f"/v1/producers/{producer_id}/orders",
+                                  json={"customer_id": "c1", "lines": lines})
+    assert answer.status_code == 201, answer.text
+    order_id = answer.json()["order_id"]
+    assert answer.json()["total_cents"] == 501 + 91 + 300                   # 90,5 → 91
+    path = f"/v1/producers/{producer_id}/orders/{order_id}"
+    document = (await gateway().get(f"{path}/invoice", headers={"Accept": "application/json"})
+                ).json()
+    assert [(line["quantity"], line["unit"], line["amount_cents"]) for line in document["lines"]
+            ] == [(1.255, "kg", 501), (0.5, "l", 91), (6, "piece", 300)]
+    receipt = (await gateway().get(f"{path}/receipt")).text
+    assert "1,255 kg x 3,99 €/kg" in receipt and "0,5 l x 1,81 €/l" in receipt
+    assert "1.255" not in receipt and "8,92 €" in receipt
 
 
 async def test_a_malformed_order_id_is_422_and_an_unknown_one_404(gateway, producer_id):

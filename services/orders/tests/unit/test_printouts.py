@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
@@ -92,7 +93,7 @@ def test_the_invoice_document_has_the_fields_of_the_contract():
     assert document["settlement"] == {"mode": "cash", "amount_paid_cents": 2500}
     assert (document["credit_note_cents"], document["credit_note_number"],
             document["balance_cents"], document["balance_status"]) == (500, 1, 500, "shown")
-    assert document["lines"] == [{"label": "Panier de légumes", "quantity": 1,
+    assert document["lines"] == [{"label": "Panier de légumes", "quantity": 1, "unit": "piece",
                                   "unit_price_cents": 2000, "amount_cents": 2000}]
 
 
@@ -124,3 +125,21 @@ def test_no_receipt_line_is_wider_than_42_characters(producer_id, customer_id, l
     receipt = receipt_text(printout)
     assert max(len(line) for line in lines_of(receipt)) <= RECEIPT_WIDTH
     assert len(lines_of(receipt)) == receipt.count("\n")
+
+
+def test_lines_sold_by_weight_print_french_decimals_and_the_price_per_unit():
+    by_weight = replace(PRINTED, lines=[Line("Tomates anciennes", Decimal("1.255"), 399, "kg"),
+                                        Line("Lait cru", Decimal("0.5"), 180, "l"),
+                                        Line("Œufs", 3, 50)], total_cents=501 + 90 + 150)
+    receipt = lines_of(receipt_text(by_weight))
+    assert any(line.startswith("  1,255 kg x 3,99 €/kg") and line.endswith("5,01 €")
+               for line in receipt)
+    assert any(line.startswith("  0,5 l x 1,80 €/l") and line.endswith("0,90 €")
+               for line in receipt)
+    assert any(line.startswith("  3 x 0,50 €") and line.endswith("1,50 €") for line in receipt)
+    page = invoice_html(by_weight)
+    assert "<td>1,255 kg</td><td>3,99 €/kg</td><td>5,01 €</td>" in page
+    document = invoice_document(by_weight)
+    assert document["lines"][0] == {"label": "Tomates anciennes", "quantity": 1.255,
+                                    "unit": "kg", "unit_price_cents": 399, "amount_cents": 501}
+    assert document["lines"][2]["quantity"] == 3 and type(document["lines"][2]["quantity"]) is int

@@ -47,8 +47,7 @@ class OrdersRepository:
             producer_id=order.producer_id, order_id=order.order_id,
             customer_id=order.customer_id, delivery_date=delivery_date,
             total_cents=order.total_cents, status=order.status, created_at=at,
-            lines=[{"label": line.label, "quantity": line.quantity,
-                    "unit_price_cents": line.unit_price_cents} for line in order.lines],
+            lines=[line.to_stored() for line in order.lines],
         ).returning(orders.c.delivery_date, online))).one()
         return row[0], bool(row[1])
 

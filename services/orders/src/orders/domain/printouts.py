@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ardoise.money import format_cents
-from orders.domain.order import Line
+from orders.domain.order import UNITS, Line, quantity_json
 
 MODE_NAMES = {"not_delivered": "Non livré", "account": "Déduit du compte client",
               "cash": "Espèces", "cheque": "Chèque", "card": "Carte bancaire",
@@ -71,8 +71,9 @@ def invoice_document(p: Printout) -> dict:
     return {
         "order_id": p.order_id, "customer_id": p.customer_id, "customer_name": p.customer_name,
         "delivery_date": p.delivery_date,
-        "lines": [{"label": line.label, "quantity": line.quantity,
-                   "unit_price_cents": line.unit_price_cents, "amount_cents": line.amount_cents}
+        "lines": [{"label": line.label, "quantity": quantity_json(line.quantity),
+                   "unit": line.unit, "unit_price_cents": line.unit_price_cents,
+                   "amount_cents": line.amount_cents}
                   for line in p.lines],
         "total_cents": p.total_cents, "settlement": settlement,
         "credit_note_cents": p.credit_note_cents if p.tracking else None,
@@ -80,6 +81,12 @@ def invoice_document(p: Printout) -> dict:
         "balance_cents": p.balance_cents if p.tracking else None,
         "balance_status": p.balance_status, "printed_at": p.printed_at,
     }
+
+
+def unit_price_text(line: Line) -> str:
+    """`4,00 €` for a piece, `4,00 €/kg` by weight or volume."""
+    price = format_cents(line.unit_price_cents)
+    return price if line.unit == "piece" else f"{price}/{UNITS[line.unit]}"
 
 
 def _rows(left: str, right: str = "") -> list[str]:
@@ -99,7 +106,7 @@ def receipt_text(p: Printout) -> str:
             *_rows("Livraison", p.delivery_text), *rule]
     for line in p.lines:
         rows += textwrap.wrap(line.label, RECEIPT_WIDTH)
-        rows += _rows(f"  {line.quantity} x {format_cents(line.unit_price_cents)}",
+        rows += _rows(f"  {line.quantity_text} x {unit_price_text(line)}",
                       format_cents(line.amount_cents))
     rows += [*rule, *_rows("TOTAL", format_cents(p.total_cents))]
     if p.tracking:
@@ -117,8 +124,8 @@ def invoice_html(p: Printout) -> str:
     """The invoice as a printable HTML page."""
     e = html.escape
     lines = "".join(
-        f"<tr><td>{e(line.label)}</td><td>{line.quantity}</td>"
-        f"<td>{format_cents(line.unit_price_cents)}</td><td>{format_cents(line.amount_cents)}</td>"
+        f"<tr><td>{e(line.label)}</td><td>{e(line.quantity_text)}</td>"
+        f"<td>{e(unit_price_text(line))}</td><td>{format_cents(line.amount_cents)}</td>"
         "</tr>" for line in p.lines)
     payment = ""
     if p.tracking:

@@ -6,6 +6,7 @@ import hashlib
 import time
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from functools import partial
 from typing import Annotated, Literal
 
@@ -18,7 +19,7 @@ from ardoise.gateway import CurrentPrincipal
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
 from ardoise.text import one_line
 from orders import views
-from orders.domain.order import Line
+from orders.domain.order import MAX_QUANTITY, QUANTITY_DECIMALS, UNITS, Line
 from orders.domain.printouts import Printout, invoice_document, invoice_html, receipt_text
 from orders.service_layer import handlers
 from orders.service_layer.unit_of_work import SqlOrdersUnitOfWork
@@ -38,8 +39,15 @@ REREAD_S = 5.0
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     label: Annotated[str, one_line(200, min_length=1)]
-    quantity: Annotated[StrictInt, Field(gt=0, le=100_000)]
-    unit_price_cents: Annotated[StrictInt, Field(gt=0, le=10**9)]
+    quantity: Annotated[Decimal, Field(
+        gt=0, le=MAX_QUANTITY, decimal_places=QUANTITY_DECIMALS, allow_inf_nan=False,
+        description="How many units: a whole number, or up to 3 decimals (1.25 kg); a JSON "
+                    "number or a decimal string")]
+    unit: Literal[tuple(UNITS)] = Field(  # type: ignore[valid-type]
+        "piece", description="What the quantity counts; the unit price is per this unit")
+    unit_price_cents: Annotated[StrictInt, Field(
+        gt=0, le=10**9, description="Per unit, tax included; the line's amount is quantity × "
+                                    "unit price rounded to the cent half up")]
 
 
 class OrderIn(BaseModel):
@@ -67,7 +75,8 @@ async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrinc
         raise NotFound("no such producer")
     if principal.role == "customer" and principal.customer_id != body.customer_id:
         raise Forbidden("a customer orders for itself only")
-    lines = [Line(line.label, line.quantity, line.unit_price_cents) for line in body.lines]
+    lines = [Line(line.label, line.quantity, line.unit_price_cents, line.unit)
+             for line in body.lines]
     placed = await handlers.place_order(producer, body.customer_id, body.delivery_date, lines,
                                         _uow(request), request.app.state.clock())
     delivery_date = placed.pop("delivery_date")
