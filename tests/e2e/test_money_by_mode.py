@@ -60,3 +60,39 @@ async def test_a_top_up_by_transfer_and_a_debit_in_cash_count_in_the_weeks_total
     assert rows["Virement"] == (0, 0, 0, 50, 50, 0)
     assert rows["Total"][3:5] == ((43, 43) if both else (50, 50))
     assert movements[0][1:] == ("Claire Martin", "Recharge", "Virement", 50, "Virement de mai")
+
+
+async def test_the_selected_top_ups_are_in_the_received_payments_workbook(
+        system, operator, producer_id):
+    register(operator, producer_id, "c1", "Claire Martin")
+    top_up = move(operator, producer_id, "c1", "credit", 5000, label="Virement de mai",
+                  mode="transfer")
+    assert top_up.status_code == 201, top_up.text
+    day = datetime.fromisoformat(top_up.json()["at"]).astimezone(PARIS).date()
+    year, week, _ = day.isocalendar()
+
+    async def page():
+        return (await operator.arequest("GET", "payments", f"/v1/producers/{producer_id}/payments",
+                                        params={"week": f"{year}-W{week:02d}"})).json()
+
+    listed = (await eventually(page, lambda p: len(p.get("movements", [])) == 1))["movements"]
+    path = f"/v1/producers/{producer_id}/exports/payments.xlsx"
+
+    async def workbook():
+        return await operator.arequest("POST", "exports", path, json={
+            "order_ids": [], "movement_ids": [listed[0]["movement_id"]]})
+
+    answer = await eventually(workbook, lambda a: a.status_code == 200)
+    book = openpyxl.load_workbook(io.BytesIO(answer.content))
+    assert book.sheetnames == ["Paiements reçus", "Mouvements de compte"]
+    assert list(book["Mouvements de compte"].iter_rows(min_row=4, values_only=True))[0][1:] == (
+        "Claire Martin", "Recharge", "Virement", 50, "Virement de mai")
+    totals = {row[4]: row[5] for row in book["Paiements reçus"].iter_rows(min_row=5,
+                                                                          values_only=True)}
+    assert totals["Virement"] == 50 and totals[None] == 50
+
+    unknown = await operator.arequest("POST", "exports", path, json={
+        "order_ids": [], "movement_ids": ["6f1c1a52-4a1e-4a55-9d55-8f1f0c6a1b2c"]})
+    assert unknown.status_code == 404 and "unknown movements" in unknown.text
+    nothing = await operator.arequest("POST", "exports", path, json={"order_ids": []})
+    assert nothing.status_code == 422

@@ -206,6 +206,24 @@ def test_the_received_payments_end_with_totals_per_mode_after_a_blank_row():
     assert not any(cell.font.b for cell in sheet[blank + 1])
 
 
+def test_selected_top_ups_and_debits_are_listed_and_counted_in_the_received_payments():
+    out = BytesIO()
+    write_received_payments(iter(ROWS), "Ferme des Saules", out, movements=MOVEMENTS)
+    book = load_workbook(BytesIO(out.getvalue()))
+    assert book.sheetnames == ["Paiements reçus", "Mouvements de compte"]
+    listed = [(row[1].value, row[2].value, row[3].value, cents(row[4]))
+              for row in book["Mouvements de compte"].iter_rows(min_row=4)]
+    assert listed == [("Paul Roux", "Recharge", "Virement", 5000),
+                      ("Élise Martin", "Recharge", "Espèces", 2000),
+                      ("Élise Martin", "Débit", "Espèces", -700)]
+    sheet = book["Paiements reçus"]
+    bottom = [(row[4].value, row[1].value, cents(row[3]), cents(row[5]))
+              for row in sheet.iter_rows(min_row=5 + len(ROWS))]
+    assert bottom == [("Non livré", 1, 0, 0), ("Compte client", 1, 2000, 0),
+                      ("Espèces", 2, 4660, 4300 + 1300), ("Virement", 0, 0, 5000),
+                      ("En ligne (SumUp)", 1, 1005, 1005), (None, 5, 7665, 5305 + 6300)]
+
+
 def test_the_file_name_names_the_export_the_producer_and_the_period_in_ascii():
     assert filename_for("sales-by-mode", "ferme-des-saules", WEEK_START, WEEK_END) == (
         "ventes-par-mode_ferme-des-saules_2026-11-16_2026-11-22.xlsx"

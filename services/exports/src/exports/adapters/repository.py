@@ -109,16 +109,27 @@ class ExportsRepository:
         """The top-ups and debits recorded by hand with a mode during the period (its days in
         the producer's time zone), oldest first, each with its customer's name and local time."""
         start, end = local_days(period_from, period_to, time_zone)
+        return await self._movement_rows(producer_id, time_zone,
+                                         (movements.c.at >= start, movements.c.at < end))
+
+    async def selected_movements(self, producer_id: str, movement_ids: set[uuid.UUID],
+                                 time_zone: str) -> list[MovementRow]:
+        """These movements of the producer, oldest first (another producer's are not found)."""
+        return await self._movement_rows(producer_id, time_zone,
+                                         (movements.c.movement_id.in_(movement_ids),))
+
+    async def _movement_rows(self, producer_id: str, time_zone: str,
+                             conditions: tuple) -> list[MovementRow]:
         rows = await self.session.execute(
             select(movements, customers.c.name)
             .select_from(movements.outerjoin(customers, and_(
                 customers.c.producer_id == movements.c.producer_id,
                 customers.c.customer_id == movements.c.customer_id)))
-            .where(movements.c.producer_id == producer_id, movements.c.at >= start,
-                   movements.c.at < end)
+            .where(movements.c.producer_id == producer_id, *conditions)
             .order_by(movements.c.at, movements.c.movement_id))
         return [MovementRow(row.at.astimezone(ZoneInfo(time_zone)), row.customer_id,
-                            row.name or row.customer_id, row.mode, row.amount_cents, row.label)
+                            row.name or row.customer_id, row.mode, row.amount_cents, row.label,
+                            row.movement_id)
                 for row in rows]
 
     async def known_orders(self, producer_id: str, order_ids: set[uuid.UUID]) -> set[uuid.UUID]:

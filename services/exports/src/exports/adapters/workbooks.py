@@ -133,12 +133,15 @@ def _stream_untracked_orders(sheet: WriteOnlyWorksheet,
 
 
 def write_received_payments(rows: Iterable[PaymentRow], producer_name: str, out: BinaryIO,
-                            tracking: bool = True) -> None:
-    """Sheet "Paiements reçus": one row per order, a blank row, totals per mode, a grand total.
+                            tracking: bool = True,
+                            movements: Sequence[MovementRow] = ()) -> None:
+    """Sheet "Paiements reçus": one row per order, a blank row, totals per mode, a grand total;
+    with selected top-ups and debits, sheet "Mouvements de compte" lists them.
 
     The totals are accumulated while the rows stream, so any number of rows fits in constant
     memory. In the bottom block each figure sits under its column: count under "Commande",
-    sales under "Total" (0 for not delivered orders), received under "Montant payé".
+    sales under "Total" (0 for not delivered orders), received under "Montant payé" (the
+    orders' money and the selected movements': what came in by that mode).
 
     A producer that does not track payments (`tracking` False) gets the orders without any
     payment column (date, order, customer, total), and their count and total.
@@ -159,6 +162,11 @@ def write_received_payments(rows: Iterable[PaymentRow], producer_name: str, out:
     sheet = workbook.create_sheet(RECEIVED_PAYMENTS_SHEET)
     _start_sheet(sheet, (f"Paiements reçus — {producer_name}",), ORDER_HEADINGS, ORDER_WIDTHS)
     totals = _stream_orders(sheet, rows)
+    if movements:
+        movements_sheet = workbook.create_sheet(MOVEMENTS_SHEET)
+        _start_sheet(movements_sheet, (f"Mouvements de compte — {producer_name}",),
+                     MOVEMENT_HEADINGS, MOVEMENT_WIDTHS)
+        _write_movements(movements_sheet, movements, totals)
     sheet.append(())
     for summary in totals.summaries():
         sheet.append(_mode_total_row(sheet, summary, "Total", bold=False))
@@ -295,7 +303,7 @@ def _mode_total_row(
         None,
         _cell(sheet, euros(summary.sales_cents), EURO_FORMAT, font),
         _cell(sheet, mode_label, font=font),
-        _cell(sheet, euros(summary.received_cents), EURO_FORMAT, font),
+        _cell(sheet, euros(summary.total_received_cents), EURO_FORMAT, font),
         _cell(sheet, euros(summary.credit_note_cents), EURO_FORMAT, font),
     )
 

@@ -1,6 +1,7 @@
 """Sales and received payments per settlement mode, in integer cents."""
 
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -81,6 +82,7 @@ class MovementRow:
     mode: str
     amount_cents: int
     label: str
+    movement_id: uuid.UUID | None = None
 
     def __post_init__(self) -> None:
         if self.mode not in PAYING_MODES:

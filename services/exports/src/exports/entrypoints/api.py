@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ardoise.errors import NotFound
 from ardoise.gateway import CurrentPrincipal, check_operator_of
@@ -39,9 +39,21 @@ class ExportSettings(BaseModel):
         return value
 
 
-class OrderSelection(BaseModel):
+class PaymentSelection(BaseModel):
+    """The orders selected on the week's payments page, and the top-ups and debits with them."""
+
     model_config = ConfigDict(extra="forbid")
-    order_ids: list[uuid.UUID] = Field(min_length=1, max_length=MAX_ORDERS)
+    order_ids: list[uuid.UUID] = Field(max_length=MAX_ORDERS)
+    movement_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=MAX_ORDERS,
+        description="Top-ups and debits recorded with a mode (the payments page's `movements`), "
+                    "listed on their own sheet and counted in the totals per mode")
+
+    @model_validator(mode="after")
+    def something_selected(self) -> "PaymentSelection":
+        if not self.order_ids and not self.movement_ids:
+            raise ValueError("select at least one order (order_ids) or movement (movement_ids)")
+        return self
 
 
 def _download(file, filename: str) -> StreamingResponse:
@@ -83,21 +95,29 @@ async def sales_by_mode(
 
 @router.post("/exports/payments.xlsx", response_class=StreamingResponse,
              responses={200: {"content": {XLSX: {}}}})
-async def received_payments(producer: Producer, body: OrderSelection, principal: CurrentPrincipal,
-                            request: Request) -> StreamingResponse:
+async def received_payments(producer: Producer, body: PaymentSelection,
+                            principal: CurrentPrincipal, request: Request) -> StreamingResponse:
+    """The selected orders' payments and the selected top-ups and debits (with payment
+    tracking off: the orders only, without payment columns). Any unknown id: 404."""
     check_operator_of(principal, producer)
-    wanted = set(body.order_ids)
+    wanted, wanted_movements = set(body.order_ids), set(body.movement_ids)
     async with request.app.state.sessionmaker() as session:
         repository = ExportsRepository(session)
         missing = wanted - await repository.known_orders(producer, wanted)
         if missing:
             raise NotFound(f"unknown orders: {', '.join(sorted(map(str, missing))[:5])}")
+        time_zone = await repository.time_zone(producer)
+        moved = (await repository.selected_movements(producer, wanted_movements, time_zone)
+                 if wanted_movements else [])
+        missing = wanted_movements - {movement.movement_id for movement in moved}
+        if missing:
+            raise NotFound(f"unknown movements: {', '.join(sorted(map(str, missing))[:5])}")
         name = await repository.producer_name(producer)
         tracking = await repository.tracking_is_on(producer)
         file = await build_workbook(
             session, orders_query(producer, list(wanted)),
-            lambda rows, out: write_received_payments(rows, name, out, tracking))
-        zone = ZoneInfo(await repository.time_zone(producer))
+            lambda rows, out: write_received_payments(rows, name, out, tracking, moved))
+        zone = ZoneInfo(time_zone)
     today = datetime.now(UTC).astimezone(zone).date()
     return _download(file, filename_for("payments", producer, today, today))
 
