@@ -8,7 +8,8 @@ import pytest
 
 from ardoise_tools.testing.servers import start_test_servers
 
-TIERS = {"unit": "unit", "integration": "integration", "e2e": "e2e", "reliability": "reliability"}
+TIERS = {"unit": "unit", "integration": "integration", "e2e": "e2e", "reliability": "reliability",
+         "browser": "browser"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

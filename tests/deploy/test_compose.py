@@ -7,18 +7,18 @@ import jsonschema
 import pytest
 
 from ardoise_tools.processes import (
+    GATEWAY_PORTS,
     MIGRATE_COMMANDS,
     PROCESSES,
     PROVISION_COMMAND,
     PROVISION_ENV,
-    SERVICES,
     TOPICS_COMMAND,
 )
 
 from .manifests import DEPLOY, compose, find, image_name, pod_spec, render
 
 pytestmark = pytest.mark.unit
-JOBS = {"db-provision", "kafka-topics", *(f"{service}-migrate" for service in SERVICES)}
+JOBS = {"db-provision", "kafka-topics", *(f"{owner}-migrate" for owner in MIGRATE_COMMANDS)}
 
 
 def compose_spec() -> dict:
@@ -47,6 +47,17 @@ def test_every_process_runs_as_the_code_declares_it():
         assert service["environment"][process.port_variable] == str(process.port)
         assert service["ports"] == [f"127.0.0.1:{process.port}:{process.port}"]
         assert f"127.0.0.1:{process.port}/health" in " ".join(service["healthcheck"]["test"])
+        if "DATABASE_URL" in process.env:  # its own role, owner of its own schema
+            database = service["environment"]["DATABASE_URL"]
+            assert database.startswith(f"postgresql+asyncpg://{process.package}:"), process.name
+
+
+def test_the_gateways_are_called_by_their_compose_service_names():
+    for name, service in compose()["services"].items():
+        for variable, value in (service.get("environment") or {}).items():
+            called = variable.removesuffix("_URL").lower()
+            if variable.endswith("_URL") and called in GATEWAY_PORTS:
+                assert value == f"http://{called}-gateway:{GATEWAY_PORTS[called]}", (name, value)
 
 
 def test_compose_and_kubernetes_run_the_same_images_commands_ports_and_variables():
@@ -69,10 +80,14 @@ def test_the_jobs_provision_create_topics_and_migrate_each_schema_before_anythin
     assert services["db-provision"]["command"] == list(PROVISION_COMMAND)
     assert set(services["db-provision"]["environment"]) == set(PROVISION_ENV)
     assert services["kafka-topics"]["command"] == list(TOPICS_COMMAND)
-    for service in SERVICES:
-        job = services[f"{service}-migrate"]
-        assert job["command"] == list(MIGRATE_COMMANDS[service])
-        assert image_name(job["image"]) == f"ardoise/{service}"
+    assert {name for name in services if name.endswith("-migrate")} == \
+        {f"{owner}-migrate" for owner in MIGRATE_COMMANDS}
+    for owner, command in MIGRATE_COMMANDS.items():
+        job = services[f"{owner}-migrate"]
+        assert job["command"] == list(command)
+        assert image_name(job["image"]) == f"ardoise/{owner}"
+        assert job["build"]["args"] == {"SERVICE": owner}
+        assert job["environment"]["DATABASE_URL"].startswith(f"postgresql+asyncpg://{owner}:")
         assert job["depends_on"] == {"db-provision": {"condition":
                                                       "service_completed_successfully"}}
     for process in PROCESSES:

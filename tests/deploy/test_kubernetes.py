@@ -7,11 +7,12 @@ import pytest
 
 from ardoise import topics
 from ardoise_tools.processes import (
+    GATEWAY_PORTS,
     MIGRATE_COMMANDS,
     PROCESSES,
     PROVISION_COMMAND,
     PROVISION_ENV,
-    SERVICES,
+    WEB,
 )
 
 from .manifests import DEPLOY, OVERLAYS, containers, env_names, find, image_name, pod_spec, render
@@ -72,6 +73,10 @@ def test_every_process_runs_as_the_code_declares_it(overlay):
         assert [p["containerPort"] for p in container["ports"]] == [process.port]
         port_value = next(v for v in container["env"] if v["name"] == process.port_variable)
         assert port_value["value"] == str(process.port)
+        database = [v for v in container["env"] if v["name"] == "DATABASE_URL"]
+        for variable in database:  # its own role, owner of its own schema
+            assert variable["valueFrom"]["secretKeyRef"] == {
+                "name": f"{process.package}-database", "key": "DATABASE_URL"}, process.name
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -149,14 +154,17 @@ def test_the_migrations_job_provisions_then_migrates_each_schema_with_its_own_ro
     (provision,) = spec["initContainers"]
     assert provision["command"] == list(PROVISION_COMMAND)
     assert env_names(provision) == set(PROVISION_ENV)
+    provisioned = {v["name"]: v["valueFrom"]["secretKeyRef"]["name"] for v in provision["env"]}
+    for owner in MIGRATE_COMMANDS:
+        assert provisioned[f"{owner.upper()}_DATABASE_URL"] == f"{owner}-database"
     migrations = {c["name"]: c for c in spec["containers"]}
-    assert set(migrations) == {f"migrate-{service}" for service in SERVICES}
-    for service in SERVICES:
-        container = migrations[f"migrate-{service}"]
-        assert container["command"] == list(MIGRATE_COMMANDS[service])
-        assert image_name(container["image"]) == f"ardoise/{service}"
+    assert set(migrations) == {f"migrate-{owner}" for owner in MIGRATE_COMMANDS}
+    for owner, command in MIGRATE_COMMANDS.items():
+        container = migrations[f"migrate-{owner}"]
+        assert container["command"] == list(command)
+        assert image_name(container["image"]) == f"ardoise/{owner}"
         ref = container["env"][0]["valueFrom"]["secretKeyRef"]
-        assert env_names(container) == {"DATABASE_URL"} and ref["name"] == f"{service}-database"
+        assert env_names(container) == {"DATABASE_URL"} and ref["name"] == f"{owner}-database"
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -175,3 +183,28 @@ def test_every_service_process_starts_once_its_schema_is_migrated(overlay):
         (database,) = wait["env"]
         assert database["name"] == "DATABASE_URL"
         assert database["valueFrom"]["secretKeyRef"]["name"] == f"{process.package}-database"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_gateways_are_called_through_their_services(overlay):
+    docs = rendered(overlay)
+    config = find(docs, "ConfigMap", "ardoise-config")["data"]
+    for process in (p for p in expected_processes(overlay) if p.kind == "gateway"):
+        (container,) = pod_spec(find(docs, "Deployment", process.name))["containers"]
+        for variable in container["env"]:
+            called = variable["name"].removesuffix("_URL").lower()
+            if variable["name"].endswith("_URL") and called in GATEWAY_PORTS:
+                key = variable["valueFrom"]["configMapKeyRef"]["key"]
+                assert config[key] == f"http://{called}-gateway:{GATEWAY_PORTS[called]}"
+                find(docs, "Service", f"{called}-gateway")
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_web_pages_set_secure_cookies_and_are_reached_at_their_public_address(overlay):
+    """Served behind TLS: a session cookie sent over plain HTTP could be read on the way."""
+    docs = rendered(overlay)
+    (container,) = pod_spec(find(docs, "Deployment", WEB.name))["containers"]
+    env = {v["name"]: v for v in container["env"]}
+    assert env["WEB_SECURE_COOKIES"]["value"] == "true"
+    public = find(docs, "ConfigMap", "ardoise-config")["data"]["WEB_PUBLIC_URL"]
+    assert public.startswith("https://" if overlay == "production" else "http")

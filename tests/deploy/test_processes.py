@@ -11,6 +11,7 @@ from ardoise_tools.processes import (
     PROCESSES,
     SERVICES,
     STANDIN,
+    Process,
     process,
     worker_metrics_port,
 )
@@ -51,15 +52,23 @@ def test_every_console_script_is_a_declared_process_of_its_package_and_in_the_pr
     assert {name: procfile[name] for name in DEV_ONLY} == DEV_ONLY
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_each_process_is_given_what_its_settings_read_and_nothing_else(service):
-    settings = importlib.import_module(f"{service}.config").Settings
+@pytest.mark.parametrize("declared", [p for p in PROCESSES if p.kind != "stand-in"],
+                         ids=lambda p: p.name)
+def test_each_process_is_given_what_its_settings_read_and_nothing_else(declared: Process):
+    settings = importlib.import_module(f"{declared.package}.config").Settings
     read, required = aliases(settings)
-    for kind in ("gateway", "worker"):
-        declared = process(f"{service}-{kind}").env
-        assert declared - READ_OUTSIDE_SETTINGS <= read, f"{service}-{kind}: nothing reads these"
-        assert required <= declared, f"{service}-{kind}: its settings cannot load without these"
-    assert settings.model_fields["http_port"].default == process(f"{service}-gateway").port
+    assert declared.env - READ_OUTSIDE_SETTINGS <= read, f"{declared.name}: nothing reads these"
+    assert required <= declared.env, f"{declared.name}: its settings cannot load without these"
+    if declared.kind == "gateway":
+        assert settings.model_fields["http_port"].default == declared.port
+
+
+def test_every_service_runs_a_gateway_and_a_worker_and_the_web_pages_a_gateway_alone():
+    by_package: dict[str, set[str]] = {}
+    for declared in PROCESSES:
+        by_package.setdefault(declared.package, set()).add(declared.kind)
+    assert by_package == {**{service: {"gateway", "worker"} for service in SERVICES},
+                          "web": {"gateway"}, "sumup-standin": {"stand-in"}}
 
 
 def test_the_stand_in_reads_the_variables_declared_for_it():

@@ -155,6 +155,6 @@ def test_the_customers_page_leaves_the_count_out_when_asked(operator, producer_i
     answer = operator.request("GET", "accounts", f"/v1/producers/{producer_id}/customers",
                               params={"count": "false"}).json()
     assert answer == {"customers": [{"customer_id": "c1", "name": "Claire Martin",
-                                     "balance_cents": 0, "held_cents": 0,
+                                     "email": None, "balance_cents": 0, "held_cents": 0,
                                      "available_cents": 0}], "total": None,
                                      "payment_tracking": True}

@@ -1,6 +1,6 @@
-"""Each service's migrations, run one by one on an empty database, end exactly where its models
-are; stepped back down and up again, they end there again. A migration states its own DDL, so
-changing a model without a migration fails here."""
+"""Each schema's migrations (the services' and the web pages'), run one by one on an empty
+database, end exactly where its models are; stepped back down and up again, they end there
+again. A migration states its own DDL, so changing a model without a migration fails here."""
 
 import asyncio
 import importlib
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from ardoise.db import plain_dsn
 from ardoise.migrations import alembic_config
-from ardoise_tools.devservers.stack import SERVICES
+from ardoise_tools.devservers.stack import SCHEMA_OWNERS
 
 NOT_MODELLED = {"alembic_version"}
 """Alembic's own table."""
@@ -66,7 +66,7 @@ def differences(service: str, url: str) -> list:
     return asyncio.run(main())
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", SCHEMA_OWNERS)
 def test_migrations_one_by_one_end_where_the_models_are_and_step_back_and_forth(
         service, empty_database):
     config = alembic_config(service, empty_database)

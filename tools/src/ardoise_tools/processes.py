@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from typing import Literal
 
-from ardoise_tools.devservers.stack import SERVICES
+from ardoise_tools.devservers.stack import SCHEMA_OWNERS, SERVICES
 
 Kind = Literal["gateway", "worker", "stand-in"]
 
@@ -71,6 +71,15 @@ def _service_processes(service: str) -> tuple[Process, Process]:
     )
 
 
+WEB = Process("web-gateway", "web", "gateway", 8000,
+              SHARED_SETTINGS + ("HTTP_PORT", "ORDERS_URL", "ACCOUNTS_URL", "PAYMENTS_URL",
+                                 "EXPORTS_URL", "WEB_PUBLIC_URL", "WEB_SECURE_COOKIES",
+                                 "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS",
+                                 "SMTP_STARTTLS", "MAIL_FROM"),
+              SHARED_SECRETS + ("SMTP_PASSWORD",))
+"""The producer's back office and the customer's account page: pages over the gateways, its
+own schema for sign-in links and sessions only."""
+
 STANDIN = Process("sumup-standin", "sumup-standin", "stand-in", STANDIN_PORT,
                   ("SUMUP_STANDIN_HOST", "SUMUP_STANDIN_PORT", "SUMUP_STANDIN_PUBLIC_URL"))
 """SumUp's Checkouts API for development and staging; production talks to SumUp itself."""
@@ -81,14 +90,15 @@ under .run/dev/mail/ (compose and staging run Mailpit for this)."""
 
 PROCESSES: tuple[Process, ...] = (
     *(process for service in SERVICES for process in _service_processes(service)),
+    WEB,
     STANDIN,
 )
 
-MIGRATE_COMMANDS = {service: ("ardoise", "migrate", service) for service in SERVICES}
+MIGRATE_COMMANDS = {service: ("ardoise", "migrate", service) for service in SCHEMA_OWNERS}
 """One migrations job per schema, run with that service's image and `DATABASE_URL`."""
 PROVISION_COMMAND = ("ardoise", "job", "provision")
 PROVISION_ENV = ("ARDOISE_ADMIN_DATABASE_URL",
-                 *(f"{service.upper()}_DATABASE_URL" for service in SERVICES))
+                 *(f"{service.upper()}_DATABASE_URL" for service in SCHEMA_OWNERS))
 TOPICS_COMMAND = ("ardoise", "job", "topics")
 
 

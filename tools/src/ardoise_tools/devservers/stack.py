@@ -13,6 +13,9 @@ from ardoise_tools.devservers.broker import LocalBroker, ensure_topics
 from ardoise_tools.devservers.postgres import LocalPostgres
 
 SERVICES = ("orders", "accounts", "payments", "exports")
+"""The services that own business data: a gateway and a worker each."""
+SCHEMA_OWNERS = (*SERVICES, "web")
+"""Every login role with a schema of its own: the services, and the web pages' sessions."""
 DATABASE = "ardoise"
 DEV_PORTS = (55432, 59092)
 
@@ -44,7 +47,7 @@ class Stack:
     def _secrets(self) -> dict[str, str]:
         path = self.home / "secrets.json"
         values = json.loads(path.read_text()) if path.exists() else {}
-        wanted = {name: lambda: secrets.token_urlsafe(24) for name in ("postgres", "jwt", *SERVICES)}
+        wanted = {name: lambda: secrets.token_urlsafe(24) for name in ("postgres", "jwt", *SCHEMA_OWNERS)}
         wanted["secrets_key"] = fernet_key
         missing = {name: make() for name, make in wanted.items() if name not in values}
         if missing:  # a new stack, or one made before this secret existed
@@ -85,7 +88,7 @@ class Stack:
         env["KAFKA_BOOTSTRAP"] = os.environ.get("KAFKA_BOOTSTRAP") or self.broker().bootstrap
         external = os.environ.get("DATABASE_URL")
         pg_port = self._ports()[0]
-        for service in SERVICES:
+        for service in SCHEMA_OWNERS:
             key = f"{service.upper()}_DATABASE_URL"
             local = (f"postgresql+asyncpg://{service}:{values[service]}@127.0.0.1:{pg_port}"
                      f"/{DATABASE}")
@@ -102,12 +105,12 @@ class Stack:
             postgres = self.postgres()
             postgres.ensure_running()
             values = self._secrets()
-            asyncio.run(provision(postgres.admin_url(), {s: values[s] for s in SERVICES}))
+            asyncio.run(provision(postgres.admin_url(), {s: values[s] for s in SCHEMA_OWNERS}))
         if not os.environ.get("KAFKA_BOOTSTRAP"):
             self.broker().ensure_running()
         env = self.environment()
         ensure_topics(env["KAFKA_BOOTSTRAP"])
-        for service in SERVICES:
+        for service in SCHEMA_OWNERS:
             upgrade(service, env[f"{service.upper()}_DATABASE_URL"])
         self.write_env_file(env)
         return env

@@ -41,6 +41,9 @@ class RunningSystem:
             env[f"{service.upper()}_HTTP_PORT"] = str(port)
             self.urls[service] = f"http://127.0.0.1:{port}"
         env.update({f"{s.upper()}_URL": url for s, url in self.urls.items()})
+        web_port = free_port()
+        env["WEB_HTTP_PORT"] = str(web_port)
+        self.urls["web"] = env["WEB_PUBLIC_URL"] = f"http://127.0.0.1:{web_port}"
         for service in SERVICES:
             port = free_port()
             env[f"{service.upper()}_METRICS_PORT"] = str(port)
@@ -50,6 +53,7 @@ class RunningSystem:
         for service in SERVICES:
             commands[f"{service}-gateway"] = f"{service}-gateway"
             commands[f"{service}-worker"] = f"{service}-worker"
+        commands["web-gateway"] = "web-gateway"
         for name, command in commands.items():
             log = open(self.log_dir / f"{name}.log", "ab")
             self.processes[name] = subprocess.Popen(
@@ -61,7 +65,7 @@ class RunningSystem:
 
     def _wait_until_healthy(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
-        pending = set(SERVICES)
+        pending = {*SERVICES, "web"}
         while pending:
             for name, process in self.processes.items():
                 if process.poll() is not None:

@@ -64,14 +64,17 @@ async def list_customers(
     in_debt: Annotated[bool, Query(description="only the customers who owe")] = False,
     count: Annotated[bool, Query(description="count them all (`total`); false: total is null, "
                                              "a little faster on large farms")] = True,
+    email: Annotated[str | None, Query(max_length=254, pattern=ONE_LINE_PATTERN,
+                                       description="only the customer(s) at this address, "
+                                                   "case aside")] = None,
 ) -> dict:
-    """The customers page: balances, held and available amounts, sorted (`balance`: most
-    negative first), searched by name (`q`), those in debt only (`in_debt`), and `total`: how
-    many match in all."""
+    """The customers page: balances, held and available amounts and e-mail addresses, sorted
+    (`balance`: most negative first), searched by name (`q`), those in debt only (`in_debt`),
+    those at one address (`email`), and `total`: how many match in all."""
     check_operator_of(principal, producer)
     async with request.app.state.sessionmaker() as session:
         return await views.customers_page(session, producer, sort, limit, offset, q, in_debt,
-                                          count)
+                                          count, email)
 
 
 async def _account(request: Request, producer: str, customer: str, limit: int,

@@ -19,6 +19,8 @@ class CustomerIn(BaseModel):
 class CustomerOut(BaseModel):
     customer_id: str
     name: str
+    email: str | None = None
+    """The address the producer recorded for the customer (its sign-in address), if any."""
     balance_cents: int
     held_cents: int
     available_cents: int

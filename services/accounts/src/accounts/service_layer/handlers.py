@@ -29,7 +29,7 @@ def now() -> datetime:
 
 def customer_view(account: Account) -> dict:
     return {
-        "customer_id": account.customer_id, "name": account.name,
+        "customer_id": account.customer_id, "name": account.name, "email": account.email,
         "balance_cents": account.balance_cents, "held_cents": account.held_cents,
         "available_cents": account.available_cents,
     }

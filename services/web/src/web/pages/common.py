@@ -1,0 +1,109 @@
+"""What every page shares: templates and their filters, the signed-in session, CSRF."""
+
+import secrets
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Form, Header, Request
+from fastapi.templating import Jinja2Templates
+
+from ardoise.money import format_cents
+from web import signin
+from web.gateways import Gateways
+
+COOKIE = "ardoise_session"
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+
+
+def euros(cents: int | None) -> str:
+    """`1250` → `12,50 €` (no-break spaces kept out: the page wraps nothing inside)."""
+    return "—" if cents is None else format_cents(int(cents))
+
+
+def day(value: str | date | None) -> str:
+    if value is None:
+        return "—"
+    parsed = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{parsed:%d/%m/%Y}"
+
+
+def moment(value: str | datetime | None, zone: str = "Europe/Paris") -> str:
+    """An API timestamp in the producer's time zone: `04/12/2026 15:32`."""
+    if value is None:
+        return "—"
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return f"{parsed.astimezone(ZoneInfo(zone)):%d/%m/%Y %H:%M}"
+
+
+templates.env.filters.update(euros=euros, day=day, moment=moment)
+
+
+class SignInRequired(Exception):
+    """No valid session: the page sends the person to the sign-in page."""
+
+
+class NotForYou(Exception):
+    """Signed in, but this page is for the other role."""
+
+
+async def current_session(request: Request) -> signin.Session:
+    cookie = request.cookies.get(COOKIE)
+    if not cookie:
+        raise SignInRequired()
+    found = await signin.find_session(request.app.state.sessionmaker, cookie,
+                                      request.app.state.clock())
+    if found is None:
+        raise SignInRequired()
+    return found
+
+
+async def operator_session(session: Annotated[signin.Session, Depends(current_session)]
+                           ) -> signin.Session:
+    if session.principal.role != "operator":
+        raise NotForYou()
+    return session
+
+
+async def customer_session(session: Annotated[signin.Session, Depends(current_session)]
+                           ) -> signin.Session:
+    if session.principal.role != "customer":
+        raise NotForYou()
+    return session
+
+
+AnySession = Annotated[signin.Session, Depends(current_session)]
+OperatorSession = Annotated[signin.Session, Depends(operator_session)]
+CustomerSession = Annotated[signin.Session, Depends(customer_session)]
+
+
+class BadCsrf(Exception):
+    """A form without this session's token: refused, nothing done."""
+
+
+async def checked_csrf(session: AnySession,
+                       csrf: Annotated[str | None, Form()] = None,
+                       x_csrf_token: Annotated[str | None, Header()] = None) -> signin.Session:
+    """Every form posts the session's token (a hidden field, or htmx's `X-CSRF-Token`)."""
+    sent = csrf or x_csrf_token or ""
+    if not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
+        raise BadCsrf()
+    return session
+
+
+CheckedSession = Annotated[signin.Session, Depends(checked_csrf)]
+
+
+def gateways(request: Request) -> Gateways:
+    return request.app.state.gateways
+
+
+def page(request: Request, template: str, session: signin.Session | None = None,
+         status_code: int = 200, **context: Any):
+    """A page of the back office (or the account page), with what every layout needs."""
+    return templates.TemplateResponse(request, template, {
+        "session": session, "csrf": session.csrf_token if session else "", **context},
+        status_code=status_code)
