@@ -3,16 +3,22 @@
 import asyncio
 import re
 import time
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
 from ardoise.auth import Principal
 from web import signin
 from web.gateways import Refused, Unavailable
-from web.pages.common import CheckedSession, CustomerSession, NotForYou, euros, gateways, page
+from web.pages.common import (
+    CheckedCustomer,
+    CustomerSession,
+    euros,
+    gateways,
+    order_uuid,
+    page,
+)
 
 router = APIRouter(tags=["account"])
 
@@ -41,13 +47,6 @@ _PLACED_AT = re.compile(r"^[0-9T:.+\-Z ]{10,40}$")
 def valid_etag(text: str | None) -> str | None:
     """An ETag as the orders gateway writes them, else None (never a header passed blind)."""
     return text if text and _ETAG.match(text) else None
-
-
-def order_uuid(text: str) -> str | None:
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        return None
 
 
 def is_paid_online(order: dict) -> bool:
@@ -110,15 +109,6 @@ def older_orders(orders: list[dict]) -> str | None:
 
 
 # ---- plumbing -----------------------------------------------------------------------------
-
-async def checked_customer(session: CheckedSession) -> signin.Session:
-    if session.principal.role != "customer":
-        raise NotForYou()
-    return session
-
-
-CheckedCustomer = Annotated[signin.Session, Depends(checked_customer)]
-
 
 def _orders(session: signin.Session) -> str:
     return f"/v1/producers/{session.principal.producer_id}/orders"

@@ -1,6 +1,7 @@
 """What every page shares: templates and their filters, the signed-in session, CSRF."""
 
 import secrets
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,6 +81,10 @@ OperatorSession = Annotated[signin.Session, Depends(operator_session)]
 CustomerSession = Annotated[signin.Session, Depends(customer_session)]
 
 
+class BadInput(ValueError):
+    """A form value refused before anything is asked of a gateway; its message is French."""
+
+
 class BadCsrf(Exception):
     """A form without this session's token: refused, nothing done."""
 
@@ -95,6 +100,36 @@ async def checked_csrf(session: AnySession,
 
 
 CheckedSession = Annotated[signin.Session, Depends(checked_csrf)]
+
+
+async def checked_operator(session: CheckedSession) -> signin.Session:
+    """A form of the producer's pages: the session's CSRF token, then an operator's session."""
+    if session.principal.role != "operator":
+        raise NotForYou()
+    return session
+
+
+async def checked_customer(session: CheckedSession) -> signin.Session:
+    if session.principal.role != "customer":
+        raise NotForYou()
+    return session
+
+
+CheckedOperator = Annotated[signin.Session, Depends(checked_operator)]
+CheckedCustomer = Annotated[signin.Session, Depends(checked_customer)]
+
+
+def order_uuid(text: str) -> str | None:
+    """An order id as the gateways write it; None for anything else."""
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def producer_path(session: signin.Session) -> str:
+    """The gateways' path of the signed-in person's producer."""
+    return f"/v1/producers/{session.principal.producer_id}"
 
 
 def gateways(request: Request) -> Gateways:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from ardoise.auth import Principal
@@ -16,7 +16,14 @@ from ardoise.money import MAX_AMOUNT_CENTS
 from ardoise.text import CONTROL_CHARACTERS, EMAIL_PATTERN
 from web import signin
 from web.gateways import Refused, Unavailable
-from web.pages.common import CheckedSession, OperatorSession, euros, gateways, page
+from web.pages.common import (
+    BadInput,
+    CheckedOperator,
+    OperatorSession,
+    euros,
+    gateways,
+    page,
+)
 
 router = APIRouter(tags=["customers"])
 
@@ -45,10 +52,6 @@ _EMAIL = re.compile(EMAIL_PATTERN)
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 _AMOUNT = re.compile(r"(\d+)(?:[.,](\d+))?")
 CustomerId = Annotated[str, Path(pattern=CUSTOMER_ID_PATTERN)]
-
-
-class BadInput(ValueError):
-    """A form value refused before any gateway is asked; its message is French, for the page."""
 
 
 # ---- pure helpers (no I/O) ----------------------------------------------------------------
@@ -175,14 +178,6 @@ def refusal(error: Refused) -> str:
 
 
 # ---- the pages ----------------------------------------------------------------------------
-
-async def checked_operator(session: CheckedSession, _: OperatorSession) -> signin.Session:
-    """A form of the producer's pages: the session's CSRF token and an operator's session."""
-    return session
-
-
-CheckedOperator = Annotated[signin.Session, Depends(checked_operator)]
-
 
 def _producer(session: signin.Session) -> tuple[Principal, str]:
     principal = session.principal

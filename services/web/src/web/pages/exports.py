@@ -7,21 +7,24 @@ from typing import Annotated
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
+from ardoise.weeks import week_of
 from web import signin
 from web.gateways import Refused, Unavailable
 from web.pages.common import (
     AnySession,
-    CheckedSession,
-    NotForYou,
+    BadInput,
+    CheckedOperator,
     OperatorSession,
     gateways,
     moment,
+    order_uuid,
     page,
 )
+from web.pages.common import producer_path as _base
 
 router = APIRouter(tags=["exports"])
 
@@ -36,16 +39,7 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _FILENAME = re.compile(r'^attachment; filename="[A-Za-z0-9._-]{1,200}"$')
 
 
-class BadInput(ValueError):
-    """A form value refused before anything is asked of a gateway; the message is French."""
-
-
 # ---- pure helpers -------------------------------------------------------------------------
-
-def week_of(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
 
 def week_days(week: str | None) -> tuple[date, date] | None:
     """The Monday and Sunday of an ISO week written `2026-W48`; None for anything else."""
@@ -199,27 +193,7 @@ def invoice_body(document: str) -> Markup:
     return Markup(body.strip())
 
 
-def order_uuid(text: str) -> str | None:
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        return None
-
-
 # ---- plumbing -----------------------------------------------------------------------------
-
-async def checked_operator(session: CheckedSession) -> signin.Session:
-    if session.principal.role != "operator":
-        raise NotForYou()
-    return session
-
-
-CheckedOperator = Annotated[signin.Session, Depends(checked_operator)]
-
-
-def _base(session: signin.Session) -> str:
-    return f"/v1/producers/{session.principal.producer_id}"
-
 
 def _redirect(request: Request, message: str, problem: bool = False) -> RedirectResponse:
     answer = RedirectResponse("/exports", status_code=303)

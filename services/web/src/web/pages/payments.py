@@ -10,13 +10,23 @@ from typing import Annotated
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, available_timezones
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from ardoise.money import MAX_AMOUNT_CENTS
+from ardoise.weeks import week_of
 from web import signin
 from web.gateways import Refused
-from web.pages.common import CheckedSession, NotForYou, OperatorSession, euros, gateways, page
+from web.pages.common import (
+    BadInput,
+    CheckedOperator,
+    OperatorSession,
+    euros,
+    gateways,
+    order_uuid,
+    page,
+)
+from web.pages.common import producer_path as _base
 
 router = APIRouter(tags=["payments"])
 
@@ -58,10 +68,6 @@ REASONS = (
 """The gateway's reasons people meet here, in French; any other is shown as it came."""
 
 
-class BadInput(ValueError):
-    """A form value refused before anything is asked of a gateway; the message is French."""
-
-
 # ---- pure helpers -------------------------------------------------------------------------
 
 def parse_euros(text: str | None) -> int | None:
@@ -88,11 +94,6 @@ def parse_euros(text: str | None) -> int | None:
 def plain_euros(cents: int) -> str:
     """`2000` → `20,00`: an amount as it is typed in a field."""
     return f"{cents // 100},{cents % 100:02d}"
-
-
-def week_of(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def monday_of(week: str | None) -> date | None:
@@ -206,15 +207,6 @@ def settings_changes(tracking: bool, modes: list[str], required: bool, time_zone
 
 # ---- plumbing -----------------------------------------------------------------------------
 
-async def checked_operator(session: CheckedSession) -> signin.Session:
-    if session.principal.role != "operator":
-        raise NotForYou()
-    return session
-
-
-CheckedOperator = Annotated[signin.Session, Depends(checked_operator)]
-
-
 def redirect_with(request: Request, url: str, message: str) -> RedirectResponse:
     answer = RedirectResponse(url, status_code=303)
     answer.set_cookie(FLASH, quote(message), max_age=120, httponly=True, samesite="lax",
@@ -232,10 +224,6 @@ def shown_with_flash(request: Request, answer):
 def taken_flash(request: Request) -> str | None:
     value = request.cookies.get(FLASH)
     return unquote(value)[:500] if value else None
-
-
-def _base(session: signin.Session) -> str:
-    return f"/v1/producers/{session.principal.producer_id}"
 
 
 async def _settings(request: Request, session: signin.Session) -> dict:
@@ -297,10 +285,10 @@ async def week_page(request: Request, session: signin.Session, week: str | None,
 
 
 def _order_id(text: str) -> str:
-    try:
-        return str(uuid.UUID(text))
-    except ValueError as error:
-        raise BadInput("Commande inconnue.") from error
+    found = order_uuid(text)
+    if found is None:
+        raise BadInput("Commande inconnue.")
+    return found
 
 
 def _mode(text: str) -> str:
