@@ -27,6 +27,10 @@ LABEL org.opencontainers.image.title="ardoise-${SERVICE}" \
 RUN groupadd --system --gid 10001 ardoise \
  && useradd --system --uid 10001 --gid ardoise --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin ardoise
+# The orders service draws invoice PDFs with WeasyPrint, which needs Pango and a font.
+RUN if [ "${SERVICE}" = orders ]; then apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*; fi
 COPY --from=build /opt/ardoise /opt/ardoise
 # Containers listen on every interface; ports and the rest come from the environment.
 ENV PATH=/opt/ardoise/bin:${PATH} \

@@ -10,6 +10,7 @@ $(STAMP): requirements/dev.txt requirements/constraints.txt shared/pyproject.tom
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -r requirements/dev.txt
+	$(BIN)/python -m ardoise_tools.devservers.pdf_libraries
 	@touch $(STAMP)
 
 install: $(STAMP)

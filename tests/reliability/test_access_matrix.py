@@ -62,6 +62,12 @@ REQUESTS: dict[tuple[str, str], dict] = {
     ("GET", "/v1/producers/{producer}/orders/{order_id}/invoice"): {
         "headers": {"Accept": "application/json"}},
     ("GET", "/v1/producers/{producer}/orders/{order_id}/receipt"): {},
+    ("PUT", "/v1/producers/{producer}/invoicing"): {"json": {"legal_name": "Intrus"}},
+    ("GET", "/v1/producers/{producer}/invoicing"): {},
+    ("POST", "/v1/producers/{producer}/orders/{order_id}/invoices"): {},
+    ("GET", "/v1/producers/{producer}/invoices"): {},
+    ("GET", "/v1/producers/{producer}/invoices/{number}"): {},
+    ("POST", "/v1/producers/{producer}/invoices/{number}/credit-invoice"): {},
     ("PUT", "/v1/producers/{producer}/settings"): {"json": {"payment_tracking": False}},
     ("GET", "/v1/producers/{producer}/settings"): {},
     ("PUT", "/v1/producers/{producer}/orders/{order_id}/settlement"): {
@@ -77,6 +83,7 @@ REQUESTS: dict[tuple[str, str], dict] = {
         "json": {"name": "Intrus", "email": "intrus@example.org"}},
     ("GET", "/v1/producers/{producer}/exports/sales-by-mode.xlsx"): {
         "params": MONTH},
+    ("GET", "/v1/producers/{producer}/exports/invoices.xlsx"): {"params": MONTH},
     ("POST", "/v1/producers/{producer}/exports/payments.xlsx"): {},
     ("POST", "/v1/producers/{producer}/exports/weekly-email"): {"params": {"week": WEEK}},
     ("GET", "/v1/producers/{producer}/exports/weekly-email"): {},
@@ -92,11 +99,14 @@ CUSTOMER_ROUTES = {
     ("GET", "/v1/producers/{producer}/orders/{order_id}/receipt"),
     ("GET", "/v1/producers/{producer}/credit-notes"),
     ("GET", "/v1/producers/{producer}/credit-notes/{number}"),
+    ("GET", "/v1/producers/{producer}/invoices"),
+    ("GET", "/v1/producers/{producer}/invoices/{number}"),
 }
 """Where a customer may go, for itself only (API.md); every other route is the operator's."""
 OWN_DATA_OF_THE_CALLER = {("GET", "/v1/whoami"), ("GET", "/v1/me/account"),
                           ("GET", "/v1/producers/{producer}/orders"),
-                          ("GET", "/v1/producers/{producer}/credit-notes")}
+                          ("GET", "/v1/producers/{producer}/credit-notes"),
+                          ("GET", "/v1/producers/{producer}/invoices")}
 """Routes about the caller itself: a valid token of someone else gets its own answer, which must
 still show nothing of the victim."""
 

@@ -32,3 +32,9 @@ class Conflict(DomainError):
 
 class Forbidden(DomainError):
     status = 403
+
+
+class Unavailable(DomainError):
+    """Another service needed to answer could not: nothing was written, try again."""
+
+    status = 503

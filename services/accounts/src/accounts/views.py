@@ -29,6 +29,12 @@ def _customer(row) -> dict:
     }
 
 
+def _identity(row) -> dict:
+    """How invoices name the customer (None where nothing was recorded)."""
+    return {"address": row.address, "professional": row.professional, "siren": row.siren,
+            "vat_number": row.vat_number}
+
+
 def _like(word: str) -> str:
     """A word anywhere in the name, `%` and `_` taken as themselves."""
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -72,7 +78,8 @@ async def account_page(
     session: AsyncSession, producer_id: str, customer_id: str, limit: int,
     before: uuid.UUID | None,
 ) -> dict | None:
-    """Balance, held, available and the movements newest first; None for an unknown customer."""
+    """Balance, held, available, how invoices name the customer and the movements newest
+    first; None for an unknown customer."""
     row = (await session.execute(
         select(accounts).where(accounts.c.producer_id == producer_id,
                                accounts.c.customer_id == customer_id)
@@ -101,4 +108,4 @@ async def account_page(
         }
         for m in await session.execute(query)
     ]
-    return {**_customer(row), "movements": history}
+    return {**_customer(row), **_identity(row), "movements": history}

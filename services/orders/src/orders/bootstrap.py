@@ -10,14 +10,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise import topics
 from ardoise.consumer import subscribe_events
-from ardoise.events import Event
+from ardoise.events import Event, SettlementChanged
 from ardoise.runtime import gateway_app, group_id
 from orders.adapters import orm
 from orders.adapters.accounts_client import AccountsClient
 from orders.adapters.order_changes import OrderChanges
 from orders.config import Settings
+from orders.entrypoints import invoices_api
 from orders.entrypoints.api import router
-from orders.service_layer import messagebus
+from orders.service_layer import invoicing, messagebus
 from orders.service_layer.unit_of_work import SqlOrdersUnitOfWork
 
 
@@ -39,21 +40,34 @@ def create_app(settings: Settings | None = None,
     async def unwire(app: FastAPI) -> None:
         await app.state.order_changes.close()
 
-    return gateway_app(settings, orm.SCHEMA, routers=[router], title="Ardoise orders",
+    return gateway_app(settings, orm.SCHEMA, routers=[router, invoices_api.router],
+                       title="Ardoise orders",
                        on_ready=wire, on_close=unwire)
 
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
-    """Settlements and payment settings, for the order page, invoices and receipts."""
-    return subscribe_with(broker, settings, partial(SqlOrdersUnitOfWork, sessions))
+    """Settlements and payment settings, for the order page, invoices and receipts; an order
+    settled is invoiced, for a producer invoicing on delivery."""
+    new_uow = partial(SqlOrdersUnitOfWork, sessions)
+    accounts = AccountsClient(settings.accounts_url, settings.jwt_secret.get_secret_value())
+
+    async def settled(event: SettlementChanged) -> None:
+        await invoicing.invoice_delivered(event, new_uow(), accounts.buyer, utc_now())
+
+    return subscribe_with(broker, settings, new_uow, settled)
 
 
-def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable) -> list[str]:
-    """`subscribe` with its unit of work given (a fake one, in the unit tests)."""
+def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable,
+                   settled: Callable | None = None) -> list[str]:
+    """`subscribe` with its unit of work given (a fake one, in the unit tests). `settled` runs
+    after a settlement is kept, on every delivery of its event: it must be idempotent (a
+    failure redelivers the event, which is then only passed to it)."""
     name = "orders.payments-events"
 
     async def handle(event: Event) -> None:
         await messagebus.handle(event, new_uow(), name)
+        if settled is not None and isinstance(event, SettlementChanged):
+            await settled(event)
 
     # the checkout opened for an order is awaited by its customer: fetch often
     subscribe_events(broker, topics.PAYMENTS, group_id(settings, name), handle,

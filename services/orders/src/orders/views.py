@@ -11,7 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ardoise.auth import Principal
 from ardoise.errors import NotFound
 from orders.adapters.accounts_client import CustomerFigures
+from orders.adapters.invoices_repository import InvoicesRepository
 from orders.adapters.orm import orders, payments, producers, settlements
+from orders.domain import vat
+from orders.domain.invoices import INVOICE, REGIMES, Invoicing
 from orders.domain.order import DEFAULT_TIME_ZONE, Line
 from orders.domain.printouts import Printout
 
@@ -112,19 +115,81 @@ def tracking_is_on(row) -> bool:
     return row.payment_tracking is True
 
 
-def printout(row, figures: CustomerFigures, now: datetime) -> Printout:
+def printout(row, figures: CustomerFigures, now: datetime, invoicing: Invoicing | None = None,
+             invoice=None) -> Printout:
     """The order as printed at `now`: the customer's name, and its balance while tracking is on;
-    times in the producer's time zone."""
+    times in the producer's time zone; the producer's identity, and the VAT of the invoice in
+    force (else of the order as it would be invoiced)."""
     zone = ZoneInfo(row.time_zone or DEFAULT_TIME_ZONE)
     tracking = tracking_is_on(row)
+    invoicing = invoicing or Invoicing()
+    lines = [Line.stored(line) for line in row.lines]
+    if invoice is not None:
+        rows = [vat.VatRow(**amounts) for amounts in invoice.document["vat"]]
+    else:
+        rows = vat.breakdown([(invoicing.line_rate(line.vat_rate), line.amount_cents)
+                              for line in lines])
+    mention = REGIMES[invoicing.vat_regime]
     return Printout(
         order_id=str(row.order_id), producer_id=row.producer_id, customer_id=row.customer_id,
         customer_name=figures.name or row.customer_id,
-        delivery_date=row.delivery_date.isoformat(), lines=[Line.stored(line) for line in row.lines],
+        delivery_date=row.delivery_date.isoformat(), lines=lines,
         total_cents=row.total_cents, tracking=tracking,
         mode=row.mode or "not_delivered", amount_paid_cents=row.amount_paid_cents or 0,
         credit_note_cents=row.credit_note_cents or 0, credit_note_number=row.credit_note_number,
         balance_cents=figures.balance_cents if tracking else None,
         printed_at=now.astimezone(UTC).isoformat(timespec="seconds"),
         printed_local=now.astimezone(zone),
+        seller_name=invoicing.legal_name, seller_address=invoicing.address,
+        siret=invoicing.siret, vat_number=invoicing.vat_number if mention is None else None,
+        invoice_number=invoice.number if invoice is not None else None,
+        vat_rows=() if mention else tuple(rows), vat_mention=mention,
+        available_cents=(figures.available_cents
+                         if tracking and invoicing.receipt_shows_available else None),
     )
+
+
+async def invoicing_of(session: AsyncSession, producer_id: str) -> Invoicing:
+    return await InvoicesRepository(session).invoicing(producer_id)
+
+
+async def invoice_row(session: AsyncSession, producer_id: str, number: str):
+    return await InvoicesRepository(session).get(producer_id, number)
+
+
+async def live_invoice(session: AsyncSession, producer_id: str, order_id: uuid.UUID):
+    return await InvoicesRepository(session).live_invoice(producer_id, order_id)
+
+
+async def invoice_rows(session: AsyncSession, producer_id: str, customer_id: str | None,
+                       from_date: date | None, to_date: date | None, limit: int,
+                       offset: int) -> list[dict]:
+    rows = await InvoicesRepository(session).listed(producer_id, customer_id, from_date,
+                                                    to_date, limit, offset)
+    return [{"number": row.number, "kind": row.kind, "order_id": str(row.order_id),
+             "customer_id": row.customer_id, "customer_name": row.customer_name,
+             "issue_date": row.issue_date, "issued_at": row.issued_at.isoformat(),
+             "total_cents": row.total_cents, "corrects": row.corrects,
+             "in_force": row.in_force if row.kind == INVOICE else None}
+            for row in rows]
+
+
+async def invoices_of_orders(session: AsyncSession, producer_id: str,
+                             order_ids: list[uuid.UUID]) -> dict:
+    return await InvoicesRepository(session).of_orders(producer_id, order_ids) if order_ids else {}
+
+
+def payment_now(row) -> dict | None:
+    """The order's settlement as it is now (documents print it; it is not part of the issued
+    invoice, which never changes): None while payment tracking is off."""
+    if not tracking_is_on(row):
+        return None
+    return {"mode": row.mode or "not_delivered", "amount_paid_cents": row.amount_paid_cents or 0,
+            "credit_note_number": row.credit_note_number,
+            "credit_note_cents": row.credit_note_cents or 0}
+
+
+def printed_facts(printout: Printout) -> dict:
+    """What a print states of this moment: when, and the customer's balance."""
+    return {"printed_text": printout.printed_text, "balance_status": printout.balance_status,
+            "balance_cents": printout.balance_cents}

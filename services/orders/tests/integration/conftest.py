@@ -22,12 +22,23 @@ class StandInAccounts:
 
     def __init__(self) -> None:
         self.balances, self.names, self.asked = {}, {}, 0
+        self.identities: dict = {}
 
     async def customer(self, producer_id, customer_id):
         from orders.adapters.accounts_client import CustomerFigures
 
         balance = await self.balance_cents(producer_id, customer_id)
-        return CustomerFigures(self.names.get((producer_id, customer_id)), balance)
+        return CustomerFigures(self.names.get((producer_id, customer_id)), balance,
+                               identity=self.identities.get((producer_id, customer_id)))
+
+    async def buyer(self, producer_id, customer_id):
+        from ardoise.errors import Unavailable
+        from orders.adapters.accounts_client import buyer_of
+
+        figures = await self.customer(producer_id, customer_id)
+        if figures.balance_cents is None:
+            raise Unavailable("the accounts service did not answer")
+        return buyer_of(customer_id, figures)
 
     async def balance_cents(self, producer_id, customer_id):
         self.asked += 1

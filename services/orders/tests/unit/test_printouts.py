@@ -1,4 +1,4 @@
-"""Invoices and till receipts: the facts they state; a receipt never wider than 42 characters."""
+"""Invoices and till receipts: the facts they state; a receipt never wider than its columns."""
 
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -18,6 +18,7 @@ from orders.domain.printouts import (
     invoice_html,
     receipt_text,
 )
+from orders.domain.vat import RATES, VatRow, breakdown
 
 PRINTED = Printout(
     order_id="0b4e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b", producer_id="ferme-des-saules",
@@ -115,15 +116,25 @@ amounts = st.integers(-10**11, 10**11)
                       min_size=1, max_size=5),
        mode=st.sampled_from(sorted(MODE_NAMES)), paid=st.integers(0, 10**11), credit=amounts,
        number=st.none() | st.integers(1, 10**9), balance=st.none() | amounts,
-       tracking=st.booleans())
-def test_no_receipt_line_is_wider_than_42_characters(producer_id, customer_id, lines, mode, paid,
-                                                      credit, number, balance, tracking):
+       tracking=st.booleans(), width=st.sampled_from([32, 42, 48]),
+       seller=st.none() | labels, address=st.none() | labels, siret=st.none() | labels,
+       vat_number=st.none() | labels, invoice_number=st.none() | labels,
+       vat_rows=st.lists(st.builds(VatRow, st.sampled_from(sorted(RATES)), amounts, amounts,
+                                   amounts), max_size=5).map(tuple),
+       mention=st.none() | labels, available=st.none() | amounts)
+def test_no_receipt_line_is_wider_than_its_columns(producer_id, customer_id, lines, mode, paid,
+                                                   credit, number, balance, tracking, width,
+                                                   seller, address, siret, vat_number,
+                                                   invoice_number, vat_rows, mention, available):
     printout = replace(PRINTED, producer_id=producer_id, customer_id=customer_id, lines=lines,
                        total_cents=sum(line.amount_cents for line in lines), mode=mode,
                        amount_paid_cents=paid, credit_note_cents=credit, credit_note_number=number,
-                       balance_cents=balance, tracking=tracking)
-    receipt = receipt_text(printout)
-    assert max(len(line) for line in lines_of(receipt)) <= RECEIPT_WIDTH
+                       balance_cents=balance, tracking=tracking, seller_name=seller,
+                       seller_address=address, siret=siret, vat_number=vat_number,
+                       invoice_number=invoice_number, vat_rows=vat_rows, vat_mention=mention,
+                       available_cents=available)
+    receipt = receipt_text(printout, width)
+    assert max(len(line) for line in lines_of(receipt)) <= width
     assert len(lines_of(receipt)) == receipt.count("\n")
 
 
@@ -143,3 +154,64 @@ def test_lines_sold_by_weight_print_french_decimals_and_the_price_per_unit():
     assert document["lines"][0] == {"label": "Tomates anciennes", "quantity": 1.255,
                                     "unit": "kg", "unit_price_cents": 399, "amount_cents": 501}
     assert document["lines"][2]["quantity"] == 3 and type(document["lines"][2]["quantity"]) is int
+
+
+INVOICED = replace(
+    PRINTED, seller_name="EARL Ferme des Saules",
+    seller_address="12 chemin des Saules\n49000 Angers", siret="73282932000074",
+    vat_number="FR44732829320", invoice_number="F000042",
+    vat_rows=tuple(breakdown([("5.5", 2000)])), available_cents=1500)
+
+
+def test_the_receipt_is_42_characters_wide_unless_told_otherwise():
+    assert receipt_text(INVOICED) == receipt_text(INVOICED, RECEIPT_WIDTH)
+    for width in (32, 42, 48):
+        assert max(len(line) for line in lines_of(receipt_text(INVOICED, width))) == width
+
+
+def test_the_receipt_header_names_the_seller_centred_with_address_siret_and_vat_number():
+    receipt = lines_of(receipt_text(INVOICED, 32))
+    assert receipt[:6] == ["     EARL Ferme des Saules", "      12 chemin des Saules",
+                           "          49000 Angers", "      SIRET 73282932000074",
+                           "      N° TVA FR44732829320", "-" * 32]
+    assert "Facture                  F000042" in receipt
+
+
+def test_without_a_seller_name_the_receipt_is_headed_by_the_producers_id_alone():
+    receipt = lines_of(receipt_text(PRINTED))
+    assert receipt[0].strip() == "ferme-des-saules" and receipt[1] == "-" * RECEIPT_WIDTH
+    assert not any(line.startswith(("Facture", "SIRET", "Disponible")) for line in receipt)
+    assert "TVA" not in receipt_text(PRINTED)
+
+
+def test_after_the_total_the_receipt_states_the_vat_of_each_rate():
+    two_rates = replace(INVOICED, vat_rows=tuple(breakdown([("5.5", 2000), ("20", 1200)])))
+    receipt = lines_of(receipt_text(two_rates, 32))
+    total = receipt.index("TOTAL                    20,00 €")
+    assert receipt[total + 1:total + 3] == ["5,5 %     HT 18,96 €  TVA 1,04 €",
+                                            "20 %      HT 10,00 €  TVA 2,00 €"]
+
+
+def test_a_rate_whose_amounts_are_too_wide_states_base_and_vat_on_rows_of_their_own():
+    large = replace(INVOICED, vat_rows=tuple(breakdown([("20", 10**11)])))
+    receipt = lines_of(receipt_text(large, 32))
+    assert "20 % HT" + "833 333 333,33 €".rjust(32 - 7) in receipt
+    assert "20 % TVA" + "166 666 666,67 €".rjust(32 - 8) in receipt
+
+
+def test_without_vat_the_receipt_prints_the_mention_wrapped_to_its_width():
+    franchise = replace(INVOICED, vat_rows=(), vat_number=None,
+                        vat_mention="TVA non applicable, art. 293 B du CGI")
+    receipt = lines_of(receipt_text(franchise, 32))
+    assert receipt[receipt.index("TOTAL                    20,00 €") + 1:][:2] == [
+        "TVA non applicable, art. 293 B", "du CGI"]
+    assert not any("HT" in line for line in receipt)
+
+
+def test_the_available_credit_is_printed_only_when_given_and_tracking_is_on():
+    receipt = lines_of(receipt_text(INVOICED))
+    solde = next(i for i, line in enumerate(receipt) if line.startswith("Solde du compte"))
+    assert receipt[solde + 1] == "Disponible" + "15,00 €".rjust(RECEIPT_WIDTH - 10)
+    off = replace(INVOICED, tracking=False, balance_cents=None)
+    assert "Disponible" not in receipt_text(off)
+    assert "Disponible" not in receipt_text(replace(INVOICED, available_cents=None))

@@ -10,6 +10,7 @@ from web.pages.customers import (
     checked_email,
     clean_search,
     customer_url,
+    details_body,
     done_message,
     list_url,
     movement_body,
@@ -99,3 +100,28 @@ def test_addresses_and_messages_after_a_form():
     assert done_message("credit", "<script>") is None and done_message(None, None) is None
     assert customer_url("c-1.a", fait="credit", montant=100, avant=None) == \
         "/clients/c-1.a?fait=credit&montant=100"
+
+
+def test_the_details_form_sends_every_detail_so_none_is_erased_by_leaving_it_out():
+    assert details_body(" Élise Martin ", "", "", False, "", "") == {
+        "name": "Élise Martin", "email": None, "address": None, "professional": False,
+        "siren": None, "vat_number": None}
+    assert details_body("Le Tilleul", "achats@tilleul.fr", " 3 place du Marché \r\n\r\n"
+                        "49000 Angers\r\n", True, "732 829 320", "fr 44 732 829 320") == {
+        "name": "Le Tilleul", "email": "achats@tilleul.fr",
+        "address": "3 place du Marché\n49000 Angers", "professional": True,
+        "siren": "732829320", "vat_number": "FR44732829320"}
+
+
+@pytest.mark.parametrize("address, professional, siren, vat_number, says", [
+    ("", True, "", "", "Un client professionnel a un SIREN"),
+    ("", True, "732829321", "", "SIREN invalide"),
+    ("", True, "732829320", "FR45732829320", "N° de TVA invalide"),
+    ("", True, "732829320", "FR83404833048", "le sien : FR44732829320"),
+    ("", False, "732829320", "", "cochez « Professionnel »"),
+    ("\n".join(["ligne"] * 6), False, "", "", "5 lignes"),
+])
+def test_details_no_invoice_could_print_are_refused_in_french(address, professional, siren,
+                                                               vat_number, says):
+    with pytest.raises(BadInput, match=says):
+        details_body("Le Tilleul", "", address, professional, siren, vat_number)

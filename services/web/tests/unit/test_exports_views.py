@@ -1,5 +1,5 @@
-"""The exports pages' own logic: periods, weeks, the weekly e-mail said in French, selections,
-file names passed on, the invoice set in a page. No I/O."""
+"""The exports pages' own logic: periods (the invoices' too), weeks, the weekly e-mail said in
+French, selections, file names passed on, the invoice set in a page. No I/O."""
 
 from datetime import UTC, date, datetime
 
@@ -11,6 +11,8 @@ from web.pages.exports import (
     BadInput,
     download_headers,
     invoice_body,
+    invoices_period,
+    last_month,
     last_week,
     local_today,
     order_uuid,
@@ -53,6 +55,25 @@ def test_a_period_left_blank_is_last_week_and_a_typed_one_is_checked():
         period("01/03/2026", "2026-03-31", today)
     with pytest.raises(BadInput, match="Date de fin illisible"):
         period("2026-03-01", "", today)
+
+
+def test_last_month_runs_from_its_first_day_to_its_last():
+    assert last_month(date(2026, 12, 2)) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert last_month(date(2027, 1, 31)) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert last_month(date(2028, 3, 1)) == (date(2028, 2, 1), date(2028, 2, 29))
+
+
+def test_an_invoices_period_left_blank_is_last_month_and_a_typed_one_a_year_at_most():
+    today = date(2026, 12, 2)
+    assert invoices_period(None, None, today) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert invoices_period("2028-01-01", "2028-12-31", today) == (date(2028, 1, 1),
+                                                                  date(2028, 12, 31))
+    with pytest.raises(BadInput, match="366 jours"):
+        invoices_period("2026-01-01", "2027-01-02", today)
+    with pytest.raises(BadInput, match="après la date de fin"):
+        invoices_period("2026-03-01", "2026-02-01", today)
+    with pytest.raises(BadInput, match="Date de fin illisible"):
+        invoices_period("2026-03-01", "", today)
 
 
 def test_weeks_are_iso_weeks_or_refused():

@@ -9,7 +9,7 @@ from ardoise.events.accounts import (
     MovementRecorded,
 )
 from ardoise.events.base import Event, decode_event, encode_event, event_types
-from ardoise.events.orders import OrderPlaced, PaymentRetryRequested
+from ardoise.events.orders import InvoiceIssued, OrderPlaced, PaymentRetryRequested, VatAmounts
 from ardoise.events.payments import (
     CheckoutClosed,
     CheckoutOpened,
@@ -38,11 +38,13 @@ __all__ = [
     "CustomerRegistered",
     "Event",
     "HoldPosted",
+    "InvoiceIssued",
     "HoldReleased",
     "MovementRecorded",
     "OrderPlaced",
     "PaymentRetryRequested",
     "PaymentSettingsChanged",
+    "VatAmounts",
     "SettlementChanged",
     "SettlementMode",
     "decode_event",

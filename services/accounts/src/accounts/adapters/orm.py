@@ -3,6 +3,7 @@
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     Index,
@@ -36,6 +37,14 @@ accounts = Table(
     Column("balance_cents", BigInteger, nullable=False, server_default="0"),
     Column("held_cents", BigInteger, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # how invoices name the customer (domain/identity.py): a postal address of up to 5 lines,
+    # and for a business its SIREN and VAT number
+    Column("address", String(300)),
+    Column("professional", Boolean, nullable=False, server_default=text("false")),
+    Column("siren", String(9)),
+    Column("vat_number", String(20)),
+    CheckConstraint("NOT professional OR siren IS NOT NULL",
+                    name="accounts_professional_has_siren"),
     Index("accounts_by_balance", "producer_id", "balance_cents", "customer_id"),
     Index("accounts_by_name", "producer_id", "name", "customer_id"),
     Index("accounts_search", "search_name", postgresql_using="gin",

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.adapters.orm import accounts, holds, producers
-from accounts.domain import Account, Hold, OrderPosition
+from accounts.domain import Account, CustomerIdentity, Hold, OrderPosition
 from accounts.domain.search import searchable
 from ardoise.db import driver_connection
 
@@ -68,14 +68,15 @@ class AccountRepository:
 
     async def register(self, account: Account) -> None:
         self._seen(account)
+        details = {"name": account.name, "search_name": searchable(account.name),
+                   "email": account.email, "address": account.identity.address,
+                   "professional": account.identity.professional,
+                   "siren": account.identity.siren, "vat_number": account.identity.vat_number}
         statement = insert(accounts).values(
-            producer_id=account.producer_id, customer_id=account.customer_id,
-            name=account.name, search_name=searchable(account.name), email=account.email,
-        )
+            producer_id=account.producer_id, customer_id=account.customer_id, **details)
         await self.session.execute(statement.on_conflict_do_update(
             index_elements=[accounts.c.producer_id, accounts.c.customer_id],
-            set_={"name": statement.excluded.name, "email": statement.excluded.email,
-                  "search_name": statement.excluded.search_name},
+            set_={column: statement.excluded[column] for column in details},
         ))
 
     async def save(self, account: Account) -> None:
@@ -219,9 +220,14 @@ _SAVE_BALANCES = f"""
     WHERE a.producer_id = k.p AND a.customer_id = k.c"""
 _MOVEMENT_COLUMNS = ["movement_id", "producer_id", "customer_id", "at", "kind", "amount_cents",
                      "balance_after_cents", "label", "order_id", "mode"]
+
+
 def _account(row) -> Account:
+    identity = CustomerIdentity(address=row.address, professional=row.professional,
+                                siren=row.siren, vat_number=row.vat_number)
     return Account(producer_id=row.producer_id, customer_id=row.customer_id, name=row.name,
-                   email=row.email, balance_cents=row.balance_cents, held_cents=row.held_cents)
+                   email=row.email, balance_cents=row.balance_cents, held_cents=row.held_cents,
+                   identity=identity)
 
 
 def _position(row) -> OrderPosition:

@@ -1,6 +1,7 @@
 """Pure domain model of the accounts: ledger, balances, order positions, holds. No I/O."""
 
 from accounts.domain.holds import Hold
+from accounts.domain.identity import CustomerIdentity
 from accounts.domain.model import (
     Account,
     BalanceMoved,
@@ -16,6 +17,7 @@ __all__ = [
     "Account",
     "BalanceMoved",
     "CustomerDetailsSet",
+    "CustomerIdentity",
     "Hold",
     "HoldClosed",
     "HoldOpened",

@@ -8,10 +8,16 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class RegisterCustomer:
+    """Every detail of the customer, as the producer sets them all at once (none left as was)."""
+
     producer_id: str
     customer_id: str
     name: str
     email: str | None
+    address: str | None = None
+    professional: bool = False
+    siren: str | None = None
+    vat_number: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from accounts.domain import exceptions as guard
 from accounts.domain.holds import PENDING, POSTED, RELEASED, Hold, amount_to_apply
+from accounts.domain.identity import CustomerIdentity
 from accounts.domain.modes import MODE_NAMES
 from accounts.domain.settlements import OrderPosition, entries_between, target_position
 
@@ -84,13 +85,16 @@ class Account:
     email: str | None = None
     balance_cents: int = 0
     held_cents: int = 0
+    identity: CustomerIdentity = field(default_factory=CustomerIdentity)
     new_movements: list[Movement] = field(default_factory=list)
     events: list = field(default_factory=list)
 
     @classmethod
-    def open(cls, producer_id: str, customer_id: str, name: str, email: str | None) -> "Account":
+    def open(cls, producer_id: str, customer_id: str, name: str, email: str | None,
+             identity: CustomerIdentity | None = None) -> "Account":
         account = cls(producer_id, customer_id, name="")
         account.rename(name, email)
+        account.identify(identity or CustomerIdentity())
         return account
 
     def rename(self, name: str, email: str | None) -> None:
@@ -98,6 +102,10 @@ class Account:
         guard.check_email_looks_like_an_address(email)
         self.name, self.email = name, email
         self.events.append(CustomerDetailsSet(name, email))
+
+    def identify(self, identity: CustomerIdentity) -> None:
+        """What invoices will name the customer by (checked by `CustomerIdentity.checked`)."""
+        self.identity = identity
 
     @property
     def available_cents(self) -> int:

@@ -47,8 +47,12 @@ async def put_customer(
     producer: Producer, customer: Customer, body: CustomerIn, principal: CurrentPrincipal,
     request: Request,
 ) -> dict:
+    """Register the customer or replace its details, all of them: a detail left out is none
+    after it. 422 naming the field for an invalid SIREN or VAT number, a professional customer
+    without SIREN, a consumer with one, or a French VAT number that is not the SIREN's."""
     check_operator_of(principal, producer)
-    command = RegisterCustomer(producer, customer, body.name.strip(), body.email)
+    command = RegisterCustomer(producer, customer, body.name.strip(), body.email, body.address,
+                               body.professional, body.siren, body.vat_number)
     return await handlers.register_customer(command, _uow(request))
 
 

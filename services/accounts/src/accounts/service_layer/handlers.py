@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from accounts.domain import Account, Hold
+from accounts.domain import Account, CustomerIdentity, Hold
 from accounts.domain.commands import (
     ApplySettlement,
     HoldBalance,
@@ -28,10 +28,13 @@ def now() -> datetime:
 
 
 def customer_view(account: Account) -> dict:
+    identity = account.identity
     return {
         "customer_id": account.customer_id, "name": account.name, "email": account.email,
         "balance_cents": account.balance_cents, "held_cents": account.held_cents,
-        "available_cents": account.available_cents,
+        "available_cents": account.available_cents, "address": identity.address,
+        "professional": identity.professional, "siren": identity.siren,
+        "vat_number": identity.vat_number,
     }
 
 
@@ -45,12 +48,16 @@ def movement_view(movement) -> dict:
 
 
 async def register_customer(cmd: RegisterCustomer, uow: AccountsUnitOfWork) -> dict:
+    """The customer's details, all replaced: a detail the command leaves out is none after it."""
+    identity = CustomerIdentity.checked(cmd.address, cmd.professional, cmd.siren, cmd.vat_number)
     async with uow:
         account = await uow.accounts.get_for_update(cmd.producer_id, cmd.customer_id)
         if account is None:
-            account = Account.open(cmd.producer_id, cmd.customer_id, cmd.name, cmd.email)
+            account = Account.open(cmd.producer_id, cmd.customer_id, cmd.name, cmd.email,
+                                   identity)
         else:
             account.rename(cmd.name, cmd.email)
+            account.identify(identity)
         await uow.accounts.register(account)
         await uow.commit()
     return customer_view(account)

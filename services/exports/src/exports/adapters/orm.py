@@ -1,4 +1,5 @@
-"""Tables of the exports schema: its own read model of orders, settlements and customers."""
+"""Tables of the exports schema: its own read model of orders, settlements, customers and
+invoices."""
 
 from sqlalchemy import (
     BigInteger,
@@ -61,6 +62,27 @@ movements = Table(
     Index("movements_by_time", "producer_id", "at"),
 )
 """Top-ups and debits recorded by hand with a mode (the accounts service's MovementRecorded)."""
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("number", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("issue_date", Date, nullable=False),
+    Column("customer_id", String(64), nullable=False),
+    Column("customer_name", String(200), nullable=False),
+    Column("order_id", UUID(as_uuid=True), nullable=False),
+    Column("corrects", String(64)),
+    Column("total_ht_cents", BigInteger, nullable=False),
+    Column("total_vat_cents", BigInteger, nullable=False),
+    Column("total_cents", BigInteger, nullable=False),
+    Column("vat", JSONB, nullable=False),
+    Index("invoices_by_date", "producer_id", "issue_date"),
+)
+"""Each invoice and facture d'avoir as issued (the orders service's InvoiceIssued), once per
+number: `vat` lists its rates, `[{"rate", "base_cents", "vat_cents", "total_cents"}]`."""
 
 producers = Table(
     "producers",

@@ -1,15 +1,17 @@
-"""Reading and writing the exports tables: the read model, producers' settings, weekly e-mails."""
+"""Reading and writing the exports tables: the read model (invoices too), producers' settings,
+weekly e-mails."""
 
 import uuid
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import Select, and_, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ardoise.events import (
     CustomerRegistered,
+    InvoiceIssued,
     MovementRecorded,
     OrderPlaced,
     PaymentSettingsChanged,
@@ -19,12 +21,14 @@ from ardoise.weeks import local_days
 from exports.adapters.orm import (
     DEFAULT_TIME_ZONE,
     customers,
+    invoices,
     movements,
     producers,
     sales,
     time_zones,
     weekly_emails,
 )
+from exports.domain.invoices import InvoiceRow, RateAmounts
 from exports.domain.reports import MovementRow, printable
 
 
@@ -81,6 +85,19 @@ class ExportsRepository:
                     producer_id=event.producer_id, movement_id=event.movement_id,
                     customer_id=event.customer_id, at=event.at, amount_cents=event.amount_cents,
                     mode=event.mode, label=printable(event.label)).on_conflict_do_nothing())
+            case InvoiceIssued():
+                # keyed on the number too: a document is issued once, whatever delivers it
+                await self.session.execute(insert(invoices).values(
+                    producer_id=event.producer_id, number=event.number, kind=event.kind,
+                    issued_at=event.issued_at, issue_date=event.issue_date,
+                    customer_id=event.customer_id,
+                    # the column's width: a longer name must not stop the batch for good
+                    customer_name=printable(event.customer_name)[:200],
+                    order_id=event.order_id, corrects=event.corrects,
+                    total_ht_cents=event.total_ht_cents, total_vat_cents=event.total_vat_cents,
+                    total_cents=event.total_cents,
+                    vat=[amounts.model_dump() for amounts in event.vat],
+                ).on_conflict_do_nothing())
             case OrderPlaced():
                 await self.session.execute(insert(sales).values(
                     producer_id=event.producer_id, order_id=event.order_id,
@@ -131,6 +148,24 @@ class ExportsRepository:
                             row.name or row.customer_id, row.mode, row.amount_cents, row.label,
                             row.movement_id)
                 for row in rows]
+
+    async def invoices(self, producer_id: str, period_from: date,
+                       period_to: date) -> list[InvoiceRow]:
+        """The invoices, then the factures d'avoir, issued in the period (the producer's own
+        dates), each series in number order."""
+        series = case((invoices.c.kind == "invoice", 0), else_=1)
+        rows = await self.session.execute(
+            select(invoices)
+            .where(invoices.c.producer_id == producer_id,
+                   invoices.c.issue_date.between(period_from, period_to))
+            # a longer number comes later: F1000 after F999, were numbers ever unpadded
+            .order_by(series, func.length(invoices.c.number), invoices.c.number))
+        return [InvoiceRow(
+            row.number, row.kind, row.issue_date, row.customer_name, str(row.order_id),
+            row.corrects, row.total_ht_cents, row.total_vat_cents, row.total_cents,
+            {item["rate"]: RateAmounts(item["base_cents"], item["vat_cents"],
+                                       item["total_cents"]) for item in row.vat})
+            for row in rows]
 
     async def known_orders(self, producer_id: str, order_ids: set[uuid.UUID]) -> set[uuid.UUID]:
         """Which of these orders the producer has: another producer's are simply not found."""

@@ -5,9 +5,13 @@ from datetime import date, datetime, timedelta
 from ardoise.errors import Invalid
 from ardoise.weeks import parse_week, week_of
 
-__all__ = ["check_period", "parse_week", "week_due", "week_of", "weeks_due"]
+__all__ = ["check_invoices_period", "check_period", "parse_week", "week_due", "week_of",
+           "weeks_due"]
 
 MAX_PERIOD_DAYS = 2 * 366
+MAX_INVOICES_PERIOD_DAYS = 366
+"""An invoices workbook covers a year at most, a leap one whole (its first and last days
+counted)."""
 
 
 def check_period(period_from: date, period_to: date) -> None:
@@ -15,6 +19,13 @@ def check_period(period_from: date, period_to: date) -> None:
         raise Invalid("from is after to", "from")
     if (period_to - period_from).days > MAX_PERIOD_DAYS:
         raise Invalid("a period covers two years at most", "to")
+
+
+def check_invoices_period(period_from: date, period_to: date) -> None:
+    if period_from > period_to:
+        raise Invalid("from is after to", "from")
+    if (period_to - period_from).days + 1 > MAX_INVOICES_PERIOD_DAYS:
+        raise Invalid(f"an invoices period covers {MAX_INVOICES_PERIOD_DAYS} days at most", "to")
 
 
 def week_due(local_now: datetime, send_hour: int) -> str | None:

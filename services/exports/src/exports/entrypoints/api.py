@@ -1,4 +1,5 @@
-"""The exports HTTP gateway: XLSX of sales by mode and of received payments; the weekly e-mail."""
+"""The exports HTTP gateway: XLSX of sales by mode, of received payments and of invoices; the
+weekly e-mail."""
 
 import unicodedata
 import uuid
@@ -14,11 +15,12 @@ from ardoise.errors import NotFound
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
 from ardoise.text import Email, Name
+from exports.adapters.invoices_workbook import invoices_filename, write_invoices
 from exports.adapters.repository import ExportsRepository, orders_query, period_query
 from exports.adapters.workbooks import filename_for, write_received_payments, write_sales_by_mode
-from exports.domain.periods import check_period, parse_week
+from exports.domain.periods import check_invoices_period, check_period, parse_week
 from exports.service_layer import weekly
-from exports.service_layer.building import build_workbook, chunks
+from exports.service_layer.building import build_in_thread, build_workbook, chunks
 
 router = APIRouter(prefix="/v1/producers/{producer}", tags=["exports"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
@@ -91,6 +93,35 @@ async def sales_by_mode(
             lambda rows, out: write_sales_by_mode(rows, period_from, period_to, name, out,
                                                   moved, tracking))
     return _download(file, filename_for("sales-by-mode", producer, period_from, period_to))
+
+
+@router.get(
+    "/exports/invoices.xlsx", response_class=StreamingResponse,
+    summary="Invoices workbook of a period",
+    description="The invoices and factures d'avoir issued from `from` to `to` (the producer's "
+                "own issue dates, both included; at most 366 days, else 422): sheet "
+                "\"Factures\", one row per document (the invoices in number order, then the "
+                "factures d'avoir in number order) with a base HT and a VAT column for each "
+                "rate used in the period, the totals HT, VAT and TTC, and a total row; sheet "
+                "\"TVA\", per rate, the period's base HT, VAT and TTC. A facture d'avoir's "
+                "amounts are negative and it names the invoice it cancels. Amounts are numbers "
+                "in euros, their totals exact to the cent. File name "
+                "`factures-<from>-<to>.xlsx`.",
+    responses={200: {"content": {XLSX: {}}, "description": "The workbook"}})
+async def invoices_workbook(
+    producer: Producer, principal: CurrentPrincipal, request: Request,
+    period_from: Annotated[date, Query(alias="from")],
+    period_to: Annotated[date, Query(alias="to")],
+) -> StreamingResponse:
+    check_operator_of(principal, producer)
+    check_invoices_period(period_from, period_to)
+    async with request.app.state.sessionmaker() as session:
+        repository = ExportsRepository(session)
+        name = await repository.producer_name(producer)
+        rows = await repository.invoices(producer, period_from, period_to)
+    file = await build_in_thread(
+        lambda out: write_invoices(rows, period_from, period_to, name, out))
+    return _download(file, invoices_filename(period_from, period_to))
 
 
 @router.post("/exports/payments.xlsx", response_class=StreamingResponse,

@@ -1,4 +1,5 @@
-"""Building a workbook from the read model in constant memory, off the event loop."""
+"""Building a workbook from the read model off the event loop: streamed in constant memory, or
+from rows already read."""
 
 import asyncio
 import tempfile
@@ -40,6 +41,18 @@ async def build_workbook(
         await asyncio.to_thread(write, rows(), out)
     finally:
         await result.close()
+    out.seek(0)
+    return out
+
+
+async def build_in_thread(write: Callable[[BinaryIO], None]) -> BinaryIO:
+    """A workbook written off the event loop from rows already read; past 8 MB, on disk."""
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    try:
+        await asyncio.to_thread(write, out)
+    except BaseException:
+        out.close()
+        raise
     out.seek(0)
     return out
 

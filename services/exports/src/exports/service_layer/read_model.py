@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ardoise.events import (
     CustomerRegistered,
     Event,
+    InvoiceIssued,
     MovementRecorded,
     OrderPlaced,
     PaymentSettingsChanged,
@@ -15,7 +16,7 @@ from exports.adapters.orm import inbox
 from exports.adapters.repository import ExportsRepository
 
 KEPT = (CustomerRegistered | OrderPlaced | SettlementChanged | PaymentSettingsChanged
-        | MovementRecorded)
+        | MovementRecorded | InvoiceIssued)
 """The events the exports service keeps (its whole message bus): the others are not its
 business."""
 
@@ -45,4 +46,6 @@ def _row_key(event: Event) -> tuple[str, str, str]:
         return ("time_zones", event.producer_id, "")
     if isinstance(event, MovementRecorded):
         return ("movements", event.producer_id, str(event.movement_id))
+    if isinstance(event, InvoiceIssued):
+        return ("invoices", event.producer_id, event.number)
     return ("sales", event.producer_id, str(event.order_id))

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import httpx
 
 from ardoise.auth import Principal, issue_token
+from ardoise.errors import Unavailable
+from orders.domain.invoices import Buyer
 
 
 @dataclass(frozen=True)
@@ -14,6 +16,10 @@ class CustomerFigures:
 
     name: str | None
     balance_cents: int | None
+    available_cents: int | None = None
+    identity: dict | None = None
+    """The customer's address, professional, siren and vat_number, as the accounts service
+    keeps them (None: it could not say)."""
 
 
 class AccountsClient:
@@ -44,7 +50,31 @@ class AccountsClient:
         except (httpx.HTTPError, ValueError):
             return CustomerFigures(None, None)
         body = body if isinstance(body, dict) else {}
-        balance, name = body.get("balance_cents"), body.get("name")
+        name = body.get("name")
+        identity = {key: body.get(key) for key in IDENTITY} if "professional" in body else None
         return CustomerFigures(
             name if isinstance(name, str) and name.strip() else None,
-            balance if isinstance(balance, int) and not isinstance(balance, bool) else None)
+            _cents(body.get("balance_cents")), _cents(body.get("available_cents")), identity)
+
+    async def buyer(self, producer_id: str, customer_id: str) -> Buyer:
+        """The customer as an invoice names it; Unavailable when the accounts service cannot
+        say (an invoice is never issued with a guessed name). A customer it does not know is
+        named by its id."""
+        figures = await self.customer(producer_id, customer_id)
+        if figures.balance_cents is None:
+            raise Unavailable("the accounts service did not answer: try again in a moment")
+        return buyer_of(customer_id, figures)
+
+
+def buyer_of(customer_id: str, figures: CustomerFigures) -> Buyer:
+    identity = figures.identity or {}
+    return Buyer(customer_id, figures.name or customer_id, identity.get("address"),
+                 identity.get("professional") is True, identity.get("siren"),
+                 identity.get("vat_number"))
+
+
+IDENTITY = ("address", "professional", "siren", "vat_number")
+
+
+def _cents(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -116,3 +116,8 @@ class OrdersRepository:
                 update(orders).where(order, orders.c.status == AWAITING_PAYMENT)
                 .values(status=case((func.coalesce(requires_online, False), CANCELLED),
                                     else_=PLACED)))
+
+    async def time_zone(self, producer_id: str) -> str | None:
+        """The producer's time zone as the payments service last named it (None: not heard)."""
+        return (await self.session.execute(select(producers.c.time_zone).where(
+            producers.c.producer_id == producer_id))).scalar()

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ardoise.errors import Invalid
 from ardoise.money import MAX_AMOUNT_CENTS
+from orders.domain.vat import RATES
 
 PLACED, AWAITING_PAYMENT, ACCEPTED, CANCELLED = ("placed", "awaiting_payment", "accepted",
                                                  "cancelled")
@@ -59,6 +60,8 @@ class Line:
     unit_price_cents: int
     """Per `unit`: per kilogram for a line sold by the kilogram."""
     unit: str = "piece"
+    vat_rate: str | None = None
+    """`5.5` (per cent, see `vat.RATES`); None: the producer's default rate when invoiced."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "quantity", as_quantity(self.quantity))
@@ -67,11 +70,14 @@ class Line:
     def stored(cls, line: dict) -> "Line":
         """A line as stored in an order (lines from before sales by weight have no unit)."""
         return cls(line["label"], as_quantity(line["quantity"]), line["unit_price_cents"],
-                   line.get("unit", "piece"))
+                   line.get("unit", "piece"), line.get("vat_rate"))
 
     def to_stored(self) -> dict:
-        return {"label": self.label, "quantity": str(self.quantity),
-                "unit_price_cents": self.unit_price_cents, "unit": self.unit}
+        stored = {"label": self.label, "quantity": str(self.quantity),
+                  "unit_price_cents": self.unit_price_cents, "unit": self.unit}
+        if self.vat_rate is not None:
+            stored["vat_rate"] = self.vat_rate
+        return stored
 
     @property
     def amount_cents(self) -> int:
@@ -94,6 +100,8 @@ class Line:
             raise Invalid("a line's quantity has at most 3 decimals", field_name)
         if self.unit_price_cents <= 0:
             raise Invalid("a line's unit price must be positive", field_name)
+        if self.vat_rate is not None and self.vat_rate not in RATES:
+            raise Invalid(f"a line's VAT rate is one of {', '.join(RATES)}", field_name)
 
 
 def order_total(lines: list[Line]) -> int:

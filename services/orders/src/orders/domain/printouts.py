@@ -4,14 +4,17 @@ import html
 import textwrap
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from ardoise.money import format_cents
 from orders.domain.order import UNITS, Line, quantity_json
+from orders.domain.vat import RATE_TEXT, VatRow
 
 MODE_NAMES = {"not_delivered": "Non livré", "account": "Déduit du compte client",
               "cash": "Espèces", "cheque": "Chèque", "card": "Carte bancaire",
               "transfer": "Virement", "online": "En ligne (SumUp)"}
 RECEIPT_WIDTH = 42
+"""The text receipt's columns; ESC/POS printers have 32 (58 mm paper) or 48 (80 mm)."""
 SHOWN, UNAVAILABLE, TRACKING_OFF = "shown", "unavailable", "tracking_off"
 
 
@@ -38,6 +41,18 @@ class Printout:
     """UTC, ISO 8601 (the API's timestamps)."""
     printed_local: datetime
     """The same moment in the producer's time zone: what the document prints."""
+    seller_name: str | None = None
+    """The producer's legal name; the receipt shows `producer_id` until it is known."""
+    seller_address: str | None = None
+    """Multi-line."""
+    siret: str | None = None
+    vat_number: str | None = None
+    invoice_number: str | None = None
+    vat_rows: tuple[VatRow, ...] = ()
+    vat_mention: str | None = None
+    """Printed instead of a VAT table, e.g. `TVA non applicable, art. 293 B du CGI`."""
+    available_cents: int | None = None
+    """The customer's available credit, when the producer chooses to show it (tracking on)."""
 
     @property
     def reference(self) -> str:
@@ -89,35 +104,91 @@ def unit_price_text(line: Line) -> str:
     return price if line.unit == "piece" else f"{price}/{UNITS[line.unit]}"
 
 
-def _rows(left: str, right: str = "") -> list[str]:
+TITLE, HEADER, TOTAL, BODY = "title", "header", "total", "body"
+"""How a till printer may style a receipt row: the seller's name, the rest of the header
+(both centred), the total; text receipts ignore the style."""
+
+
+class ReceiptRow(NamedTuple):
+    text: str
+    style: str = BODY
+
+
+def _rows(left: str, right: str = "", width: int = RECEIPT_WIDTH) -> list[str]:
     """`left` and `right` on one receipt line, else each wrapped, `right` under `left`."""
-    if len(left) + 1 + len(right) <= RECEIPT_WIDTH:
-        return [left + right.rjust(RECEIPT_WIDTH - len(left))] if right else [left]
-    chunks = range(0, len(right), RECEIPT_WIDTH)
-    return textwrap.wrap(left, RECEIPT_WIDTH) + [
-        right[i:i + RECEIPT_WIDTH].rjust(RECEIPT_WIDTH) for i in chunks]
+    if len(left) + 1 + len(right) <= width:
+        return [left + right.rjust(width - len(left))] if right else [left]
+    chunks = range(0, len(right), width)
+    return textwrap.wrap(left, width) + [right[i:i + width].rjust(width) for i in chunks]
 
 
-def receipt_text(p: Printout) -> str:
-    """A till receipt: no line wider than 42 characters, amounts as `12,50 €`."""
-    rule = ["-" * RECEIPT_WIDTH]
-    rows = [p.producer_id[:RECEIPT_WIDTH].center(RECEIPT_WIDTH).rstrip(), *rule,
-            *_rows("Commande", p.reference), *_rows("Client", p.customer_name),
-            *_rows("Livraison", p.delivery_text), *rule]
+def _header(p: Printout, width: int) -> list[ReceiptRow]:
+    """The seller, centred: name (or the producer's id), address lines, SIRET, VAT number."""
+    def centred(text: str, style: str) -> list[ReceiptRow]:
+        # Stripped of all whitespace: a printer centring `row.text.strip()` prints it here.
+        return [ReceiptRow(row.strip().center(width).rstrip(), style)
+                for row in textwrap.wrap(text, width)]
+
+    rows = centred((p.seller_name or "").strip() or p.producer_id, TITLE)
+    for text in (p.seller_address or "").splitlines():
+        rows += centred(text, HEADER)
+    if p.siret:
+        rows += centred(f"SIRET {p.siret}", HEADER)
+    if p.vat_number:
+        rows += centred(f"N° TVA {p.vat_number}", HEADER)
+    return rows
+
+
+def _vat(p: Printout, width: int) -> list[str]:
+    """One row per rate, `5,5 %   HT 18,96 €  TVA 1,04 €`, base and VAT on rows of their own
+    when that is too wide; or the mention saying why there is no VAT."""
+    if not p.vat_rows:
+        return textwrap.wrap(p.vat_mention or "", width)
+    rows = []
+    for row in p.vat_rows:
+        rate = RATE_TEXT.get(row.rate, f"{row.rate} %")
+        base, vat = format_cents(row.base_cents), format_cents(row.vat_cents)
+        together = f"HT {base}  TVA {vat}"
+        if len(rate) + 1 + len(together) <= width:
+            rows += _rows(rate, together, width)
+        else:
+            rows += _rows(f"{rate} HT", base, width) + _rows(f"{rate} TVA", vat, width)
+    return rows
+
+
+def receipt_rows(p: Printout, width: int = RECEIPT_WIDTH) -> list[ReceiptRow]:
+    """The till receipt's rows, none wider than `width`, each with how a printer may style it."""
+    rule = "-" * width
+    body = []
+    if p.invoice_number:
+        body += _rows("Facture", p.invoice_number, width)
+    body += [*_rows("Commande", p.reference, width), *_rows("Client", p.customer_name, width),
+             *_rows("Livraison", p.delivery_text, width), rule]
     for line in p.lines:
-        rows += textwrap.wrap(line.label, RECEIPT_WIDTH)
-        rows += _rows(f"  {line.quantity_text} x {unit_price_text(line)}",
-                      format_cents(line.amount_cents))
-    rows += [*rule, *_rows("TOTAL", format_cents(p.total_cents))]
+        body += textwrap.wrap(line.label, width)
+        body += _rows(f"  {line.quantity_text} x {unit_price_text(line)}",
+                      format_cents(line.amount_cents), width)
+    body.append(rule)
+    total = [ReceiptRow(row, TOTAL) for row in _rows("TOTAL", format_cents(p.total_cents), width)]
+    after = _vat(p, width)
     if p.tracking:
-        rows += _rows("Règlement", MODE_NAMES[p.mode])
+        after += _rows("Règlement", MODE_NAMES[p.mode], width)
         if p.amount_paid_cents:
-            rows += _rows("Paiement reçu", format_cents(p.amount_paid_cents))
+            after += _rows("Paiement reçu", format_cents(p.amount_paid_cents), width)
         if p.credit_note_cents:
-            rows += _rows(f"Avoir n°{p.credit_note_number}", format_cents(p.credit_note_cents))
-        rows += _rows("Solde du compte", p.balance_text)
-    rows += [*rule, *_rows("Imprimé le", p.printed_text)]
-    return "\n".join(rows) + "\n"
+            after += _rows(f"Avoir n°{p.credit_note_number}", format_cents(p.credit_note_cents),
+                           width)
+        after += _rows("Solde du compte", p.balance_text, width)
+        if p.available_cents is not None:
+            after += _rows("Disponible", format_cents(p.available_cents), width)
+    after += [rule, *_rows("Imprimé le", p.printed_text, width)]
+    return [*_header(p, width), ReceiptRow(rule), *map(ReceiptRow, body), *total,
+            *map(ReceiptRow, after)]
+
+
+def receipt_text(p: Printout, width: int = RECEIPT_WIDTH) -> str:
+    """A till receipt: no line wider than `width` characters, amounts as `12,50 €`."""
+    return "".join(row.text + "\n" for row in receipt_rows(p, width))
 
 
 def invoice_html(p: Printout) -> str:

@@ -12,15 +12,19 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
-from ardoise.errors import Forbidden, NotFound
+from ardoise.errors import Conflict, Forbidden, Invalid, NotFound
 from ardoise.gateway import CurrentPrincipal
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
 from ardoise.text import one_line
 from orders import views
+from orders.adapters.escpos_receipt import escpos_receipt
+from orders.domain import vat
 from orders.domain.order import MAX_QUANTITY, QUANTITY_DECIMALS, UNITS, Line
-from orders.domain.printouts import Printout, invoice_document, invoice_html, receipt_text
+from orders.domain.printouts import invoice_document, receipt_text
+from orders.entrypoints import printing
+from orders.entrypoints.invoices_api import Format
 from orders.service_layer import handlers
 from orders.service_layer.unit_of_work import SqlOrdersUnitOfWork
 
@@ -48,6 +52,16 @@ class LineIn(BaseModel):
     unit_price_cents: Annotated[StrictInt, Field(
         gt=0, le=10**9, description="Per unit, tax included; the line's amount is quantity × "
                                     "unit price rounded to the cent half up")]
+    vat_rate: str | None = Field(None, description=(
+        "Per cent, a JSON number or a string: 0, 2.1, 5.5, 10 or 20; left out, the producer's "
+        "default rate (`…/invoicing`) applies when the order is invoiced"))
+
+    @field_validator("vat_rate", mode="before")
+    @classmethod
+    def _rate(cls, value):
+        if value is None or isinstance(value, bool):
+            return value
+        return vat.rate_of(value)
 
 
 class OrderIn(BaseModel):
@@ -75,7 +89,7 @@ async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrinc
         raise NotFound("no such producer")
     if principal.role == "customer" and principal.customer_id != body.customer_id:
         raise Forbidden("a customer orders for itself only")
-    lines = [Line(line.label, line.quantity, line.unit_price_cents, line.unit)
+    lines = [Line(line.label, line.quantity, line.unit_price_cents, line.unit, line.vat_rate)
              for line in body.lines]
     placed = await handlers.place_order(producer, body.customer_id, body.delivery_date, lines,
                                         _uow(request), request.app.state.clock())
@@ -102,7 +116,8 @@ async def list_orders(producer: Producer, principal: CurrentPrincipal, request: 
                       limit: Annotated[int, Query(ge=1, le=views.LIST_MAX)] = 50) -> dict:
     """The producer's orders, newest first, each as its own page shows it (status, settlement,
     payment): an operator's of any customer (or of `customer_id`), a customer's of its own only.
-    `before` (an order's `placed_at`) pages back. `payment_tracking`: whether the producer
+    `before` (an order's `placed_at`) pages back. `invoices`: the numbers issued for each
+    order (invoices and factures d'avoir, in order of issue). `payment_tracking`: whether the producer
     tracks payments (off: settlements mean nothing yet, and no balance is shown)."""
     if not principal.can_reach_producer(producer):
         raise NotFound("no such producer")
@@ -113,7 +128,10 @@ async def list_orders(producer: Producer, principal: CurrentPrincipal, request: 
     async with request.app.state.reads() as session:
         rows = await views.order_rows(session, producer, customer_id, status, before, limit)
         tracking = await views.tracking_of(session, producer)
-    return {"orders": [views.order_view(row, with_placed_at=True) for row in rows],
+        invoiced = await views.invoices_of_orders(session, producer,
+                                                  [row.order_id for row in rows])
+    return {"orders": [{**views.order_view(row, with_placed_at=True),
+                        "invoices": invoiced.get(row.order_id, [])} for row in rows],
             "payment_tracking": tracking}
 
 
@@ -176,27 +194,43 @@ async def retry_payment(producer: Producer, order_id: uuid.UUID, principal: Curr
     return await handlers.retry_payment(producer, order_id, _uow(request))
 
 
-async def _printout(request: Request, producer: str, order_id: uuid.UUID, principal) -> Printout:
-    """The order as printed now, with the customer's name and the balance the accounts service
-    gives at this moment (the balance only while payment tracking is on)."""
-    row = await _row(request, producer, order_id, principal)
-    figures = await request.app.state.accounts.customer(producer, row.customer_id)
-    return views.printout(row, figures, request.app.state.clock())
-
-
-@router.get("/{order_id}/invoice", response_class=HTMLResponse,
-            responses={200: {"content": {"application/json": {}}}})
+@router.get("/{order_id}/invoice", response_class=HTMLResponse, responses={200: {"content": {
+    "application/json": {}, "application/pdf": {}}}, 409: {
+    "description": "a PDF is of an issued invoice: this order is not invoiced yet"}})
 async def invoice(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
-                  request: Request):
-    """HTML, or JSON with `Accept: application/json`."""
-    printout = await _printout(request, producer, order_id, principal)
-    if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse(invoice_document(printout))
-    return HTMLResponse(invoice_html(printout))
+                  request: Request, format: Format = None) -> Response:
+    """The order's invoice in force, as HTML (a preview, marked so, while none is issued),
+    PDF, or JSON with `Accept: application/json` (API.md's fields, and `invoice_number`)."""
+    row = await _row(request, producer, order_id, principal)
+    kind = printing.wanted(request, format)
+    async with request.app.state.reads() as session:
+        issued = await views.live_invoice(session, producer, order_id)
+    if kind == "json":
+        printout = await printing.printout_of(request, row)
+        return JSONResponse({**invoice_document(printout),
+                             "invoice_number": issued.number if issued else None})
+    if issued is not None:
+        return await printing.document_answer(request, issued.document, row, kind)
+    if kind == "pdf":
+        raise Conflict("this order is not invoiced yet: POST …/invoices issues its invoice")
+    return await printing.preview_answer(request, row)
 
 
-@router.get("/{order_id}/receipt", response_class=PlainTextResponse)
+@router.get("/{order_id}/receipt", response_class=PlainTextResponse, responses={200: {
+    "content": {"application/octet-stream": {}}}})
 async def receipt(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
-                  request: Request) -> PlainTextResponse:
-    """A till receipt, at most 42 characters wide."""
-    return PlainTextResponse(receipt_text(await _printout(request, producer, order_id, principal)))
+                  request: Request, format: Annotated[Literal["text", "escpos"], Query(
+                      description="`escpos`: bytes for a thermal printer")] = "text",
+                  paper: Annotated[int, Query(
+                      description="the printer's paper width in mm (`escpos`): 58 or 80")] = 80,
+                  ) -> Response:
+    """A till receipt: text at most 42 characters wide, or ESC/POS bytes for a 58 or 80 mm
+    thermal printer (32 or 48 columns)."""
+    printout = await printing.printout_of(request, await _row(request, producer, order_id,
+                                                              principal))
+    if paper not in (58, 80):
+        raise Invalid("a thermal printer's paper is 58 or 80 mm wide", "paper")
+    if format == "escpos":
+        return Response(escpos_receipt(printout, paper), media_type="application/octet-stream",
+                        headers={"Content-Disposition": 'attachment; filename="ticket.bin"'})
+    return PlainTextResponse(receipt_text(printout))

@@ -11,6 +11,13 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from ardoise.auth import Principal
+from ardoise.companies import (
+    address_of,
+    french_vat_number,
+    siren_in_vat_number,
+    siren_of,
+    vat_number_of,
+)
 from ardoise.ids import CUSTOMER_ID_PATTERN
 from ardoise.money import MAX_AMOUNT_CENTS
 from ardoise.text import CONTROL_CHARACTERS, EMAIL_PATTERN
@@ -144,6 +151,48 @@ def checked_email(text: str | None) -> str | None:
         raise BadInput(f"Adresse e-mail invalide « {value[:60]} » : par exemple "
                        "nom@exemple.fr.")
     return value
+
+
+def details_body(name: str | None, email: str | None, address: str | None, professional: bool,
+                 siren: str | None, vat_number: str | None) -> dict:
+    """The gateway's body from the Coordonnées form: every detail, since a PUT replaces them
+    all (one left out would be erased), or BadInput in French."""
+    body: dict[str, Any] = {"name": one_line(name, "Nom")}
+    if not body["name"]:
+        raise BadInput("Indiquez le nom du client.")
+    body["email"] = checked_email(email)
+    body["address"] = None
+    if (address or "").strip():
+        try:
+            body["address"] = address_of(address or "")
+        except ValueError:
+            raise BadInput("Adresse postale : 5 lignes et 300 caractères au plus, sans "
+                           "caractère spécial.") from None
+    typed_siren, typed_vat = (siren or "").strip(), (vat_number or "").strip()
+    body.update(professional=professional, siren=None, vat_number=None)
+    if not professional:
+        if typed_siren or typed_vat:
+            raise BadInput("SIREN et n° de TVA sont ceux d'un client professionnel : cochez "
+                           "« Professionnel », ou videz ces champs.")
+        return body
+    if not typed_siren:
+        raise BadInput("Un client professionnel a un SIREN : indiquez ses 9 chiffres.")
+    try:
+        body["siren"] = siren_of(typed_siren)
+    except ValueError:
+        raise BadInput(f"SIREN invalide « {typed_siren[:30]} » : 9 chiffres, par exemple "
+                       "732 829 320.") from None
+    if typed_vat:
+        try:
+            body["vat_number"] = vat_number_of(typed_vat)
+        except ValueError:
+            raise BadInput(f"N° de TVA invalide « {typed_vat[:30]} » : le code du pays puis le "
+                           "numéro, par exemple FR44732829320.") from None
+        built_on = siren_in_vat_number(body["vat_number"])
+        if built_on is not None and built_on != body["siren"]:
+            raise BadInput(f"Ce n° de TVA n'est pas celui du SIREN {body['siren']} (le sien : "
+                           f"{french_vat_number(body['siren'])}).")
+    return body
 
 
 def movement_body(kind: str, amount: str | None, label: str | None, mode: str | None) -> dict:
@@ -370,16 +419,19 @@ async def record_movement(request: Request, session: CheckedOperator, customer_i
 @router.post("/clients/{customer_id}/coordonnees")
 async def set_details(request: Request, session: CheckedOperator, customer_id: CustomerId,
                       name: Annotated[str, Form(max_length=1000)] = "",
-                      email: Annotated[str, Form(max_length=1000)] = ""):
+                      email: Annotated[str, Form(max_length=1000)] = "",
+                      adresse: Annotated[str, Form(max_length=2000)] = "",
+                      professionnel: Annotated[str, Form(max_length=10)] = "",
+                      siren: Annotated[str, Form(max_length=100)] = "",
+                      tva: Annotated[str, Form(max_length=100)] = ""):
     principal, producer = _producer(session)
+    details = {"name": name, "email": email, "address": adresse,
+               "professional": professionnel == "on", "siren": siren, "vat_number": tva}
     try:
-        body = {"name": one_line(name, "Nom")}
-        if not body["name"]:
-            raise BadInput("Indiquez le nom du client.")
-        body["email"] = checked_email(email)
+        body = details_body(**details)
     except BadInput as bad:
         return await _customer_page(request, session, customer_id, status_code=422,
-                                    problem=str(bad), details={"name": name, "email": email})
+                                    problem=str(bad), details=details)
     path = f"/v1/producers/{producer}/customers/{customer_id}"
     # PUT creates a customer it does not know: these details are only for an existing one
     if not await _exists(request, principal, path):
@@ -390,6 +442,5 @@ async def set_details(request: Request, session: CheckedOperator, customer_id: C
         await gateways(request).json(principal, "accounts", "PUT", path, json=body)
     except Refused as error:
         return await _customer_page(request, session, customer_id, status_code=422,
-                                    problem=f"Refusé : {error.message}",
-                                    details={"name": name, "email": email})
+                                    problem=f"Refusé : {error.message}", details=details)
     return RedirectResponse(customer_url(customer_id, fait="coordonnees"), status_code=303)

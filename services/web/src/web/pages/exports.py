@@ -1,4 +1,5 @@
-"""The producer's exports (`/exports`): the workbooks, the weekly e-mail; invoices and receipts."""
+"""The producer's exports (`/exports`): the workbooks (invoices too), the weekly e-mail; invoices
+and receipts."""
 
 import re
 import uuid
@@ -31,6 +32,8 @@ router = APIRouter(tags=["exports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_PERIOD_DAYS = 2 * 366
 """The exports gateway's own limit on a period, checked here first to say it in French."""
+MAX_INVOICES_DAYS = 366
+"""Its limit on an invoices period: a year, a leap one whole."""
 MAX_SELECTED = 10_000
 FLASH = "ardoise_exports"
 """What a form of the exports page did, carried across its redirect; `!` first: a problem."""
@@ -79,6 +82,24 @@ def period(du: str | None, au: str | None, today: date) -> tuple[date, date]:
         raise BadInput("La date de début est après la date de fin.")
     if (last - first).days > MAX_PERIOD_DAYS:
         raise BadInput("Une période couvre au plus deux ans.")
+    return first, last
+
+
+def last_month(today: date) -> tuple[date, date]:
+    """The first and last days of the month before `today`'s: the invoices' default period."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def invoices_period(du: str | None, au: str | None, today: date) -> tuple[date, date]:
+    """The invoices' period asked, last month when both are left out."""
+    if not (du or au):
+        return last_month(today)
+    first, last = parse_day(du, "Date de début"), parse_day(au, "Date de fin")
+    if first > last:
+        raise BadInput("La date de début est après la date de fin.")
+    if (last - first).days + 1 > MAX_INVOICES_DAYS:
+        raise BadInput(f"Une période de factures couvre au plus {MAX_INVOICES_DAYS} jours.")
     return first, last
 
 
@@ -216,15 +237,19 @@ async def _zone(request: Request, session: signin.Session, fallback: str) -> str
 async def exports_page(request: Request, session: signin.Session, status_code: int = 200,
                        problem: str | None = None, message: str | None = None,
                        du: str | None = None, au: str | None = None,
-                       typed: dict | None = None):
+                       typed: dict | None = None,
+                       invoice_days: tuple[str | None, str | None] = (None, None)):
     weekly = await gateways(request).json(session.principal, "exports", "GET",
                                           f"{_base(session)}/exports/weekly-email")
     zone = await _zone(request, session, weekly.get("time_zone") or "Europe/Paris")
     today = local_today(request.app.state.clock(), zone)
     monday, sunday = last_week(today)
+    first, last = last_month(today)
     return page(request, "exports.html", session, status_code=status_code, problem=problem,
                 message=message, zone=zone, weekly=weekly,
                 du=du or monday.isoformat(), au=au or sunday.isoformat(),
+                invoices_du=invoice_days[0] or first.isoformat(),
+                invoices_au=invoice_days[1] or last.isoformat(),
                 settings=typed or {"name": weekly.get("name") or "",
                                    "email": weekly.get("email") or ""},
                 weeks=week_rows(weekly.get("weeks") or [], zone),
@@ -282,6 +307,23 @@ async def sales_by_mode(request: Request, session: OperatorSession,
     return Response(answer.content, media_type=answer.headers.get("content-type", XLSX),
                     headers=download_headers(
                         answer.headers, f"ventes-par-mode_{first}_{last}.xlsx"))
+
+
+@router.get("/exports/factures.xlsx")
+async def invoices_workbook(request: Request, session: OperatorSession,
+                            du: Annotated[str | None, Query(max_length=20)] = None,
+                            au: Annotated[str | None, Query(max_length=20)] = None):
+    zone = await _zone(request, session, "Europe/Paris")
+    try:
+        first, last = invoices_period(du, au, local_today(request.app.state.clock(), zone))
+    except BadInput as bad:
+        return await exports_page(request, session, status_code=422, problem=str(bad),
+                                  invoice_days=(du, au))
+    answer = await gateways(request).call(
+        session.principal, "exports", "GET", f"{_base(session)}/exports/invoices.xlsx",
+        params={"from": first.isoformat(), "to": last.isoformat()}, timeout=120)
+    return Response(answer.content, media_type=answer.headers.get("content-type", XLSX),
+                    headers=download_headers(answer.headers, f"factures-{first}-{last}.xlsx"))
 
 
 @router.post("/exports/paiements.xlsx")
