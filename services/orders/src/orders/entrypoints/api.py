@@ -206,7 +206,7 @@ async def invoice(producer: Producer, order_id: uuid.UUID, principal: CurrentPri
     async with request.app.state.reads() as session:
         issued = await views.live_invoice(session, producer, order_id)
     if kind == "json":
-        printout = await printing.printout_of(request, row)
+        printout = await printing.printout_of(request, row, issued)
         return JSONResponse({**invoice_document(printout),
                              "invoice_number": issued.number if issued else None})
     if issued is not None:

@@ -13,13 +13,18 @@ from orders.domain.printouts import Printout
 PDF = "application/pdf"
 
 
-async def printout_of(request: Request, order) -> Printout:
+UNREAD = object()
+
+
+async def printout_of(request: Request, order, invoice=UNREAD) -> Printout:
     """The order as printed now, with the customer's name and the balance the accounts service
-    gives at this moment (the balance only while payment tracking is on)."""
+    gives at this moment (the balance only while payment tracking is on). `invoice`: the
+    order's invoice in force when the caller has read it already (None: there is none)."""
     figures = await request.app.state.accounts.customer(order.producer_id, order.customer_id)
     async with request.app.state.reads() as session:
         invoicing = await views.invoicing_of(session, order.producer_id)
-        invoice = await views.live_invoice(session, order.producer_id, order.order_id)
+        if invoice is UNREAD:
+            invoice = await views.live_invoice(session, order.producer_id, order.order_id)
     return views.printout(order, figures, request.app.state.clock(), invoicing, invoice)
 
 
