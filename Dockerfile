@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
 # One image per service, from this one file:
 #   docker build --build-arg SERVICE=orders -t ardoise/orders .
-# SERVICE is a folder of services/ (orders, accounts, payments, exports, web, sumup-standin). Each
-# image holds the ardoise command, so any of them runs the jobs; deploy/README.md lists what runs
-# where.
+# SERVICE is a folder of services/ (orders, accounts, payments, exports, journal, web,
+# sumup-standin). Each image holds the ardoise command, so any of them runs the jobs;
+# deploy/README.md lists what runs where.
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build

@@ -14,7 +14,7 @@ from ardoise_tools.processes import SERVICES
 
 pytestmark = pytest.mark.unit
 SAGA = {"orders": {topics.PAYMENTS}, "accounts": {topics.ORDERS}, "payments": {topics.ACCOUNTS},
-        "exports": set()}
+        "exports": set(), "journal": set()}
 """The topics whose subscriber a customer paying online waits on, per service."""
 
 
@@ -23,6 +23,7 @@ def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
     paced, its busy wait (`busy_ms`)."""
     monkeypatch.setenv("ARDOISE_JWT_SECRET", "s" * 32)
     monkeypatch.setenv("ARDOISE_SECRETS_KEYS", fernet_key())
+    monkeypatch.setenv("JOURNAL_SIGNING_SECRET", "j" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u:p@127.0.0.1:1/ardoise")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -50,10 +51,10 @@ def test_every_subscriber_takes_its_fetch_wait_from_the_settings(service, monkey
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_no_subscriber_a_customer_waits_on_holds_its_fetch_for_a_batch(service, monkeypatch):
-    """Fetches kept back until enough bytes come (the exports read model) would add the whole
-    fetch wait to each hop of the online payment."""
+    """Fetches kept back until enough bytes come (the exports read model, the journal) would add
+    the whole fetch wait to each hop of the online payment."""
     min_bytes = {topic: args["fetch_min_bytes"]
                  for topic, args in subscribed(service, monkeypatch).items()}
     assert all(min_bytes[topic] == 1 for topic in SAGA[service])
-    if service == "exports":
-        assert all(value > 1 for value in min_bytes.values()), "the read model fetches one by one"
+    if service in ("exports", "journal"):
+        assert all(value > 1 for value in min_bytes.values()), f"{service} fetches one by one"

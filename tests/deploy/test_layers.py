@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("orders", "accounts", "payments", "exports", "web", "sumup_standin")
+SERVICES = ("orders", "accounts", "payments", "exports", "journal", "web", "sumup_standin")
 
 
 def imported(folder: Path) -> dict[str, set[str]]:
@@ -35,7 +35,8 @@ def test_the_runtime_package_imports_no_service_and_no_tool():
     assert {path: names for path, names in leaks.items() if names} == {}
 
 
-@pytest.mark.parametrize("service", ["orders", "accounts", "payments", "exports", "web"])
+@pytest.mark.parametrize("service", ["orders", "accounts", "payments", "exports", "journal",
+                                     "web"])
 def test_a_service_imports_no_tool_and_no_other_service(service):
     others = {*SERVICES, "ardoise_tools"} - {service}
     leaks = {path: names & others

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -90,6 +91,20 @@ def subscribe_event_batches(
                 await message.nack()
                 raise
         commits.handled(message.consumer, message.raw_message)
+
+
+def follow_every_topic(broker: KafkaBroker, service: str, topics: list[str], group_prefix: str,
+                       handle: Callable[[str, list[Event]], Awaitable[None]],
+                       fetch_max_wait_ms: int, fetch_min_bytes: int) -> list[str]:
+    """A read model's (or the journal's) subscribers: every domain topic in batches, each in a
+    consumer group of its own (`<service>.<topic's middle>-events`), whose name is also the
+    inbox's consumer handed to `handle`."""
+    for topic in topics:
+        name = f"{service}.{topic.split('.')[1]}-events"
+        subscribe_event_batches(broker, topic, f"{group_prefix}{name}", partial(handle, name),
+                                fetch_max_wait_ms=fetch_max_wait_ms,
+                                fetch_min_bytes=fetch_min_bytes)
+    return topics
 
 
 async def handle_one_by_one(events: list[Event], handle: BatchHandler) -> None:

@@ -14,7 +14,7 @@ from ardoise.events import Event, event_types
 
 PUBLISHERS = {topics.ORDERS: "orders", topics.ACCOUNTS: "accounts", topics.PAYMENTS: "payments"}
 CONSUMERS = {service: f"{service}.service_layer.messagebus"
-             for service in ("orders", "accounts", "payments", "exports")}
+             for service in ("orders", "accounts", "payments", "exports", "journal")}
 
 
 def _type_name(annotation) -> str:

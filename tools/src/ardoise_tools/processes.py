@@ -22,14 +22,21 @@ SERVICE_SETTINGS = {
     "payments": ("ORDERS_URL", "SUMUP_API_URL", "PUBLIC_BASE_URL"),
     "exports": ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS", "SMTP_STARTTLS",
                 "MAIL_FROM"),
+    "journal": (),
 }
+"""Settings with a default fit for every deployment (the weekly e-mail's hour, how often the
+journal looks for periods to close: `JOURNAL_CLOSING_CHECK_S`) are left to the services."""
 SERVICE_SECRETS = {"orders": (), "accounts": (),
                    "payments": ("ARDOISE_SECRETS_KEYS", "SUMUP_WEBHOOK_SECRET"),
-                   "exports": ("SMTP_PASSWORD",)}
+                   "exports": ("SMTP_PASSWORD",),
+                   "journal": ("JOURNAL_SIGNING_SECRET",)}
 """Each producer's SumUp merchant code and API key are its own settings (the key sealed with
-ARDOISE_SECRETS_KEYS), not the deployment's."""
-GATEWAY_PORTS = {"orders": 8001, "accounts": 8002, "payments": 8003, "exports": 8004}
-WORKER_METRICS_PORTS = {"orders": 9101, "accounts": 9102, "payments": 9103, "exports": 9104}
+ARDOISE_SECRETS_KEYS), not the deployment's. JOURNAL_SIGNING_SECRET (32 characters or more)
+derives each producer's key signing its journal's archives."""
+GATEWAY_PORTS = {"orders": 8001, "accounts": 8002, "payments": 8003, "exports": 8004,
+                 "journal": 8005}
+WORKER_METRICS_PORTS = {"orders": 9101, "accounts": 9102, "payments": 9103, "exports": 9104,
+                        "journal": 9105}
 STANDIN_PORT = 8009
 
 

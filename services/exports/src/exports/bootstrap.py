@@ -9,8 +9,8 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise import topics
-from ardoise.consumer import subscribe_event_batches
-from ardoise.runtime import gateway_app, group_id
+from ardoise.consumer import follow_every_topic
+from ardoise.runtime import gateway_app
 from exports.adapters.mailer import SmtpMailer
 from exports.adapters.orm import SCHEMA
 from exports.config import Settings
@@ -46,14 +46,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
     """The read model follows orders, settlements and customers' names, a batch at a time: one
     transaction and one offset commit per fetch rather than per event."""
-    consumed = [topics.ORDERS, topics.PAYMENTS, topics.ACCOUNTS]
-    for topic in consumed:
-        name = f"exports.{topic.split('.')[1]}-events"
-        subscribe_event_batches(broker, topic, group_id(settings, name),
-                                partial(messagebus.handle_batch, sessions, name),
-                                fetch_max_wait_ms=settings.fetch_max_wait_ms,
-                                fetch_min_bytes=BATCH_BYTES)
-    return consumed
+    every = [topics.ORDERS, topics.PAYMENTS, topics.ACCOUNTS]
+    return follow_every_topic(broker, "exports", every, settings.group_prefix,
+                              partial(messagebus.handle_batch, sessions),
+                              settings.fetch_max_wait_ms, BATCH_BYTES)
 
 
 def background(settings: Settings):

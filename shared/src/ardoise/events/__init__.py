@@ -9,7 +9,14 @@ from ardoise.events.accounts import (
     MovementRecorded,
 )
 from ardoise.events.base import Event, decode_event, encode_event, event_types
-from ardoise.events.orders import InvoiceIssued, OrderPlaced, PaymentRetryRequested, VatAmounts
+from ardoise.events.orders import (
+    InvoiceIssued,
+    InvoiceLine,
+    InvoicingChanged,
+    OrderPlaced,
+    PaymentRetryRequested,
+    VatAmounts,
+)
 from ardoise.events.payments import (
     CheckoutClosed,
     CheckoutOpened,
@@ -39,6 +46,8 @@ __all__ = [
     "Event",
     "HoldPosted",
     "InvoiceIssued",
+    "InvoiceLine",
+    "InvoicingChanged",
     "HoldReleased",
     "MovementRecorded",
     "OrderPlaced",

@@ -48,6 +48,19 @@ class VatAmounts(BaseModel):
     total_cents: int
 
 
+class InvoiceLine(BaseModel):
+    """One line of an issued document as it states it: TTC amount, its base before tax, rate."""
+
+    model_config = ConfigDict(frozen=True)
+    label: str
+    quantity: str
+    """As printed (a decimal in text: `1.5`)."""
+    unit_price_cents: int
+    amount_cents: int
+    base_cents: int
+    vat_rate: str
+
+
 class InvoiceIssued(_OrderEvent):
     """An invoice or a facture d'avoir was issued: its number and amounts are fixed for good.
 
@@ -64,3 +77,20 @@ class InvoiceIssued(_OrderEvent):
     total_vat_cents: int
     total_cents: int
     vat: list[VatAmounts]
+    lines: list[InvoiceLine] = []
+    """The document's lines (empty in events published before lines were told)."""
+
+
+class InvoicingChanged(Event):
+    """A producer's identity on its documents or its VAT regime changed."""
+
+    topic = topics.ORDERS
+    legal_name: str | None = None
+    siret: str | None = None
+    vat_regime: str = "vat"
+    """`vat`, `franchise` (franchise en base) or `flat_rate_agricultural` (remboursement
+    forfaitaire agricole): the last two are outside the obligation of an inalterable journal."""
+
+    @property
+    def key(self) -> str:
+        return self.producer_id

@@ -12,7 +12,7 @@ from pathlib import Path
 from ardoise_tools.devservers.broker import LocalBroker, ensure_topics
 from ardoise_tools.devservers.postgres import LocalPostgres
 
-SERVICES = ("orders", "accounts", "payments", "exports")
+SERVICES = ("orders", "accounts", "payments", "exports", "journal")
 """The services that own business data: a gateway and a worker each."""
 SCHEMA_OWNERS = (*SERVICES, "web")
 """Every login role with a schema of its own: the services, and the web pages' sessions."""
@@ -49,6 +49,7 @@ class Stack:
         values = json.loads(path.read_text()) if path.exists() else {}
         wanted = {name: lambda: secrets.token_urlsafe(24) for name in ("postgres", "jwt", *SCHEMA_OWNERS)}
         wanted["secrets_key"] = fernet_key
+        wanted["journal_signing"] = lambda: secrets.token_urlsafe(32)
         missing = {name: make() for name, make in wanted.items() if name not in values}
         if missing:  # a new stack, or one made before this secret existed
             values.update(missing)
@@ -77,14 +78,18 @@ class Stack:
         return LocalBroker(self.home, self._ports()[1])
 
     def environment(self) -> dict[str, str]:
-        """KAFKA_BOOTSTRAP, ARDOISE_JWT_SECRET and one database URL per service role.
+        """KAFKA_BOOTSTRAP, the secrets (ARDOISE_JWT_SECRET, ARDOISE_SECRETS_KEYS,
+        JOURNAL_SIGNING_SECRET) and one database URL per service role.
 
-        `KAFKA_BOOTSTRAP` / `DATABASE_URL` already set in the environment win: external servers.
+        Any of them already set in the environment wins (`KAFKA_BOOTSTRAP` / `DATABASE_URL`:
+        external servers).
         """
         values = self._secrets()
         env = {"ARDOISE_JWT_SECRET": os.environ.get("ARDOISE_JWT_SECRET", values["jwt"]),
                "ARDOISE_SECRETS_KEYS": os.environ.get("ARDOISE_SECRETS_KEYS",
-                                                      values["secrets_key"])}
+                                                      values["secrets_key"]),
+               "JOURNAL_SIGNING_SECRET": os.environ.get("JOURNAL_SIGNING_SECRET",
+                                                        values["journal_signing"])}
         env["KAFKA_BOOTSTRAP"] = os.environ.get("KAFKA_BOOTSTRAP") or self.broker().bootstrap
         external = os.environ.get("DATABASE_URL")
         pg_port = self._ports()[0]

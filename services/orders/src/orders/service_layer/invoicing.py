@@ -7,7 +7,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from ardoise.errors import Conflict, Invalid, NotFound
-from ardoise.events import InvoiceIssued, SettlementChanged, VatAmounts
+from ardoise.events import (
+    InvoiceIssued,
+    InvoiceLine,
+    InvoicingChanged,
+    SettlementChanged,
+    VatAmounts,
+)
 from orders.domain import invoices
 from orders.domain.invoices import CREDIT_INVOICE, INVOICE, Buyer, Invoicing
 from orders.domain.order import DEFAULT_TIME_ZONE, Line
@@ -23,6 +29,8 @@ async def change_invoicing(producer_id: str, changes: dict, uow) -> Invoicing:
         current = await uow.invoices.invoicing(producer_id)
         value = Invoicing(**{**current.as_dict(), **changes})
         await uow.invoices.save_invoicing(producer_id, value)
+        uow.publish(InvoicingChanged(producer_id=producer_id, legal_name=value.legal_name,
+                                     siret=value.siret, vat_regime=value.vat_regime))
         await uow.commit()
     return value
 
@@ -92,7 +100,9 @@ async def _record(uow, producer_id: str, document: dict, sequence: int, customer
         corrects=(document["corrects"] or {}).get("number"),
         customer_name=document["buyer"]["name"], total_ht_cents=document["total_ht_cents"],
         total_vat_cents=document["total_vat_cents"], total_cents=document["total_cents"],
-        vat=[VatAmounts(**row) for row in document["vat"]]))
+        vat=[VatAmounts(**row) for row in document["vat"]],
+        lines=[InvoiceLine(**{name: line[name] for name in InvoiceLine.model_fields})
+               for line in document["lines"]]))
 
 
 async def invoice_delivered(event: SettlementChanged, uow, buyer_of: BuyerOf,
