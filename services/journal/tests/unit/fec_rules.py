@@ -1,7 +1,7 @@
 """The rules a FEC is held to, checked on its text: those of art. A47 A-1 LPF, of its comment
-BOI-CF-IOR-60-40-20 (paragraph numbers as the BOFiP gives them) and the checks the
-administration's validator, Test Compta Demat (DGFiP, CeCILL), applies to a flat file (its
-`trt_txt.pl`, its `SQL/FEC*.sql` tables and `SQL/ECRITURE.sql` views, read for their rules).
+BOI-CF-IOR-60-40-20 (cited by paragraph, §) and the checks the administration's validator,
+Test Compta Demat (DGFiP, CeCILL), applies to a flat file (its `trt_txt.pl`, its
+`SQL/FEC*.sql` tables and `SQL/ECRITURE.sql` views, read for their rules).
 
 `check_fec(text, variant)` returns the problems found, each `"<rule>: <what, where>"`; the
 rule names are the keys of RULES. Written independently of the writer, so that a file the
@@ -55,7 +55,8 @@ RULES = {
     "file-balanced": "Test Compta Demat « Cumul Débit / Cumul Crédit »: the file balances",
     "entry-consistent": "Test Compta Demat ECRITURE.sql: « Différents codes journaux », "
                         "« Différentes dates comptables », « Différents numéros de pièce », "
-                        "« Différentes dates pièce » within an EcritureNum",
+                        "« Différentes dates pièce » within an EcritureNum (and one "
+                        "ValidDate)",
     "numbering": "A47 A-1 VII 1° info 3: « numéro sur une séquence continue »; BOI § 40: "
                  "numbered « sans rupture »; an entry's lines together",
     "chronology": "A47 A-1 VII 1°: « classées par ordre chronologique de validation »; BOI "
