@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from ardoise.auth import Principal, issue_token
 from ardoise.gateway import install_error_handlers
 from journal.adapters.repository import JournalRepository
-from journal.domain.archive import verify_archive
+from journal.domain.archive_check import verify_archive
 from journal.entrypoints.api import router
 from journal.service_layer.closing import close_producer
 from journal.service_layer.recording import record_events

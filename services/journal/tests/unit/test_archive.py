@@ -15,10 +15,10 @@ from journal.domain.archive import (
     MANIFEST_FILE,
     SIGNATURE_FILE,
     build_archive,
-    fingerprint,
-    verify_archive,
 )
+from journal.domain.archive_check import verify_archive
 from journal.domain.chain import canonical, record_hash
+from journal.domain.signing import fingerprint
 from journal.entrypoints.verify_archive import main_verify_archive
 
 SECRET = "x" * 20 + "a-deployment-secret-of-enough-length"

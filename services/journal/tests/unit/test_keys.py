@@ -7,7 +7,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from journal.adapters.keys import fingerprint, public_key_text, signing_key
-from journal.domain.archive import load_public_key
+from journal.domain.signing import load_public_key
 
 SECRET = "Jx3k9VbQ2mT7wR4yZ8nP1sL6dF0hG5aE"  # 32 characters
 

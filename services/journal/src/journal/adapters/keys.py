@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from journal.domain.archive import fingerprint, public_key_text
+from journal.domain.signing import fingerprint, public_key_text
 
 __all__ = ["MIN_SECRET_LENGTH", "fingerprint", "public_key_text", "signing_key"]
 

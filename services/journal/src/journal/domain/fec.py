@@ -1,14 +1,8 @@
 """The FEC (fichier des écritures comptables, art. A47 A-1 LPF) of a fiscal year, written from
 the journal's entries. No I/O.
 
-Each entry that moves money or a debt becomes one balanced accounting entry (écriture): a sale
-or a facture d'avoir in the sales journal VE, money in or out in the cash (CA) or bank (BQ)
-journal, an adjustment of a customer's account in OD. A settlement moves nothing of its own
-(its payments do) and writes no line; nor does a credit note: it states the difference between
-what an order's customer paid and its invoice, a difference the invoice (411 debited the total)
-and the payments (411 credited what came in) already leave on the customer's account. Booked
-once more (709 against 411), an order of 20 € paid 25 € would leave 10 € of credit instead of
-5 €, and the sales 5 € short.
+Each entry that moves money or a debt becomes one balanced accounting entry (écriture), as
+`journal.domain.bookings` writes it; a settlement and a credit note write no line.
 
 The form, from the text of A47 A-1 (in force since the arrêté of 29 July 2013 and its later
 amendments) and BOI-CF-IOR-60-40-20:
@@ -34,13 +28,12 @@ Lettering: the customer lines (411) of one order are given one letter when they 
 (the order is settled in full), DateLet the last of their dates.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from datetime import date
 
-from journal.domain.accounts import Account, Chart, rate_key
+from journal.domain.accounts import Chart
+from journal.domain.bookings import MODES, Booking, Posting, field_text, to_booking, to_date
 
 STANDARD, CASH_BASIS = "standard", "cash_basis"
 VARIANTS = (STANDARD, CASH_BASIS)
@@ -53,39 +46,6 @@ LINE_END = "\r\n"
 ENCODING = "utf-8"
 
 JOURNALS = {"VE": "Ventes", "CA": "Caisse", "BQ": "Banque", "OD": "Opérations diverses"}
-MODES = {"cash": "Espèces", "cheque": "Chèque", "card": "Carte bancaire",
-         "transfer": "Virement", "online": "Paiement en ligne"}
-"""ModeRglt, per mode money comes in by."""
-_NOT_IN_A_FIELD = re.compile(r"[\x00-\x1f\x7f-\x9f|\u2028\u2029]+")
-_SPACES = re.compile(r" {2,}")
-MAX_TEXT = 100
-
-
-@dataclass(frozen=True)
-class Posting:
-    """One line of an accounting entry: its account, the customer's for a 411 line, its amount
-    (> 0 debit, < 0 credit) and its label."""
-
-    account: Account
-    cents: int
-    label: str
-    customer_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Booking:
-    """What one journal entry writes in the FEC: a balanced accounting entry."""
-
-    seq: int
-    day: date
-    journal: str
-    piece_ref: str
-    piece_date: date
-    postings: tuple[Posting, ...]
-    order_id: str | None
-    nature: str
-    mode: str | None = None
-    """The mode money moved by (payments, movements with a mode): DateRglt and ModeRglt."""
 
 
 def fec_filename(siren: str, fiscal_year_end: date) -> str:
@@ -114,7 +74,7 @@ def fec_lines(entries: Iterable[Mapping], chart: Chart, customers: Mapping[str, 
     if variant not in VARIANTS:
         raise ValueError(f"a FEC is {' or '.join(VARIANTS)}, not {variant!r}")
     kept = [entry for entry in entries
-            if fiscal_year_start <= _day(entry["day"]) <= fiscal_year_end]
+            if fiscal_year_start <= to_date(entry["day"]) <= fiscal_year_end]
     names = _customer_names(kept, customers)
     bookings = [booking for index, entry in enumerate(kept)
                 if (booking := to_booking(entry, chart, index)) is not None]
@@ -126,101 +86,6 @@ def fec_lines(entries: Iterable[Mapping], chart: Chart, customers: Mapping[str, 
             lines.append(_line(number, booking, posting, names, letters.get((number, index)),
                                variant))
     return lines
-
-
-def to_booking(entry: Mapping, chart: Chart, index: int = 0) -> Booking | None:
-    """The accounting entry one journal entry writes; None when it moves nothing (a
-    settlement, an amount of zero)."""
-    if entry["kind"] in _NO_LINES:
-        return None
-    if entry["kind"] not in _WRITERS:
-        # a kind the FEC does not know would leave the file short: refuse rather than omit
-        raise ValueError(f"no accounting entry is known for a {entry['kind']!r} entry")
-    booking = _WRITERS[entry["kind"]](entry["content"], chart, _day(entry["day"]), entry.get("seq", index))
-    postings = tuple(posting for posting in booking.postings if posting.cents)
-    return replace(booking, postings=postings) if postings else None
-
-
-def _invoice(content: Mapping, chart: Chart, day: date, seq: int) -> Booking:
-    return _sale(content, chart, day, seq, f"Facture {content['number']}", "Vente")
-
-
-def _credit_invoice(content: Mapping, chart: Chart, day: date, seq: int) -> Booking:
-    corrects = f" sur {content['corrects']}" if content.get("corrects") else ""
-    return _sale(content, chart, day, seq, f"Facture d'avoir {content['number']}{corrects}",
-                 "Avoir")
-
-
-def _sale(content: Mapping, chart: Chart, day: date, seq: int, label: str,
-          nature: str) -> Booking:
-    """Debit the customer the total, credit each rate's sales its base and VAT its tax (the
-    negative amounts of a facture d'avoir land on the other side)."""
-    number, customer_id = content["number"], content["customer_id"]
-    total_cents = content["total_cents"]
-    postings = [Posting(chart.account("customers"), total_cents, label, customer_id)]
-    rest_cents = total_cents
-    for row in content.get("vat") or ():
-        rate = rate_key(row["rate"])
-        rate_label = f"{label}, TVA {rate.replace('.', ',')} %"
-        postings.append(Posting(chart.account("sales", rate), -row["base_cents"], rate_label))
-        postings.append(Posting(chart.account("vat", rate), -row["vat_cents"], rate_label))
-        rest_cents -= row["base_cents"] + row["vat_cents"]
-    if rest_cents:
-        # a document whose rates do not add up to its total (none is issued so) still balances
-        postings.append(Posting(chart.account("sales"), -rest_cents, label))
-    issued = content.get("issue_date")
-    return Booking(seq, day, "VE", str(number), date.fromisoformat(issued) if issued else day,
-                   tuple(postings), content.get("order_id"), nature)
-
-
-def _payment(content: Mapping, chart: Chart, day: date, seq: int) -> Booking:
-    mode, amount_cents, order = content["mode"], content["amount_cents"], content["order_id"]
-    account, way = _mode_account(chart, mode), _way(amount_cents)
-    label = f"{way} {MODES[mode].lower()} commande {order[:8]}"
-    return Booking(seq, day, _money_journal(mode), order[:8], day, (
-        Posting(account, amount_cents, label),
-        Posting(chart.account("customers"), -amount_cents, label, content["customer_id"]),
-    ), order, way, mode)
-
-
-def _movement(content: Mapping, chart: Chart, day: date, seq: int) -> Booking:
-    """Money by its mode (in > 0, out < 0), or without one an adjustment of the balance: a
-    credit given (> 0) or a debit charged (< 0) to the customer."""
-    mode, amount_cents = content.get("mode") or None, content["amount_cents"]
-    if mode:
-        account, journal = _mode_account(chart, mode), _money_journal(mode)
-        nature = _way(amount_cents)
-        label = f"{nature} {MODES[mode].lower()} compte client"
-    else:
-        credit = amount_cents > 0
-        account = chart.account("adjustments_credit" if credit else "adjustments_debit")
-        nature, journal = "Ajustement", "OD"
-        label = "Crédit compte client" if credit else "Débit compte client"
-    said = _text(content.get("label") or "")
-    label += f" : {said}" if said else ""
-    return Booking(seq, day, journal, str(content["movement_id"])[:8], day, (
-        Posting(account, amount_cents, label),
-        Posting(chart.account("customers"), -amount_cents, label, content["customer_id"]),
-    ), None, nature, mode)
-
-
-_WRITERS = {"invoice": _invoice, "credit_invoice": _credit_invoice, "payment": _payment,
-            "movement": _movement}
-_NO_LINES = frozenset({"settlement", "credit_note"})
-
-
-def _way(amount_cents: int) -> str:
-    return "Encaissement" if amount_cents > 0 else "Remboursement"
-
-
-def _money_journal(mode: str) -> str:
-    return "CA" if mode == "cash" else "BQ"
-
-
-def _mode_account(chart: Chart, mode: str) -> Account:
-    if mode not in MODES:
-        raise ValueError(f"money moves by one of {', '.join(MODES)}, not {mode!r}")
-    return chart.account(mode)
 
 
 def _lettering(bookings: list[Booking]) -> dict[tuple[int, int], tuple[str, date]]:
@@ -262,11 +127,11 @@ def _line(number: int, booking: Booking, posting: Posting, names: Mapping[str, s
     line = {
         "JournalCode": booking.journal, "JournalLib": JOURNALS[booking.journal],
         "EcritureNum": str(number), "EcritureDate": _date(booking.day),
-        "CompteNum": posting.account.number, "CompteLib": _text(posting.account.label),
-        "CompAuxNum": _text(customer) if customer else "",
+        "CompteNum": posting.account.number, "CompteLib": field_text(posting.account.label),
+        "CompAuxNum": field_text(customer) if customer else "",
         "CompAuxLib": names[customer] if customer else "",
-        "PieceRef": _text(booking.piece_ref), "PieceDate": _date(booking.piece_date),
-        "EcritureLib": _text(posting.label),
+        "PieceRef": field_text(booking.piece_ref), "PieceDate": _date(booking.piece_date),
+        "EcritureLib": field_text(posting.label),
         "Debit": _amount(max(posting.cents, 0)), "Credit": _amount(max(-posting.cents, 0)),
         "EcritureLet": letter[0] if letter else "", "DateLet": _date(letter[1]) if letter else "",
         "ValidDate": _date(booking.day), "Montantdevise": "", "Idevise": "",
@@ -289,14 +154,9 @@ def _customer_names(entries: list[Mapping], customers: Mapping[str, str]) -> dic
             ids.add(content["customer_id"])
             if content.get("customer_name"):
                 printed[content["customer_id"]] = content["customer_name"]
-    return {customer_id: _text(customers.get(customer_id) or "")
-            or _text(printed.get(customer_id, "")) or _text(customer_id)
+    return {customer_id: field_text(customers.get(customer_id) or "")
+            or field_text(printed.get(customer_id, "")) or field_text(customer_id)
             for customer_id in ids}
-
-
-def _text(value: str) -> str:
-    """One line of text without the separators nor control characters, at most MAX_TEXT long."""
-    return _SPACES.sub(" ", _NOT_IN_A_FIELD.sub(" ", str(value))).strip()[:MAX_TEXT].rstrip()
 
 
 def _amount(cents: int) -> str:
@@ -305,7 +165,3 @@ def _amount(cents: int) -> str:
 
 def _date(day: date) -> str:
     return f"{day:%Y%m%d}"
-
-
-def _day(value) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from journal.domain.archive import ArchiveReport, verify_archive
+from journal.domain.archive_check import ArchiveReport, verify_archive
 
 
 def report_lines(report: ArchiveReport) -> list[str]:
