@@ -119,3 +119,21 @@ async def test_a_rewritten_entries_chain_is_caught_by_the_closings_seal(servers,
     report = await verify_producer(sessions, producer_id, log=False)
     assert not report["valid"]
     assert report["chains"]["entries"]["first_broken"]["seq"] == 3
+
+
+async def test_the_database_refuses_an_entry_into_a_closed_day(sessions, producer_id):
+    """Whatever code inserts it: the worker's own path goes to the first open day instead."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from journal.adapters.repository import ENTRIES
+    from journal.domain.entries import movement_entry
+
+    await record_events(sessions, "test", [moved(producer_id, DAY, 100)])
+    await close_producer(sessions, producer_id, at(DAY + timedelta(days=2)))
+    with pytest.raises(IntegrityError, match="is closed"):
+        async with sessions() as session, session.begin():
+            repository = JournalRepository(session)
+            head = await repository.lock_head(producer_id, ENTRIES)
+            await repository.append_entry(head, movement_entry(moved(producer_id, DAY, 5)),
+                                          DAY + timedelta(days=1), at(DAY + timedelta(days=2)))
