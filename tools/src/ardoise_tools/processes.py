@@ -80,7 +80,8 @@ def _service_processes(service: str) -> tuple[Process, Process]:
 
 WEB = Process("web-gateway", "web", "gateway", 8000,
               SHARED_SETTINGS + ("HTTP_PORT", "ORDERS_URL", "ACCOUNTS_URL", "PAYMENTS_URL",
-                                 "EXPORTS_URL", "WEB_PUBLIC_URL", "WEB_SECURE_COOKIES",
+                                 "EXPORTS_URL", "JOURNAL_URL", "WEB_PUBLIC_URL",
+                                 "WEB_SECURE_COOKIES",
                                  "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS",
                                  "SMTP_STARTTLS", "MAIL_FROM"),
               SHARED_SECRETS + ("SMTP_PASSWORD",))

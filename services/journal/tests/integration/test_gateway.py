@@ -30,9 +30,9 @@ DAY = date(2026, 1, 20)
 
 
 @pytest.fixture
-async def client(sessions, producer_id):
+async def client(sessions, reads, producer_id):
     app = FastAPI()
-    app.state.jwt_secret, app.state.sessionmaker, app.state.reads = SECRET, sessions, sessions
+    app.state.jwt_secret, app.state.sessionmaker, app.state.reads = SECRET, sessions, reads
     app.state.settings = SimpleNamespace(signing_secret=SecretStr(SIGNING))
     install_error_handlers(app)
     app.include_router(router)

@@ -1,4 +1,4 @@
-"""The web process: pages over the four gateways, sessions in its own schema."""
+"""The web process: pages over the gateways, sessions in its own schema."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,7 +38,7 @@ def page_routers() -> list:
     """The routers of every page module present (sign-in first)."""
     import importlib
     routers = list(PAGE_ROUTERS)
-    for name in ("customers", "payments", "exports", "account", "invoices"):
+    for name in ("customers", "payments", "exports", "account", "invoices", "journal"):
         try:
             module = importlib.import_module(f"web.pages.{name}")
         except ModuleNotFoundError as missing:

@@ -7,7 +7,7 @@ from ardoise.settings import ServiceSettings, service_alias
 
 class Settings(ServiceSettings):
     """`WEB_DATABASE_URL` (or `DATABASE_URL`) connects as the web role, which owns sign-in
-    links and sessions only; every business figure comes from the four gateways."""
+    links and sessions only; every business figure comes from the gateways."""
 
     service_name: str = "web"
     database_url: str = Field(validation_alias=service_alias("web", "DATABASE_URL"))
@@ -16,6 +16,7 @@ class Settings(ServiceSettings):
     accounts_url: str = Field("http://127.0.0.1:8002", validation_alias="ACCOUNTS_URL")
     payments_url: str = Field("http://127.0.0.1:8003", validation_alias="PAYMENTS_URL")
     exports_url: str = Field("http://127.0.0.1:8004", validation_alias="EXPORTS_URL")
+    journal_url: str = Field("http://127.0.0.1:8005", validation_alias="JOURNAL_URL")
     public_url: str = Field("http://127.0.0.1:8000", validation_alias="WEB_PUBLIC_URL")
     """Where people reach the pages: sign-in links start with it."""
     secure_cookies: bool = Field(False, validation_alias="WEB_SECURE_COOKIES")
@@ -34,4 +35,5 @@ class Settings(ServiceSettings):
 
     def gateway_urls(self) -> dict[str, str]:
         return {"orders": self.orders_url, "accounts": self.accounts_url,
-                "payments": self.payments_url, "exports": self.exports_url}
+                "payments": self.payments_url, "exports": self.exports_url,
+                "journal": self.journal_url}

@@ -1,4 +1,4 @@
-"""The four gateways, called over HTTP with a short token of the signed-in person.
+"""The services' gateways, called over HTTP with a short token of the signed-in person.
 
 The web service owns no business data: every figure on a page is a gateway's answer. A gateway
 that cannot be reached (or answers 5xx) raises `Unavailable` naming it, so the page can say which
@@ -14,7 +14,7 @@ from ardoise.auth import Principal, issue_token
 TOKEN_LIFETIME_S = 300
 """A page's calls last seconds; the token that makes them is good for five minutes."""
 NAMES = {"orders": "les commandes", "accounts": "les comptes clients",
-         "payments": "les paiements", "exports": "les exports"}
+         "payments": "les paiements", "exports": "les exports", "journal": "le journal"}
 
 
 class Unavailable(Exception):

@@ -144,7 +144,7 @@ async def technical_events(producer: Producer, principal: CurrentPrincipal, requ
                            after: Annotated[int, Query(ge=0)] = 0,
                            limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100) -> dict:
     check_operator_of(principal, producer)
-    async with request.app.state.reads() as session:
+    async with request.app.state.sessionmaker() as session, session.begin():  # a cursor
         rows = [row async for row in JournalRepository(session).records(
             producer, EVENTS, first_seq=after + 1, last_seq=after + limit)]
     return {"events": rows, "next_after": rows[-1]["seq"] if len(rows) == limit else None}
@@ -163,7 +163,7 @@ async def daily_totals(producer: Producer, principal: CurrentPrincipal, request:
     _period(period_from, period_to)
     if (period_to - period_from).days > 365:
         raise Invalid("at most 366 days at a time", "to")
-    async with request.app.state.reads() as session:
+    async with request.app.state.sessionmaker() as session, session.begin():  # a cursor
         days = await handing_over.daily(JournalRepository(session), producer, period_from,
                                         period_to)
     if format == "json":
