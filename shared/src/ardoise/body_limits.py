@@ -89,19 +89,27 @@ class BodyLimits:
     refused elsewhere is dropped there with an empty 204, nothing read further, nothing done."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES,
-                 max_depth: int = MAX_JSON_DEPTH, always_2xx: frozenset[str] = frozenset()) -> None:
+                 max_depth: int = MAX_JSON_DEPTH, always_2xx: frozenset[str] = frozenset(),
+                 large_bodies: dict[str, int] | None = None) -> None:
         self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
         self.always_2xx = always_2xx
+        self.large_bodies = large_bodies or {}
+        """Paths ending so take files up to that many bytes (a bank statement)."""
+
+    def _limit(self, path: str) -> int:
+        return next((size for suffix, size in self.large_bodies.items()
+                     if path.endswith(suffix)), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         refuse = partial(_refuse, send, scope["path"] in self.always_2xx)
+        max_bytes = self._limit(scope["path"])
         headers = dict(scope["headers"])
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await refuse(413, f"request body over {self.max_bytes} bytes")
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+            await refuse(413, f"request body over {max_bytes} bytes")
             return
         body, more = bytearray(), True
         while more:
@@ -110,8 +118,8 @@ class BodyLimits:
                 return
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > self.max_bytes:
-                await refuse(413, f"request body over {self.max_bytes} bytes")
+            if len(body) > max_bytes:
+                await refuse(413, f"request body over {max_bytes} bytes")
                 return
         if b"json" in headers.get(b"content-type", b""):
             if not utf8(body):

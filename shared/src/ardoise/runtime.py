@@ -42,6 +42,7 @@ def gateway_app(
     on_ready: Callable[[FastAPI], None] | None = None,
     always_2xx: frozenset[str] = frozenset(),
     on_close: Callable[[FastAPI], Awaitable[None]] | None = None,
+    large_bodies: dict[str, int] | None = None,
 ) -> FastAPI:
     """FastAPI with auth, errors, /health and /metrics; the engine lives as long as the app.
     `always_2xx`: paths whose contract is a quick 2xx whatever comes (SumUp's webhook): a body
@@ -77,7 +78,7 @@ def gateway_app(
         app.include_router(router)
     document_error_answers(app, always_2xx)
     # the outermost layer: refused before anything else runs
-    app.add_middleware(BodyLimits, always_2xx=always_2xx)
+    app.add_middleware(BodyLimits, always_2xx=always_2xx, large_bodies=large_bodies)
     return app
 
 

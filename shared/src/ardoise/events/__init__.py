@@ -18,6 +18,7 @@ from ardoise.events.orders import (
     VatAmounts,
 )
 from ardoise.events.payments import (
+    BankTransferApplied,
     CheckoutClosed,
     CheckoutOpened,
     PaymentSettingsChanged,
@@ -38,6 +39,7 @@ __all__ = [
     "MODES",
     "PAYING_MODES",
     "BalanceChanged",
+    "BankTransferApplied",
     "BalanceHeld",
     "CheckoutClosed",
     "CheckoutOpened",

@@ -84,3 +84,22 @@ class CheckoutClosed(_OrderPaymentEvent):
     attempt: int
     checkout_id: str
     status: CheckoutStatus
+
+
+class BankTransferApplied(Event):
+    """A transfer read on the producer's bank statement was credited to a customer's account
+    (positive), or that credit undone (negative, its counter-entry): the accounts record it as a
+    movement by transfer. A transfer matched to an order settles the order instead."""
+
+    topic = topics.PAYMENTS
+    customer_id: CustomerId
+    transaction_key: str
+    """The bank line's own key; with `entry`, names this application once."""
+    entry: int
+    amount_cents: int
+    booked_on: date
+    label: str
+
+    @property
+    def key(self) -> str:
+        return self.customer_id

@@ -73,3 +73,16 @@ class SetPaymentTracking:
     event_id: uuid.UUID
     producer_id: str
     payment_tracking: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordBankTransfer:
+    """A transfer the producer's bank statement showed, credited to the account by transfer (or
+    that credit undone: a negative amount, recorded as a debit by transfer)."""
+
+    event_id: uuid.UUID
+    producer_id: str
+    customer_id: str
+    amount_cents: int
+    label: str
+

@@ -10,6 +10,7 @@ from accounts.domain import Account, CustomerIdentity, Hold
 from accounts.domain.commands import (
     ApplySettlement,
     HoldBalance,
+    RecordBankTransfer,
     RecordMovement,
     RegisterCustomer,
     ReleaseHold,
@@ -143,6 +144,19 @@ async def set_payment_tracking(cmd: SetPaymentTracking, uow: AccountsUnitOfWork,
     async with uow:
         if await uow.claim(consumer, cmd.event_id):
             await uow.accounts.keep_tracking(cmd.producer_id, cmd.payment_tracking)
+        await uow.commit()
+
+
+async def record_bank_transfer(cmd: RecordBankTransfer, uow: AccountsUnitOfWork,
+                               consumer: str) -> None:
+    """Money a transfer brought (or the undoing of that credit), once per event, as a movement
+    by transfer: it counts in the week's money by mode and in the journal like a top-up."""
+    async with uow:
+        if await uow.claim(consumer, cmd.event_id):
+            account = await uow.accounts.get_or_open_for_update(cmd.producer_id, cmd.customer_id)
+            direction = "credit" if cmd.amount_cents > 0 else "debit"
+            account.record(direction, abs(cmd.amount_cents), cmd.label, "transfer", now())
+            await uow.accounts.save(account)
         await uow.commit()
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from accounts.domain.commands import (
     ApplySettlement,
     HoldBalance,
+    RecordBankTransfer,
     ReleaseHold,
     SetPaymentTracking,
 )
@@ -13,6 +14,7 @@ from accounts.service_layer import handlers
 from accounts.service_layer.ports import NewAccountsUnitOfWork
 from ardoise.events import (
     ENDED_UNPAID,
+    BankTransferApplied,
     CheckoutClosed,
     Event,
     OrderPlaced,
@@ -22,7 +24,7 @@ from ardoise.events import (
 )
 
 CONSUMED = (SettlementChanged, OrderPlaced, PaymentRetryRequested, CheckoutClosed,
-            PaymentSettingsChanged)
+            PaymentSettingsChanged, BankTransferApplied)
 """The events `command_for` turns into commands (an order placed only when paid online, a
 checkout closed only when it ended unpaid)."""
 HOLD_LIFETIME = timedelta(minutes=35)
@@ -51,6 +53,10 @@ def command_for(event: Event):
                 customer_id=event.customer_id, order_id=event.order_id, attempt=event.attempt,
                 reason=event.status.lower(),
             )
+        case BankTransferApplied():
+            return RecordBankTransfer(event_id=event.event_id, producer_id=event.producer_id,
+                                      customer_id=event.customer_id,
+                                      amount_cents=event.amount_cents, label=event.label)
         case PaymentSettingsChanged():
             return SetPaymentTracking(event_id=event.event_id, producer_id=event.producer_id,
                                       payment_tracking=event.payment_tracking)
@@ -58,7 +64,8 @@ def command_for(event: Event):
 
 
 SINGLE_HANDLERS = {HoldBalance: handlers.hold_balance, ReleaseHold: handlers.release_hold,
-                   SetPaymentTracking: handlers.set_payment_tracking}
+                   SetPaymentTracking: handlers.set_payment_tracking,
+                   RecordBankTransfer: handlers.record_bank_transfer}
 
 
 async def handle_batch(events: list[Event], new_uow: NewAccountsUnitOfWork,

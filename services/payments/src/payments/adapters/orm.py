@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -148,3 +149,53 @@ money_movements = Table(
 )
 """Top-ups and debits recorded by hand on customers' accounts with a mode: money that came in
 or went out by it, beside the orders' (the accounts service's MovementRecorded)."""
+
+bank_statements = Table(
+    "bank_statements",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("import_id", UUID(as_uuid=True), primary_key=True),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("lines", Integer, nullable=False),
+    Column("new", Integer, nullable=False),
+    Column("duplicates", Integer, nullable=False),
+)
+"""Each statement file imported: its lines, how many were new, how many already known."""
+
+bank_transactions = Table(
+    "bank_transactions",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("transaction_id", UUID(as_uuid=True), primary_key=True),
+    Column("key", String(300), nullable=False),
+    Column("import_id", UUID(as_uuid=True), nullable=False),
+    Column("line", JSONB, nullable=False),
+    Column("booking_date", Date, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("customer_id", String(64)),
+    Column("order_id", UUID(as_uuid=True)),
+    Column("score", Integer),
+    Column("reasons", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("producer_id", "key", name="bank_transactions_once"),
+    Index("bank_transactions_by_status", "producer_id", "status", "booking_date"),
+)
+"""Each bank line kept once per producer (its key: the bank's reference, or a hash), and its
+current match."""
+
+bank_applications = Table(
+    "bank_applications",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("transaction_id", UUID(as_uuid=True), primary_key=True),
+    Column("entry", Integer, primary_key=True, autoincrement=False),
+    Column("customer_id", String(64), nullable=False),
+    Column("order_id", UUID(as_uuid=True)),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+"""What each transaction's money did, in order: applications and their counter-entries (never
+changed, never removed)."""

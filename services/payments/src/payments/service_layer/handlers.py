@@ -78,14 +78,14 @@ async def settle_within(uow: PaymentsUnitOfWork, producer_id: str, order_ids: li
     order_ids = sorted(set(order_ids))
     settings = settings or await uow.payments.settings(producer_id)
     check_settlement_by_hand(mode, settings)
-    orders = await _orders_for_update(uow, producer_id, order_ids, fetch_order)
+    orders = await orders_for_update(uow, producer_id, order_ids, fetch_order)
     current = await uow.payments.settlements(producer_id, order_ids)
     answers = []
     for order_id in order_ids:
         before = current.get(order_id, Settlement())
         after = settle(before, orders[order_id].total_cents, mode, amount_paid_cents, settings)
         if after is not None:
-            await _keep(uow, producer_id, orders[order_id], after)
+            await keep_settlement(uow, producer_id, orders[order_id], after)
         answers.append(settlement_view(order_id, after or before))
     return answers
 
@@ -96,10 +96,10 @@ async def record_online_payment_within(uow: PaymentsUnitOfWork, producer_id: str
                                        fetch_order: FetchOrder) -> Settlement:
     """A payment SumUp confirmed, added to the order's settlement inside the caller's unit of
     work (the caller has claimed the checkout, so it is added once)."""
-    orders = await _orders_for_update(uow, producer_id, [order_id], fetch_order)
+    orders = await orders_for_update(uow, producer_id, [order_id], fetch_order)
     before = (await uow.payments.settlements(producer_id, [order_id])).get(order_id, Settlement())
     after = record_online_payment(before, paid_cents, balance_applied_cents)
-    await _keep(uow, producer_id, orders[order_id], after)
+    await keep_settlement(uow, producer_id, orders[order_id], after)
     return after
 
 
@@ -107,14 +107,14 @@ async def refund_online_within(uow: PaymentsUnitOfWork, producer_id: str, order_
                                refund_cents: int, fetch_order: FetchOrder) -> Settlement:
     """Money SumUp gave back, taken off what the order received online, inside the caller's
     unit of work (the caller has closed the refund, so it is taken off once)."""
-    orders = await _orders_for_update(uow, producer_id, [order_id], fetch_order)
+    orders = await orders_for_update(uow, producer_id, [order_id], fetch_order)
     before = (await uow.payments.settlements(producer_id, [order_id])).get(order_id, Settlement())
     after = refund_online(before, refund_cents)
-    await _keep(uow, producer_id, orders[order_id], after)
+    await keep_settlement(uow, producer_id, orders[order_id], after)
     return after
 
 
-async def _keep(uow: PaymentsUnitOfWork, producer_id: str, order: KnownOrder,
+async def keep_settlement(uow: PaymentsUnitOfWork, producer_id: str, order: KnownOrder,
                 after: Settlement) -> None:
     """Save a changed settlement with its credit note, and tell it."""
     credit_cents, number = await _revise_credit_note(uow, producer_id, order, after)
@@ -127,7 +127,7 @@ async def _keep(uow: PaymentsUnitOfWork, producer_id: str, order: KnownOrder,
         credit_note_cents=credit_cents, credit_note_number=number))
 
 
-async def _orders_for_update(uow: PaymentsUnitOfWork, producer_id: str, order_ids: list[uuid.UUID],
+async def orders_for_update(uow: PaymentsUnitOfWork, producer_id: str, order_ids: list[uuid.UUID],
                              fetch_order: FetchOrder) -> dict[uuid.UUID, KnownOrder]:
     """Every order, locked; one not heard of yet is asked of the orders gateway (its OrderPlaced
     may still be on its way), remembered, then locked too. Unknown there: 404, nothing written."""

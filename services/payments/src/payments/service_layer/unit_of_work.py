@@ -6,13 +6,16 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise.uow import UnitOfWork
 from payments.adapters import orm
+from payments.adapters.bank_repository import BankRepository
 from payments.adapters.repository import PaymentsRepository
 
 
 class SqlPaymentsUnitOfWork(UnitOfWork):
-    """`uow.payments` reads and writes the payments tables inside the open transaction."""
+    """`uow.payments` and `uow.bank` read and write the payments tables inside the open
+    transaction."""
 
     payments: PaymentsRepository
+    bank: BankRepository
 
     def __init__(self, sessions: async_sessionmaker) -> None:
         super().__init__(sessions, orm.outbox, orm.inbox)
@@ -20,4 +23,5 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.payments = PaymentsRepository(self.session)
+        self.bank = BankRepository(self.session)
         return self
