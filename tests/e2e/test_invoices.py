@@ -172,3 +172,22 @@ async def test_a_till_receipt_prints_on_58_and_80_mm_thermal_printers(operator, 
         assert b"41,00" in answer.content and b"TOTAL" in answer.content
     assert operator.request("GET", "orders", f"{base}/orders/{order_id}/receipt",
                             params={"format": "escpos", "paper": 72}).status_code == 422
+
+
+async def test_the_invoice_asks_for_the_customer_s_payment_reference_on_a_transfer(
+        operator, producer_id):
+    from ardoise.payment_reference import payment_reference
+
+    register(operator, producer_id, "c1", "Claire Martin")
+    base = f"/v1/producers/{producer_id}"
+    assert operator.request("PUT", "orders", f"{base}/invoicing", json=FARM).status_code == 200
+    order_id = place(operator, producer_id, "c1")
+    issued = operator.request("POST", "orders", f"{base}/orders/{order_id}/invoices")
+    assert issued.status_code == 201, issued.text
+    reference = payment_reference(producer_id, "c1")
+    assert issued.json()["payment_reference"] == reference
+    pdf = operator.request("GET", "orders", f"{base}/invoices/{issued.json()['number']}",
+                           headers={"Accept": "application/pdf"})
+    assert reference in pdf_text(pdf.content)
+    account = operator.request("GET", "accounts", f"{base}/customers/c1/account").json()
+    assert account["payment_reference"] == reference

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.adapters.orm import accounts, movements
 from accounts.adapters.repository import AccountRepository
 from accounts.domain.search import searchable
+from ardoise.payment_reference import payment_reference
 
 Sort = Literal["balance", "-balance", "name"]
 _ORDER = {
@@ -108,4 +109,6 @@ async def account_page(
         }
         for m in await session.execute(query)
     ]
-    return {**_customer(row), **_identity(row), "movements": history}
+    return {**_customer(row), **_identity(row),
+            "payment_reference": payment_reference(producer_id, customer_id),
+            "movements": history}

@@ -15,7 +15,8 @@ from orders.domain.order import Line
 
 FARM = Invoicing(legal_name="EARL Ferme des Saules", address="12 chemin des Saules\n49000 Angers",
                  siret="73282932000074", vat_number="FR44732829320")
-ORDER = SimpleNamespace(order_id=uuid.UUID("0b4e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"),
+ORDER = SimpleNamespace(producer_id="ferme-des-saules", customer_id="c-0042",
+                        order_id=uuid.UUID("0b4e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"),
                         delivery_date=date(2026, 12, 4))
 AT = datetime(2026, 12, 5, 10, 15, tzinfo=UTC)
 BASKET = [Line("Panier de légumes", 1, 2000, vat_rate="5.5"), Line("Jus de pomme", 2, 450),

@@ -91,4 +91,7 @@ class MovementOut(BaseModel):
 
 
 class AccountOut(CustomerOut):
+    payment_reference: str
+    """What the customer writes in a transfer's label (`ARD-7K2Q9P`): the producer's bank
+    import finds the customer by it."""
     movements: list[MovementOut]

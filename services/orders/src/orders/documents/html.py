@@ -57,6 +57,8 @@ def page_view(document: dict, printed: dict | None) -> dict:
         "total": format_cents(document["total_cents"]),
         "payment": _payment_view(document.get("payment")),
         "payment_terms": document.get("payment_terms"),
+        "payment_reference": (document.get("payment_reference")
+                              if document["kind"] != "credit_invoice" else None),
         "late_payment_text": document.get("late_payment_text"),
         "recovery_fee_text": document.get("recovery_fee_text"),
         "balance": _balance_text(printed),

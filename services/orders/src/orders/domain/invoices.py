@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from ardoise.errors import Invalid
+from ardoise.payment_reference import payment_reference
 from orders.domain import vat
 from orders.domain.order import Line
 
@@ -135,6 +136,7 @@ def issue_invoice(number: str | None, issued_at: datetime, issue_date: str, orde
         "delivery_date": order.delivery_date.isoformat(), "corrects": None, "currency": "EUR",
         "seller": invoicing.seller(), "buyer": asdict(buyer), **_amounts(stated),
         "payment_terms": invoicing.payment_terms, "late_payment_text": LATE_PAYMENT_TEXT,
+        "payment_reference": payment_reference(order.producer_id, order.customer_id),
         "recovery_fee_text": RECOVERY_FEE_TEXT if buyer.professional else None,
     }
 
