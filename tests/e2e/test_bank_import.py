@@ -4,7 +4,11 @@ their open order settles it by transfer, an unknown payer waits in the queue, a 
 listed; importing the file again changes nothing; reassigning and undoing move the money by
 counter-entries."""
 
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 from ardoise.payment_reference import payment_reference
 from ardoise_tools.testing.polling import eventually
@@ -32,7 +36,8 @@ def statement(day: date, *lines: tuple) -> bytes:
     return CAMT.format(day=day, entries=entries).encode()
 
 
-async def test_a_statement_tops_up_settles_queues_and_is_kept_once(operator, producer_id):
+async def test_a_statement_tops_up_settles_queues_and_is_kept_once(system, operator,
+                                                                    producer_id):
     base = f"/v1/producers/{producer_id}"
     register(operator, producer_id, "c1", "Claire Martin")
     register(operator, producer_id, "c2", "Jean Dupont")
@@ -82,6 +87,16 @@ async def test_a_statement_tops_up_settles_queues_and_is_kept_once(operator, pro
     again = operator.request("POST", "payments", f"{base}/bank/statements", content=file)
     assert again.status_code == 201
     assert (again.json()["new"], again.json()["duplicates"]) == (0, 4)
+
+    stated = subprocess.run(
+        [str(Path(sys.executable).parent / "ardoise"), "reconcile", "--producer", producer_id],
+        env={**os.environ, **system.env, "SUMUP_API_URL": system.urls["sumup"]},
+        capture_output=True, text=True, timeout=120)
+    assert stated.returncode == 0, stated.stdout + stated.stderr
+    assert "4 bank transactions imported: 2 applied, 1 unmatched or unsure" in stated.stdout
+    assert [line for line in stated.stdout.splitlines() if line.startswith("UNMATCHED")] == [
+        f"UNMATCHED {producer_id} {booked} 12.34 EUR SCI LES GLYCINES VIR SEPA RECU /MOTIF "
+        "LOYER (no customer found)"]
 
     queued = operator.request("GET", "payments", f"{base}/bank/transactions",
                               params={"status": "queued"}).json()["transactions"]

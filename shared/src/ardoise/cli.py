@@ -87,21 +87,25 @@ def cmd_job(args: argparse.Namespace) -> None:
 
 def cmd_reconcile(args: argparse.Namespace) -> None:
     """Every registered check (the ledger's balances, holds and positions; online payments
-    against SumUp), for one producer or all; exit 1 on any drift."""
+    against SumUp; the bank transactions waiting), for one producer or all; exit 1 on any
+    drift. A check answers (summary, drifts) or (summary, drifts, lines it states)."""
     load_environment(args.instance)
     checks = sorted(entry_points(group="ardoise.reconcile"), key=lambda entry: entry.name)
 
-    async def run() -> list[tuple[str, list[str]]]:
+    async def run() -> list[tuple]:
         return [await entry.load()(args.producer) for entry in checks]
 
     try:
         results = asyncio.run(run())
     except OSError as error:
         sys.exit(f"cannot reach a database ({error}): is the system up?")
-    drifts = [line for _, lines in results for line in lines]
+    drifts = [line for result in results for line in result[1]]
     for line in drifts:
         print(f"DRIFT {line}")
-    print(f"reconcile: {'; '.join(summary for summary, _ in results)}")
+    for result in results:  # what a check states without it being a drift
+        for line in result[2] if len(result) > 2 else ():
+            print(line)
+    print(f"reconcile: {'; '.join(result[0] for result in results)}")
     if drifts:
         sys.exit(1)
 

@@ -5,14 +5,15 @@ a batch entry whose TxDtls carry no amounts gives one line per TxDtls, each with
 entry's amount; every detail of a batch gets the entry's AcctSvcrRef (searched anywhere below
 the entry), so their keys collide; NtryRef and Othr account ids are never read; paths follow the
 root's namespace map, so a file whose elements carry a prefix (`<ns2:Stmt>`) has "no Stmt";
-bad input raises lxml's or its own bare errors. Here namespaces are dropped (each version has
-its own) and the schema's paths are followed exactly.
+bad input raises lxml's or its own bare errors. Here the schema's paths are followed exactly,
+in whatever namespace.
 
 The sign is CdtDbtInd's: per the ISO usage rule for RvslInd, a reversal's CdtDbtInd is already
 the direction of the reversing booking (a returned credit is a DBIT with RvslInd true), so
 RvslInd only says which party was the payer.
 """
 
+import functools
 import re
 from datetime import date
 from decimal import Decimal
@@ -22,7 +23,7 @@ from lxml import etree
 from payments.domain.statements.model import BankLine, NotAStatement, Statement
 
 EXPECTED = "a CAMT.053 file (ISO 20022 BkToCstmrStmt) was expected"
-AMOUNT = re.compile(r"\d{1,15}(\.\d{0,5})?")
+AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]{0,5})?")
 NOT_PROVIDED = "NOTPROVIDED"
 """What the SEPA rulebook has a payer's bank put in EndToEndId when the payer gave none."""
 
@@ -30,10 +31,8 @@ NOT_PROVIDED = "NOTPROVIDED"
 def parse(data: bytes) -> Statement:
     """Every booked line of every statement in the file; NotAStatement if it is not one."""
     root = _parse_xml(data)
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag.startswith("{"):
-            element.tag = element.tag.rpartition("}")[2]
-    statements = [s for message in root.iter("BkToCstmrStmt") for s in message.findall("Stmt")]
+    statements = [stmt for message in root.iter(_path("BkToCstmrStmt"))
+                  for stmt in message.findall(_path("Stmt"))]
     if not statements:
         raise NotAStatement(f"{EXPECTED}: no Stmt element found")
     lines: list[BankLine] = []
@@ -43,7 +42,7 @@ def parse(data: bytes) -> Statement:
         if account not in accounts:
             accounts.append(account)
         currency = _text(stmt, "Acct/Ccy") or "EUR"
-        for entry in stmt.findall("Ntry"):
+        for entry in stmt.findall(_path("Ntry")):
             if _status(entry) == "BOOK":
                 lines.extend(_entry_lines(entry, account, currency))
     return Statement(format="camt.053", lines=lines, accounts=accounts)
@@ -52,10 +51,8 @@ def parse(data: bytes) -> Statement:
 def _parse_xml(data: bytes) -> etree._Element:
     try:
         return etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as error:
+    except (etree.XMLSyntaxError, ValueError) as error:
         first_error = error
-    except ValueError as error:          # e.g. text before a BOM-less declaration
-        raise NotAStatement(f"{EXPECTED}: the file is not XML ({error})") from None
     try:                                 # a file that lies about its encoding: banks do
         return etree.fromstring(data, _parser(encoding="windows-1252"))
     except (etree.XMLSyntaxError, ValueError, LookupError):
@@ -86,20 +83,21 @@ def _status(entry: etree._Element) -> str | None:
 def _entry_lines(entry: etree._Element, account: str, currency: str) -> list[BankLine]:
     """One line, or one per TxDtls of a batch whose details carry amounts adding up to it."""
     entry_ref = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef")
-    sign = _sign(_text(entry, "CdtDbtInd"), entry_ref)
+    where = f"entry {entry_ref}" if entry_ref else "an entry"
+    sign = _sign(_text(entry, "CdtDbtInd"), where)
     reversal = (_text(entry, "RvslInd") or "").lower() in ("true", "1")
-    amount_cents = sign * _cents(_text(entry, "Amt"), entry_ref)
+    amount_cents = sign * _cents(_text(entry, "Amt"), where)
     booking_date = _date(entry, "BookgDt") or _date(entry, "ValDt")
     if booking_date is None:
-        raise NotAStatement(f"{EXPECTED}: booked entry {entry_ref or ''} has no BookgDt")
+        raise NotAStatement(f"{EXPECTED}: booked {where} has neither BookgDt nor ValDt")
     base = dict(account=account, booking_date=booking_date, value_date=_date(entry, "ValDt"),
-                currency=entry.find("Amt").get("Ccy") or currency)
-    details = entry.findall("NtryDtls/TxDtls")
+                currency=entry.find(_path("Amt")).get("Ccy") or currency)
+    details = entry.findall(_path("NtryDtls/TxDtls"))
     entry_info = _text(entry, "AddtlNtryInf") or ""
     if len(details) == 1:
         own_ref = entry_ref or _text(details[0], "Refs/AcctSvcrRef")
         return [_line(details[0], base, amount_cents, reversal, own_ref, entry_info)]
-    detail_cents = [_detail_cents(d, sign, base["currency"]) for d in details]
+    detail_cents = [_detail_cents(d, sign, base["currency"], where) for d in details]
     if len(details) < 2 or None in detail_cents or sum(detail_cents) != amount_cents:
         return [BankLine(**base, amount_cents=amount_cents, label=entry_info,
                          bank_reference=entry_ref)]
@@ -123,15 +121,16 @@ def _line(detail: etree._Element, base: dict, amount_cents: int, reversal: bool,
                     bank_reference=bank_reference)
 
 
-def _detail_cents(detail: etree._Element, entry_sign: int, currency: str) -> int | None:
-    amount = detail.find("Amt")
+def _detail_cents(detail: etree._Element, entry_sign: int, currency: str,
+                  where: str) -> int | None:
+    amount = detail.find(_path("Amt"))
     if amount is None:
-        amount = detail.find("AmtDtls/TxAmt/Amt")
+        amount = detail.find(_path("AmtDtls/TxAmt/Amt"))
     if amount is None or (amount.get("Ccy") or currency) != currency:
         return None
     indicator = _text(detail, "CdtDbtInd")
-    sign = _sign(indicator, "TxDtls") if indicator else entry_sign
-    return sign * _cents(amount.text, "TxDtls")
+    sign = _sign(indicator, f"a TxDtls of {where}") if indicator else entry_sign
+    return sign * _cents(amount.text, f"a TxDtls of {where}")
 
 
 def _detail_ref(detail: etree._Element, entry_ref: str | None, number: int) -> str | None:
@@ -142,32 +141,30 @@ def _detail_ref(detail: etree._Element, entry_ref: str | None, number: int) -> s
 
 
 def _remittance(detail: etree._Element) -> str:
-    parts = [_clean(u.text) for u in detail.findall("RmtInf/Ustrd")]
+    parts = [_clean(u.text) for u in detail.findall(_path("RmtInf/Ustrd"))]
     if not any(parts):
-        for strd in detail.findall("RmtInf/Strd"):
+        for strd in detail.findall(_path("RmtInf/Strd")):
             parts += [_text(strd, "CdtrRefInf/Ref")]
-            parts += [_clean(a.text) for a in strd.findall("AddtlRmtInf")]
+            parts += [_clean(a.text) for a in strd.findall(_path("AddtlRmtInf"))]
     return " ".join(p for p in parts if p)
 
 
-def _sign(indicator: str | None, where: str | None) -> int:
+def _sign(indicator: str | None, where: str) -> int:
     if indicator == "CRDT":
         return 1
     if indicator == "DBIT":
         return -1
-    raise NotAStatement(f"{EXPECTED}: CdtDbtInd {indicator!r} of {where or 'an entry'} "
+    raise NotAStatement(f"{EXPECTED}: CdtDbtInd {indicator!r} of {where} "
                         "is neither CRDT nor DBIT")
 
 
-def _cents(text: str | None, where: str | None) -> int:
+def _cents(text: str | None, where: str) -> int:
     amount = (text or "").strip()
     if not AMOUNT.fullmatch(amount):
-        raise NotAStatement(f"{EXPECTED}: amount {text!r} of {where or 'an entry'} "
-                            "is not a decimal number")
+        raise NotAStatement(f"{EXPECTED}: amount {text!r} of {where} is not a decimal number")
     cents = Decimal(amount) * 100
     if cents != cents.to_integral_value():
-        raise NotAStatement(f"{EXPECTED}: amount {amount} of {where or 'an entry'} "
-                            "has fractions of a cent")
+        raise NotAStatement(f"{EXPECTED}: amount {amount} of {where} has fractions of a cent")
     return int(cents)
 
 
@@ -181,8 +178,14 @@ def _date(entry: etree._Element, name: str) -> date | None:
         raise NotAStatement(f"{EXPECTED}: {name} {text!r} is not a date") from None
 
 
+@functools.cache
+def _path(path: str) -> str:
+    """The path in any namespace: each version of camt.053 has its own, some banks a prefix."""
+    return "/".join(f"{{*}}{step}" for step in path.split("/"))
+
+
 def _text(element: etree._Element, path: str) -> str | None:
-    found = element.find(path)
+    found = element.find(_path(path))
     return _clean(found.text) if found is not None else None
 
 

@@ -22,18 +22,23 @@ from decimal import Decimal
 from payments.domain.statements.model import BankLine, NotAStatement, Statement
 
 EXPECTED = "an OFX file (an OFX 1.x SGML or 2.x XML bank or credit card statement) was expected"
-TOKEN = re.compile(r"<!--.*?-->|<!\[CDATA\[(?P<cdata>.*?)\]\]>|<[?!][^>]*>"
-                   r"|<(?P<close>/)?\s*(?P<tag>[A-Za-z][A-Za-z0-9._]*)\s*(?P<empty>/)?>", re.S)
-AMOUNT = re.compile(r"[+-]?(?=[.,]?\d)\d{0,15}(?:[.,]\d{0,5})?")
+OFX_START = re.compile(r"<\s*OFX\s*>", re.I)
+TOKEN = re.compile(  # a comment never closed runs to the end: read once, not once per "<!--"
+    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)|<[?!][^>]*(?:>|\Z)"
+    r"|<(?P<close>/)?\s*(?P<tag>[A-Za-z][A-Za-z0-9._]*)\s*(?P<empty>/)?>", re.S)
+AMOUNT = re.compile(r"[+-]?(?=[.,]?[0-9])[0-9]{0,15}(?:[.,][0-9]{0,5})?")
+MAX_DEPTH = 40
+"""Far deeper than any statement goes (about 10): deeper is no statement, only slower."""
 RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
 
 
 def parse(data: bytes) -> Statement:
-    """Every posted line of every bank or card statement in the file; NotAStatement if none."""
-    root = _tree(_decode(data))
+    """Every posted line of every bank or card statement in the file (in each of its OFX
+    documents, when a bank puts one after another); NotAStatement if it has none."""
+    roots = _documents(_decode(data))
     lines: list[BankLine] = []
     accounts: list[str] = []
-    for stmt in root.iter():
+    for stmt in (element for root in roots for element in root.iter()):
         if stmt.tag not in ("STMTRS", "CCSTMTRS"):
             continue
         account = _account(stmt)
@@ -42,7 +47,8 @@ def parse(data: bytes) -> Statement:
         currency = _text(stmt, "CURDEF") or "EUR"
         lines += [_line(trn, account, currency) for trn in stmt.findall("BANKTRANLIST/STMTTRN")]
     if not accounts:
-        errors = [s for s in root.iter("STATUS") if _text(s, "CODE") not in (None, "0")]
+        errors = [s for root in roots for s in root.iter("STATUS")
+                  if _text(s, "CODE") not in (None, "0")]
         answer = "".join(f" (the bank answered {_text(s, 'CODE')}: {_text(s, 'MESSAGE')})"
                          for s in errors[:1])
         raise NotAStatement(f"{EXPECTED}: no STMTRS or CCSTMTRS statement found{answer}")
@@ -58,14 +64,22 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _tree(text: str) -> ET.Element:
-    """The <OFX> element, end tags that SGML lets a bank leave out put back."""
-    start = re.search(r"<\s*OFX\s*>", text, re.I)
-    if start is None:
+def _documents(text: str) -> list[ET.Element]:
+    roots: list[ET.Element] = []
+    position = 0
+    while start := OFX_START.search(text, position):
+        root, position = _tree(text, start.end())
+        roots.append(root)
+    if not roots:
         raise NotAStatement(f"{EXPECTED}: no <OFX> element found")
+    return roots
+
+
+def _tree(text: str, position: int) -> tuple[ET.Element, int]:
+    """The <OFX> element whose content starts at `position`, with the end tags that SGML lets
+    a bank leave out put back, and where it ends."""
     root = ET.Element("OFX")
     stack, valued = [root], set()      # valued: the ids of elements holding a value
-    position = start.end()
     for token in TOKEN.finditer(text, position):
         value = text[position:token.start()]
         position = token.end()
@@ -81,13 +95,15 @@ def _tree(text: str) -> ET.Element:
             if tag in (e.tag for e in stack):
                 _close(stack, tag, valued)
                 if not stack:
-                    return root
+                    return root, position
             continue
         if len(stack) > 1 and id(stack[-1]) in valued:   # a value ends its element
             stack.pop()
         element = ET.SubElement(stack[-1], tag)
         if not token["empty"]:
             stack.append(element)
+        if len(stack) > MAX_DEPTH:
+            raise NotAStatement(f"{EXPECTED}: elements nested more than {MAX_DEPTH} deep")
     raise NotAStatement(f"{EXPECTED}: the file ends before </OFX> (cut short?)")
 
 
@@ -124,7 +140,7 @@ def _french_iban(bank_id: str, branch_id: str, acctid: str, key: str | None) -> 
     """The IBAN of a French RIB (bank 5 digits, branch 5, account 11, key 2), if it is one."""
     if len(acctid) == 13 and key is None:
         acctid, key = acctid[:11], acctid[11:]
-    if not (re.fullmatch(r"\d{5}", bank_id) and re.fullmatch(r"\d{5}", branch_id)
+    if not (re.fullmatch(r"[0-9]{5}", bank_id) and re.fullmatch(r"[0-9]{5}", branch_id)
             and re.fullmatch(r"[0-9A-Z]{11}", acctid)):
         return None
     number = int(acctid.translate(RIB_LETTERS))
@@ -136,7 +152,7 @@ def _french_iban(bank_id: str, branch_id: str, acctid: str, key: str | None) -> 
 
 
 def _is_iban(text: str) -> bool:
-    return bool(re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", text)) \
+    return bool(re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}", text)) \
         and _mod97(text[4:] + text[:4]) == 1
 
 
@@ -146,37 +162,36 @@ def _mod97(text: str) -> int:
 
 def _line(trn: ET.Element, account: str, currency: str) -> BankLine:
     fitid = _text(trn, "FITID")
+    where = f"transaction {fitid}" if fitid else "a transaction without FITID"
     name, memo = _text(trn, "NAME"), _text(trn, "MEMO")
     parts = (memo,) if name and memo and memo.startswith(name) else (name, memo)
     return BankLine(
-        account=account, booking_date=_date(trn, "DTPOSTED", fitid),
-        amount_cents=_cents(_text(trn, "TRNAMT"), fitid),
+        account=account, booking_date=_date(trn, "DTPOSTED", where),
+        amount_cents=_cents(_text(trn, "TRNAMT"), where),
         label=" ".join(part for part in parts if part),
-        value_date=_date(trn, "DTAVAIL", fitid) if _text(trn, "DTAVAIL") else None,
+        value_date=_date(trn, "DTAVAIL", where) if _text(trn, "DTAVAIL") else None,
         counterparty=_text(trn, "PAYEE/NAME"), bank_reference=fitid,
         currency=_text(trn, "CURRENCY/CURSYM") or currency)
 
 
-def _cents(text: str | None, fitid: str | None) -> int:
+def _cents(text: str | None, where: str) -> int:
     amount = (text or "").replace(" ", "")
     if not AMOUNT.fullmatch(amount):
-        raise NotAStatement(f"{EXPECTED}: TRNAMT {text!r} of transaction {fitid} "
-                            "is not an amount")
+        raise NotAStatement(f"{EXPECTED}: TRNAMT {text!r} of {where} is not an amount")
     cents = Decimal(amount.replace(",", ".")) * 100
     if cents != cents.to_integral_value():
-        raise NotAStatement(f"{EXPECTED}: TRNAMT {text} of transaction {fitid} "
-                            "has fractions of a cent")
+        raise NotAStatement(f"{EXPECTED}: TRNAMT {text} of {where} has fractions of a cent")
     return int(cents)
 
 
-def _date(trn: ET.Element, name: str, fitid: str | None) -> date:
+def _date(trn: ET.Element, name: str, where: str) -> date:
     text = _text(trn, name) or ""
     try:                                 # the bank's own day, whatever time zone follows
-        if re.match(r"\d{8}", text):
+        if re.match(r"[0-9]{8}", text):
             return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
         pass
-    raise NotAStatement(f"{EXPECTED}: {name} {text!r} of transaction {fitid} is not a date")
+    raise NotAStatement(f"{EXPECTED}: {name} {text!r} of {where} is not a date")
 
 
 def _text(element: ET.Element, path: str) -> str | None:
