@@ -22,6 +22,7 @@ from payments.config import Settings
 from payments.entrypoints.api import router
 from payments.entrypoints.bank_api import MAX_STATEMENT_BYTES, STATEMENT_PATH_SUFFIX
 from payments.entrypoints.bank_api import router as bank_router
+from payments.entrypoints.payouts_api import router as payouts_router
 from payments.entrypoints.webhook import WEBHOOK_PATH
 from payments.entrypoints.webhook import router as webhook
 from payments.service_layer import checkouts, refunds
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret = settings.sumup_webhook_secret
         app.state.sumup_webhook_secret = secret.get_secret_value() if secret else None
 
-    app = gateway_app(settings, orm.SCHEMA, routers=[router, bank_router, webhook],
+    app = gateway_app(settings, orm.SCHEMA, routers=[router, bank_router, payouts_router, webhook],
                       title="Ardoise payments", on_ready=wire,
                       always_2xx=frozenset({WEBHOOK_PATH}),
                       large_bodies={STATEMENT_PATH_SUFFIX: MAX_STATEMENT_BYTES})

@@ -213,3 +213,18 @@ class BankBook(RuleBasedStateMachine):
 
 TestBankBook = BankBook.TestCase
 TestBankBook.settings = settings(max_examples=200, stateful_step_count=30, deadline=None)
+
+
+def test_a_card_payout_is_set_aside_listed_never_queued_nor_applied():
+    from datetime import date
+
+    from payments.domain.bank_book import LISTED, Transaction, set_aside
+    from payments.domain.statements.model import BankLine
+    from payments.service_layer.bank import card_payout
+
+    line = BankLine("FR7630006000011234567890189", date(2026, 12, 1), 1450,
+                    "VIR SEPA SUMUP PID1449450 PAYOUT 011226", counterparty="SUMUP LIMITED")
+    assert card_payout(line) and not card_payout(BankLine(line.account, line.booking_date, 1450,
+                                                          "VIR MARTIN CLAIRE"))
+    tx, effects = set_aside(Transaction(line.key, line), "versement SumUp")
+    assert (tx.status, effects, tx.applied_cents) == (LISTED, [], 0)

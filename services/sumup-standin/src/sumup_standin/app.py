@@ -9,7 +9,7 @@ from datetime import datetime
 import httpx
 from fastapi import FastAPI
 
-from sumup_standin import api, control, hosted, transactions
+from sumup_standin import api, control, hosted, payouts, transactions
 from sumup_standin.checkouts import utc_now
 from sumup_standin.config import Settings
 from sumup_standin.errors import install_error_handlers
@@ -49,9 +49,11 @@ def create_app(
     app.state.service = CheckoutService(CheckoutStore(), notifier, clock, settings.public_url)
     app.state.notifier = notifier
     app.state.faults = faults
+    app.state.payouts = payouts.PayoutBook()
     app.add_middleware(FaultMiddleware, faults=faults)
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(payouts.router)  # before transactions: its history is SumUp's, paged
     app.include_router(transactions.router)
     app.include_router(control.router)
     app.include_router(hosted.router)

@@ -87,10 +87,6 @@ class CheckoutService:
         self.check_merchant(api_key, merchant_code)
         return self.store.transaction(merchant_code, id=id, code=code)[1]
 
-    def history(self, api_key: str, merchant_code: str) -> list[Transaction]:
-        self.check_merchant(api_key, merchant_code)
-        return [transaction for _, transaction in self.store.transactions(merchant_code)]
-
     def simulate(
         self, checkout_id: str, outcome: Status, paid_amount: Decimal | None = None
     ) -> Checkout:

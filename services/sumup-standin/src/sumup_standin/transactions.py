@@ -1,8 +1,8 @@
-"""SumUp's Transactions API: a merchant's payments, their refunds, and its transaction history."""
+"""SumUp's Transactions API: a merchant's payments and their refunds (the history: payouts.py)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from sumup_standin.api import ApiKey, Service
@@ -32,15 +32,3 @@ async def get_transaction(merchant_code: str, service: Service, api_key: ApiKey,
         raise InvalidRequest([ParamError("MISSING", "id")])
     transaction = service.transaction(api_key, merchant_code, id=id, code=transaction_code)
     return ExactJSONResponse(transaction.to_full_json(merchant_code))
-
-
-@router.get("/v2.1/merchants/{merchant_code}/transactions/history")
-async def transaction_history(merchant_code: str, service: Service, api_key: ApiKey,
-                              limit: int = Query(10, ge=1, le=1000),
-                              order: str = Query("descending")) -> Response:
-    """The merchant's transactions, newest first (or oldest first with `order=ascending`)."""
-    found = service.history(api_key, merchant_code)
-    if order == "ascending":
-        found.reverse()
-    return ExactJSONResponse({"items": [t.to_full_json(merchant_code) for t in found[:limit]],
-                              "links": []})

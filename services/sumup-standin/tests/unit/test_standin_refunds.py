@@ -74,7 +74,7 @@ async def test_the_history_lists_the_merchants_transactions_newest_first(api, cr
     clock.advance(minutes=1)
     second = await paid_checkout(api, create_checkout, 20.0)
     history = (await api.get(f"/v2.1/merchants/{first['merchant_code']}/transactions/history",
-                             params={"limit": 100})).json()
+                             params={"limit": 100, "order": "descending"})).json()
     ids = [item["id"] for item in history["items"]]
     assert ids.index(second["transaction_id"]) < ids.index(first["transaction_id"])
     amounts = {item["id"]: Decimal(str(item["amount"])) for item in history["items"]}

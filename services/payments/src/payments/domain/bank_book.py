@@ -115,6 +115,13 @@ def decide(tx: Transaction, proposal: Proposal | None) -> Outcome:
     return replace(matched, status=QUEUED), []
 
 
+def set_aside(tx: Transaction, reason: str) -> Outcome:
+    """A new credit that is no customer's transfer (a card processor's payout): listed with
+    why, never applied to a customer, never waiting in the queue."""
+    _check_status(tx, "set aside", NEW)
+    return replace(tx, status=LISTED, reasons=(reason,)), []
+
+
 def confirm(tx: Transaction) -> Outcome:
     """The producer confirms the queued proposal: it is applied."""
     _check_status(tx, "confirm", QUEUED)

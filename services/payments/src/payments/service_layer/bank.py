@@ -23,6 +23,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def card_payout(line) -> bool:
+    """A credit from SumUp: card money paid out (reconciled with SumUp's payouts), not a
+    customer's transfer."""
+    text = " ".join(filter(None, (line.label, line.counterparty, line.reference))).upper()
+    return line.amount_cents > 0 and "SUMUP" in text.replace(" ", "")
+
+
 async def import_statement(producer_id: str, data: bytes, uow) -> dict:
     """The file's lines, each kept once however often it is imported; a file that is not a
     statement: 422, nothing kept."""
@@ -41,7 +48,9 @@ async def import_statement(producer_id: str, data: bytes, uow) -> dict:
                           await uow.bank.open_orders(producer_id, today))
         found = {status: 0 for status in (bank_book.APPLIED, bank_book.QUEUED, bank_book.LISTED)}
         for tx in new:
-            decided, effects = bank_book.decide(tx, matcher.propose(tx.line))
+            decided, effects = (
+                bank_book.set_aside(tx, "versement de la carte (SumUp) : voir les versements")
+                if card_payout(tx.line) else bank_book.decide(tx, matcher.propose(tx.line)))
             await uow.bank.add(producer_id, import_id, decided, at)
             await _carry_out(uow, producer_id, decided, effects)
             found[decided.status] = found.get(decided.status, 0) + 1
