@@ -65,6 +65,18 @@ async def test_a_statement_tops_up_settles_queues_and_is_kept_once(system, opera
         return next((row for row in page["rows"] if row["order_id"] == order_id), None)
 
     await eventually(week_row, lambda row: row is not None)  # the payments service knows it
+    other = operator.request("POST", "orders", f"{base}/orders", json={
+        "customer_id": "c1", "lines": [{"label": "Oeufs", "quantity": 1,
+                                        "unit_price_cents": 1000}]}).json()["order_id"]
+
+    async def names() -> dict:
+        page = (await operator.arequest("GET", "payments", f"{base}/payments",
+                                        params={"week": week})).json()
+        return {row["order_id"]: row["customer_name"] for row in page["rows"]}
+
+    # matching compares the payer with the customers the payments service knows by name
+    await eventually(names, lambda known: known.get(order_id) == "Jean Dupont"
+                     and known.get(other) == "Claire Martin")
 
     imported = operator.request("POST", "payments", f"{base}/bank/statements", content=file,
                                 headers={"Content-Type": "application/octet-stream"})

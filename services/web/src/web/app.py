@@ -38,7 +38,8 @@ def page_routers() -> list:
     """The routers of every page module present (sign-in first)."""
     import importlib
     routers = list(PAGE_ROUTERS)
-    for name in ("customers", "payments", "exports", "account", "invoices", "journal"):
+    for name in ("customers", "payments", "exports", "account", "invoices", "journal",
+                 "bank"):
         try:
             module = importlib.import_module(f"web.pages.{name}")
         except ModuleNotFoundError as missing:

@@ -6,8 +6,8 @@ import uuid
 from dataclasses import asdict
 from datetime import date, datetime
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import String, cast, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ardoise.payment_reference import payment_reference
@@ -54,9 +54,10 @@ class BankRepository:
     async def known_keys(self, producer_id: str, keys: list[str]) -> set[str]:
         if not keys:
             return set()
-        rows = await self.session.execute(
-            select(bank_transactions.c.key).where(bank_transactions.c.producer_id == producer_id,
-                                                  bank_transactions.c.key.in_(keys)))
+        rows = await self.session.execute(  # one array: any number of lines in a file
+            select(bank_transactions.c.key).where(
+                bank_transactions.c.producer_id == producer_id,
+                bank_transactions.c.key == func.any(cast(keys, ARRAY(String)))))
         return set(rows.scalars())
 
     async def customers(self, producer_id: str) -> list[Customer]:

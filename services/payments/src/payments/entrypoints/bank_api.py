@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ardoise.gateway import CurrentPrincipal, check_operator_of
@@ -56,7 +56,7 @@ async def _file(request: Request) -> bytes:
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form()
         upload = form.get("file")
-        if isinstance(upload, UploadFile):
+        if hasattr(upload, "read"):  # a file part (Starlette's UploadFile), not a text field
             return await upload.read()
         return b""
     return await request.body()

@@ -241,6 +241,18 @@ def test_a_broken_file_is_refused_saying_where(case):
     assert message in str(refused.value)
 
 
+def test_the_label_ends_at_position_79_before_the_entry_number():
+    written = record("04", units=500, label="L" * 31)
+    with_entry = written[:79] + "99" + "0004217" + written[88:]  # 80-81 reserved, 82-88 entry
+    data = cfonb(record("01"), with_entry, record("07", units=500))
+    assert only_line(data).label == "L" * 31
+
+
+def test_a_file_without_line_ends_whose_last_spaces_are_cut_is_read():
+    records = [record("01"), record("04", units=500, label="VIR"), record("07", units=500)]
+    assert only_line(cfonb(*records, separator="").rstrip()).amount_cents == 500
+
+
 def test_a_line_neither_120_characters_nor_records_end_to_end_is_refused():
     with pytest.raises(NotAStatement, match="line 2: 121 characters where a record has 120"):
         parse(cfonb(record("01"), record("04") + "X", record("07")))

@@ -149,3 +149,16 @@ def test_any_bytes_give_a_statement_or_a_refusal(data):
             assert isinstance(parse_statement(data), Statement)
         except NotAStatement as refused:
             assert str(refused)
+
+
+def test_two_identical_payments_on_one_day_are_two_lines_and_keep_their_keys():
+    from datetime import date
+
+    from payments.domain.statements.model import BankLine, numbered
+
+    same = BankLine("FR7630006000011234567890189", date(2026, 12, 1), 1500, "VIR MARTIN")
+    first, second = numbered([same, same])
+    assert first.key != second.key
+    assert [line.key for line in numbered([same, same])] == [first.key, second.key]
+    referenced = BankLine(same.account, same.booking_date, 1500, "VIR", bank_reference="R1")
+    assert numbered([referenced, referenced])[1].key == referenced.key  # the bank's own: once

@@ -3,9 +3,10 @@ file, a refusal that says what the file looks like. No I/O."""
 
 import importlib
 import re
+from dataclasses import replace
 
 from payments.domain.statements import cfonb120
-from payments.domain.statements.model import NotAStatement, Statement
+from payments.domain.statements.model import NotAStatement, Statement, numbered
 
 EXPECTED = "expected a bank statement: CAMT.053 (XML), OFX (1.x or 2.x) or CFONB 120"
 BOM = b"\xef\xbb\xbf"
@@ -34,7 +35,8 @@ def parse_statement(data: bytes) -> Statement:
         raise NotAStatement(f"{EXPECTED}; this file is {describe(data)}")
     # imported only when a file needs it: each parser loads its own library
     parser = importlib.import_module(f"payments.domain.statements.{PARSERS[found]}")
-    return parser.parse(data)
+    statement = parser.parse(data)
+    return replace(statement, lines=numbered(statement.lines))
 
 
 def detect_format(data: bytes) -> str | None:

@@ -23,6 +23,10 @@ class BankLine:
     bank_reference: str | None = None
     """The bank's own id of the line (CAMT AcctSvcrRef/NtryRef, OFX FITID), when it has one."""
     currency: str = "EUR"
+    occurrence: int = 0
+    """For a line without the bank's own reference: how many identical lines (same account,
+    date, amount and label) came before it in its file, so that two identical payments on one
+    day are two lines, and a file imported again gives the same keys."""
 
     @property
     def key(self) -> str:
@@ -33,6 +37,8 @@ class BankLine:
         digest = hashlib.sha256("\x1f".join(
             (self.account, self.booking_date.isoformat(), str(self.amount_cents),
              " ".join(self.label.split()))).encode()).hexdigest()
+        if self.occurrence:
+            digest = f"{digest[:29]}n{self.occurrence:02d}"
         return f"{self.account}:h{digest[:32]}"
 
 
@@ -44,6 +50,22 @@ class Statement:
     """`camt.053`, `ofx` or `cfonb120`."""
     lines: list[BankLine] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
+
+
+def numbered(lines: list[BankLine]) -> list[BankLine]:
+    """Identical lines without a bank reference told apart by their rank in the file."""
+    from dataclasses import replace
+
+    seen: dict[str, int] = {}
+    out = []
+    for line in lines:
+        if line.bank_reference:
+            out.append(line)
+            continue
+        key = line.key
+        out.append(replace(line, occurrence=seen.get(key, 0)) if key in seen else line)
+        seen[key] = seen.get(key, 0) + 1
+    return out
 
 
 class NotAStatement(ValueError):
