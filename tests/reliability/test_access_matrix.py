@@ -29,7 +29,7 @@ from ardoise.weeks import week_of
 from ardoise_tools.testing.polling import eventually
 from ardoise_tools.testing.tracking import turn_tracking_on
 
-GATEWAYS = ("orders", "accounts", "payments", "exports")
+GATEWAYS = ("orders", "accounts", "payments", "exports", "journal")
 PUBLIC = {("GET", "/health"), ("POST", "/v1/sumup/webhook")}
 """Public by design (API.md): the probe, and SumUp's notification (read back, never believed)."""
 UNDOCUMENTED_PUBLIC = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/metrics"}
@@ -88,6 +88,17 @@ REQUESTS: dict[tuple[str, str], dict] = {
     ("POST", "/v1/producers/{producer}/exports/weekly-email"): {"params": {"week": WEEK}},
     ("GET", "/v1/producers/{producer}/exports/weekly-email"): {},
     ("GET", "/v1/producers/{producer}/exports/settings"): {},
+    ("GET", "/v1/producers/{producer}/journal/settings"): {},
+    ("PUT", "/v1/producers/{producer}/journal/settings"): {
+        "json": {"fiscal_year_start": "07-01", "fec_variant": "cash_basis"}},
+    ("GET", "/v1/producers/{producer}/journal/verify"): {},
+    ("GET", "/v1/producers/{producer}/journal/entries"): {},
+    ("GET", "/v1/producers/{producer}/journal/closings"): {},
+    ("GET", "/v1/producers/{producer}/journal/technical-events"): {},
+    ("GET", "/v1/producers/{producer}/journal/daily-totals"): {"params": MONTH},
+    ("GET", "/v1/producers/{producer}/journal/fec"): {"params": {"year": DELIVERED.year}},
+    ("GET", "/v1/producers/{producer}/journal/archives/{period}/{start}"): {},
+    ("GET", "/v1/producers/{producer}/journal/public-key"): {},
 }
 CUSTOMER_ROUTES = {
     ("GET", "/v1/whoami"), ("GET", "/v1/me/account"),
@@ -155,7 +166,8 @@ def forged(system, claims: dict, algorithm: str = "HS256", scheme: str = "Bearer
 
 
 async def open_shop(system, producer: str, customer_name: str, amount: int) -> dict:
-    """A customer c1 with a movement and a settled order, c2 without anything; returns the ids."""
+    """A customer c1 with a movement and a settled order, c2 without anything; returns the ids
+    (and the month an archive of the journal would be asked for)."""
     operator = token(system, Principal("operator", producer))
     u = system.urls
     async with httpx.AsyncClient(timeout=10, headers=operator) as client:
@@ -179,7 +191,8 @@ async def open_shop(system, producer: str, customer_name: str, amount: int) -> d
         answer = await client.put(f"{u['exports']}/v1/producers/{producer}/exports/settings",
                                   json={"name": customer_name, "email": "ferme@example.org"})
         assert answer.status_code == 200, answer.text
-    return {"producer": producer, "customer": "c1", "order_id": order_id, "number": 1}
+    return {"producer": producer, "customer": "c1", "order_id": order_id, "number": 1,
+            "period": "month", "start": MONTH["from"]}
 
 
 async def snapshot(system, ids: dict) -> tuple:
@@ -193,6 +206,8 @@ async def snapshot(system, ids: dict) -> tuple:
             client.get(f"{u['orders']}/v1/producers/{p}/orders/{ids['order_id']}"),
             client.get(f"{u['payments']}/v1/producers/{p}/settings"),
             client.get(f"{u['payments']}/v1/producers/{p}/payments", params={"week": WEEK}),
+            client.get(f"{u['journal']}/v1/producers/{p}/journal/entries"),
+            client.get(f"{u['journal']}/v1/producers/{p}/journal/settings"),
             client.get(f"{u['exports']}/v1/producers/{p}/exports/sales-by-mode.xlsx",
                        params=MONTH),
         )
@@ -247,7 +262,8 @@ async def test_nobody_but_the_producer_and_its_customer_gets_through_any_route(
     # the victim's settlement reached every service: what a leak would show is in place
     before = await eventually(lambda: snapshot(system, victim), lambda s: (
         SECRET_NAME in s[4] and '"kind":"payment"' in s[1] and '"mode":"cash"' in s[2]
-        and SECRET_NAME in s[5]))
+        and all(f'"kind":"{kind}"' in s[5] for kind in ("settlement", "payment", "movement"))
+        and SECRET_NAME in s[5] and SECRET_NAME in s[-1]))
 
     me, p = Principal("operator", victim["producer"]), victim["producer"]
     callers = {

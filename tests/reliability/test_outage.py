@@ -24,7 +24,7 @@ from ..e2e.conftest import Caller
 BROKER_DOWN_S = int(os.environ.get("ARDOISE_BROKER_OUTAGE_S", "60"))
 POSTGRES_DOWN_S = 8
 CUSTOMERS = 8
-GATEWAYS = ("orders", "accounts", "payments", "exports")
+GATEWAYS = ("orders", "accounts", "payments", "exports", "journal")
 
 
 @dataclass
@@ -37,6 +37,8 @@ class Shop:
     balances: dict[str, int] = field(default_factory=dict)
     settled: dict[str, tuple[str, int]] = field(default_factory=dict)
     """order id → (mode, amount paid) as last written."""
+    owed: dict[str, int] = field(default_factory=dict)
+    """order id → what the customer is owed (or owes, negative): paid less the total."""
     writes: int = 0
 
     def __post_init__(self) -> None:
@@ -70,11 +72,13 @@ class Shop:
             json={"direction": "credit", "amount_cents": top_up, "label": "Avance"})
         assert moved.status_code == 201, moved.text
         self.settled[order_id] = ("cash", paid)
+        self.owed[order_id] = paid - total
         self.balances[customer] += paid - total + top_up
         self.writes += 3
 
-    async def all_applied(self) -> tuple[int, int, int]:
-        """How many balances, orders' settlements and export rows agree with what was written."""
+    async def all_applied(self) -> tuple[int, int, int, int, int]:
+        """How many balances, orders' settlements and export rows agree with what was written;
+        how many orders the journal has settled and paid as written, and its top-ups."""
         env = self.system.env
         accounts = await _fetch(env, "ACCOUNTS", """
             SELECT a.customer_id, a.balance_cents, coalesce(sum(m.amount_cents), 0) AS summed
@@ -92,12 +96,30 @@ class Shop:
             WHERE producer_id = $1""", self.producer_id)
         sales_right = sum(1 for r in sales
                           if self.settled.get(r["order_id"]) == (r["mode"], r["amount_paid_cents"]))
-        return balances_right, orders_right, sales_right
+        journal = await _fetch(env, "JOURNAL", """
+            SELECT s.order_id, s.mode, s.amount_paid_cents, coalesce(p.paid, 0) AS paid
+            FROM (SELECT DISTINCT ON (content->>'order_id') content->>'order_id' AS order_id,
+                         content->>'mode' AS mode,
+                         (content->>'amount_paid_cents')::bigint AS amount_paid_cents
+                  FROM journal.entries WHERE producer_id = $1 AND kind = 'settlement'
+                  ORDER BY content->>'order_id', (content->>'version')::int DESC) s
+            LEFT JOIN (SELECT content->>'order_id' AS order_id,
+                              sum((content->>'amount_cents')::bigint) AS paid
+                       FROM journal.entries WHERE producer_id = $1 AND kind = 'payment'
+                         AND content->>'mode' = 'cash'
+                       GROUP BY 1) p USING (order_id)""", self.producer_id)
+        journal_right = sum(1 for r in journal if self.settled.get(r["order_id"])
+                            == (r["mode"], r["amount_paid_cents"]) == ("cash", r["paid"]))
+        top_ups = await _fetch(env, "JOURNAL", """
+            SELECT count(*) AS n FROM journal.entries WHERE producer_id = $1
+            AND kind = 'movement'""", self.producer_id)
+        return (balances_right, orders_right, sales_right, journal_right, top_ups[0]["n"])
 
-    def expected(self) -> tuple[int, int, int]:
-        return len(self.balances), len(self.settled), len(self.settled)
+    def expected(self) -> tuple[int, int, int, int, int]:
+        return (len(self.balances), len(self.settled), len(self.settled), len(self.settled),
+                self.writes // 3)
 
-    async def caught_up(self, timeout_s: float = 180.0) -> tuple[int, int, int]:
+    async def caught_up(self, timeout_s: float = 180.0) -> tuple[int, int, int, int, int]:
         return await eventually(self.all_applied, lambda found: found == self.expected(),
                                 timeout_s=timeout_s, interval_s=1.0)
 
@@ -111,6 +133,27 @@ class Shop:
         paid_orders = sum(1 for _, paid in self.settled.values() if paid)
         return (rows[0]["manual"] - top_ups) + (rows[0]["from_orders"]
                                                 - len(self.settled) - paid_orders)
+
+    async def journal_checked(self, journal) -> str:
+        """The journal after the outage: one settlement entry per order, one payment per order
+        paid, one credit note per order paid more or less than its total (for the difference),
+        one movement per top-up, nothing more; numbered without a gap, every chain valid. Its
+        figures, for the line printed."""
+        found = await journal.found(self.producer_id)
+        kinds = found.kinds()
+        wanted = {"settlement": len(self.settled),
+                  "payment": sum(1 for _, paid in self.settled.values() if paid),
+                  "credit_note": sum(1 for owed in self.owed.values() if owed),
+                  "movement": self.writes // 3}
+        doubled = sum(max(0, kinds[kind] - n) for kind, n in wanted.items())
+        lost = sum(max(0, n - kinds[kind]) for kind, n in wanted.items())
+        assert (lost, doubled) == (0, 0), (kinds, wanted)
+        assert set(kinds) <= set(wanted), kinds
+        notes = {note["order_id"]: note["amount_cents"] for note in found.of_kind("credit_note")}
+        assert notes == {order: owed for order, owed in self.owed.items() if owed}
+        assert found.gapless() and found.valid, found.report
+        return (f"journal: {len(found.entries)} entries, {lost} lost, {doubled} doubled, "
+                f"seqs without a gap, chain valid")
 
 
 async def _fetch(env: dict, service: str, query: str, *args) -> list:
@@ -127,7 +170,7 @@ async def health(system) -> dict[str, int]:
 
 
 async def test_the_broker_down_for_a_minute_loses_nothing_and_doubles_nothing(system,
-                                                                             producer_id):
+                                                                             producer_id, journal):
     shop = Shop(system, producer_id)
     await shop.open()
     for _ in range(10):
@@ -153,13 +196,15 @@ async def test_the_broker_down_for_a_minute_loses_nothing_and_doubles_nothing(sy
     await eventually(lambda: health(system), lambda codes: set(codes.values()) == {200})
     doubled = await shop.doubled()
     assert doubled == 0
+    journal_figures = await shop.journal_checked(journal)
     print(f"outage(broker): {BROKER_DOWN_S} s down, {during} writes during it, "
           f"{applied[1]} orders and {applied[0]} balances applied after, 0 lost, "
-          f"{doubled} doubled")
+          f"{doubled} doubled; {journal_figures}")
 
 
 async def test_a_postgresql_restart_is_survived_without_restarting_any_process(system,
-                                                                              producer_id):
+                                                                              producer_id,
+                                                                              journal):
     shop = Shop(system, producer_id)
     await shop.open()
     for _ in range(5):
@@ -192,6 +237,7 @@ async def test_a_postgresql_restart_is_survived_without_restarting_any_process(s
     assert all(p.poll() is None for p in system.processes.values())
     doubled = await shop.doubled()
     assert doubled == 0
+    journal_figures = await shop.journal_checked(journal)
     print(f"outage(postgres): down {POSTGRES_DOWN_S} s, {refused} writes refused with 503 "
           f"meanwhile, then {applied[1]} orders and {applied[0]} balances applied, 0 lost, "
-          f"{doubled} doubled, 0 processes restarted")
+          f"{doubled} doubled, 0 processes restarted; {journal_figures}")

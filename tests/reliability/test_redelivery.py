@@ -24,10 +24,14 @@ REPLAYED_GROUPS = {
     "accounts-worker": ["accounts.payments-events", "accounts.orders-events"],
     "exports-worker": ["exports.orders-events", "exports.payments-events",
                        "exports.accounts-events"],
+    "journal-worker": ["journal.orders-events", "journal.payments-events",
+                       "journal.accounts-events"],
 }
 GROUP_TOPICS = {"payments-events": topics.PAYMENTS, "orders-events": topics.ORDERS,
                 "accounts-events": topics.ACCOUNTS}
 
+JOURNAL_HEADS = ("SELECT producer_id, last_seq, last_hash FROM journal.chains"
+                 " WHERE chain = 'entries' AND producer_id <> ALL($1::text[])")
 SNAPSHOTS = {
     "ACCOUNTS_DATABASE_URL": [
         "SELECT producer_id, customer_id, balance_cents, held_cents FROM accounts.accounts"
@@ -40,6 +44,11 @@ SNAPSHOTS = {
         "SELECT producer_id, order_id, mode, amount_paid_cents, settlement_version"
         " FROM exports.sales",
         "SELECT producer_id, customer_id, name FROM exports.customers",
+    ],
+    "JOURNAL_DATABASE_URL": [  # each producer's entries: how many, and the head of their chain
+        "SELECT producer_id, count(*) FROM journal.entries"
+        " WHERE producer_id <> ALL($1::text[]) GROUP BY producer_id",
+        JOURNAL_HEADS,
     ],
 }
 
@@ -85,8 +94,9 @@ async def lag(bootstrap: str, group: str, topic: str) -> int:
         await reader.stop()
 
 
-async def some_traffic(system, producer_id: str) -> None:
-    """Customers, settlements (changed twice) and an online order's hold, all applied."""
+async def some_traffic(system, producer_id: str, journal) -> None:
+    """Customers, settlements (changed twice) and an online order's hold, all applied, and
+    chained in the journal."""
     operator = Caller(system, Principal("operator", producer_id))
     operator.request("PUT", "accounts", f"/v1/producers/{producer_id}/customers/c1",
                      json={"name": "Claire Martin"})
@@ -120,11 +130,14 @@ async def some_traffic(system, producer_id: str) -> None:
             lambda settled: settled == 20)
     finally:
         await exports.close()
+    # 40 settlements; per order cash received, then cheque (and the cash given back); a top-up
+    await eventually(lambda: journal.found(producer_id), lambda found: found.kinds() == {
+        "settlement": 40, "payment": 60, "movement": 1}, timeout_s=60, interval_s=0.5)
 
 
 async def test_replaying_every_topic_into_every_consumer_changes_nothing(system, tmp_path,
-                                                                         producer_id):
-    await some_traffic(system, producer_id)
+                                                                         producer_id, journal):
+    await some_traffic(system, producer_id, journal)
     skipped = await expiring_soon(system.env)
     assert producer_id not in skipped
     before = await snapshot(system.env, skipped)
@@ -148,10 +161,15 @@ async def test_replaying_every_topic_into_every_consumer_changes_nothing(system,
             stop_pid(process.pid)
     after = await snapshot(system.env, skipped)
     changed = [query for query in before if before[query] != after[query]]
+    found = await journal.found(producer_id)
     print(f"\nredelivery: {records} records replayed into "
-          f"{sum(map(len, REPLAYED_GROUPS.values()))} consumer groups, {len(changed)} tables changed")
+          f"{sum(map(len, REPLAYED_GROUPS.values()))} consumer groups, {len(changed)} tables "
+          f"changed; journal: {len(before[JOURNAL_HEADS])} producers' chains of entries as "
+          f"they were, this producer's {len(found.entries)} entries "
+          f"{'valid' if found.valid and found.gapless() else 'BROKEN'}")
     assert records > 0, "the replay must have had something to replay"
     for query in changed:
         print("changed:", query, "\n  before-only:", sorted(set(before[query]) - set(after[query]))[:5],
               "\n  after-only:", sorted(set(after[query]) - set(before[query]))[:5])
     assert changed == []
+    assert found.gapless() and found.valid, found.report

@@ -18,7 +18,9 @@ SHARED_SECRETS = ("DATABASE_URL", "ARDOISE_JWT_SECRET")
 """Each process gets its own role's `DATABASE_URL` (a password inside: a secret)."""
 SERVICE_SETTINGS = {
     "orders": ("ACCOUNTS_URL",),
-    "accounts": (),
+    # reminders of debts: mailed as the weekly e-mail is, with a link to the web's account page
+    "accounts": ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS", "SMTP_STARTTLS",
+                 "MAIL_FROM", "WEB_PUBLIC_URL"),
     "payments": ("ORDERS_URL", "SUMUP_API_URL", "PUBLIC_BASE_URL"),
     "exports": ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS", "SMTP_STARTTLS",
                 "MAIL_FROM"),
@@ -26,7 +28,7 @@ SERVICE_SETTINGS = {
 }
 """Settings with a default fit for every deployment (the weekly e-mail's hour, how often the
 journal looks for periods to close: `JOURNAL_CLOSING_CHECK_S`) are left to the services."""
-SERVICE_SECRETS = {"orders": (), "accounts": (),
+SERVICE_SECRETS = {"orders": (), "accounts": ("SMTP_PASSWORD",),
                    "payments": ("ARDOISE_SECRETS_KEYS", "SUMUP_WEBHOOK_SECRET"),
                    "exports": ("SMTP_PASSWORD",),
                    "journal": ("JOURNAL_SIGNING_SECRET",)}

@@ -10,6 +10,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from accounts.adapters.orm import SCHEMA
 from accounts.config import Settings
 from accounts.entrypoints.api import router
+from accounts.entrypoints.balances_api import router as balances_router
+from accounts.entrypoints.limits_api import router as limits_router
+from accounts.entrypoints.reminders_api import router as reminders_router
+from accounts.entrypoints.reminders_timer import make_post, reminders_timer
 from accounts.service_layer import handlers, messagebus
 from accounts.service_layer.unit_of_work import SqlAccountsUnitOfWork
 from ardoise import topics
@@ -27,8 +31,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def wire(app: FastAPI) -> None:
         app.state.uow_factory = partial(SqlAccountsUnitOfWork, app.state.sessionmaker)
+        app.state.reminder_post = make_post(settings)
 
-    return gateway_app(settings, SCHEMA, routers=[router], title="Ardoise accounts", on_ready=wire)
+    return gateway_app(settings, SCHEMA, routers=[router, limits_router, reminders_router,
+                                                  balances_router],
+                       title="Ardoise accounts", on_ready=wire)
 
 
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
@@ -51,10 +58,10 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
     return [topics.PAYMENTS, topics.ORDERS]
 
 
-def background(sessions: async_sessionmaker) -> list:
+def background(sessions: async_sessionmaker, settings: Settings | None = None) -> list:
     async def expire_holds_forever() -> None:
         while True:
             await handlers.expire_holds(partial(SqlAccountsUnitOfWork, sessions))
             await asyncio.sleep(EXPIRY_INTERVAL_S)
 
-    return [expire_holds_forever]
+    return [expire_holds_forever, reminders_timer(sessions, settings or Settings())]

@@ -6,7 +6,9 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.adapters.limits_repository import LimitsRepository
 from accounts.adapters.orm import accounts, movements
+from accounts.adapters.reminders_repository import RemindersRepository
 from accounts.adapters.repository import AccountRepository
 from accounts.domain.search import searchable
 from ardoise.payment_reference import payment_reference
@@ -109,6 +111,9 @@ async def account_page(
         }
         for m in await session.execute(query)
     ]
-    return {**_customer(row), **_identity(row),
+    limit = await LimitsRepository(session).shown_on_account(
+        producer_id, row.credit_limit_cents, row.balance_cents - row.held_cents)
+    return {**_customer(row), **_identity(row), **limit,
             "payment_reference": payment_reference(producer_id, customer_id),
-            "movements": history}
+            "movements": history,
+            "reminders": await RemindersRepository(session).history(producer_id, customer_id)}

@@ -18,6 +18,7 @@ class Store:
     hold_customers: dict = field(default_factory=dict)
     published: list = field(default_factory=list)
     tracking: dict = field(default_factory=dict)
+    time_zones: dict = field(default_factory=dict)
 
 
 class FakeAccounts:
@@ -36,8 +37,10 @@ class FakeAccounts:
     async def tracking_is_on(self, producer_id):
         return self.store.tracking.get(producer_id) is True
 
-    async def keep_tracking(self, producer_id, on):
+    async def keep_tracking(self, producer_id, on, time_zone=None):
         self.store.tracking[producer_id] = on
+        if time_zone is not None:
+            self.store.time_zones[producer_id] = time_zone
 
     async def get_for_update(self, producer_id, customer_id):
         account = self.store.accounts.get((producer_id, customer_id))

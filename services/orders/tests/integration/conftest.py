@@ -23,6 +23,11 @@ class StandInAccounts:
     def __init__(self) -> None:
         self.balances, self.names, self.asked = {}, {}, 0
         self.identities: dict = {}
+        self.standings: dict = {}
+        """(producer, customer) → `CreditStanding`; none: the accounts service cannot say."""
+
+    async def credit_standing(self, producer_id, customer_id):
+        return self.standings.get((producer_id, customer_id))
 
     async def customer(self, producer_id, customer_id):
         from orders.adapters.accounts_client import CustomerFigures

@@ -34,7 +34,7 @@ async def test_placing_an_order_records_it_and_publishes_order_placed_with_it(st
                                         FakeUnitOfWork(store), PLACED_AT)
     order_id = uuid.UUID(answer["order_id"])
     assert answer == {"order_id": str(order_id), "total_cents": 2000, "status": "placed",
-                      "delivery_date": DAY}
+                      "delivery_date": DAY, "online_payment": False, "over_credit_limit": False}
     assert store.orders[(P, order_id)].lines == [Line("Panier", 2, 1000)]
     [event] = store.published
     assert isinstance(event, OrderPlaced)

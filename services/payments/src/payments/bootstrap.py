@@ -23,9 +23,10 @@ from payments.entrypoints.api import router
 from payments.entrypoints.bank_api import MAX_STATEMENT_BYTES, STATEMENT_PATH_SUFFIX
 from payments.entrypoints.bank_api import router as bank_router
 from payments.entrypoints.payouts_api import router as payouts_router
+from payments.entrypoints.top_ups_api import router as top_ups_router
 from payments.entrypoints.webhook import WEBHOOK_PATH
 from payments.entrypoints.webhook import router as webhook
-from payments.service_layer import checkouts, refunds
+from payments.service_layer import checkouts, refunds, top_ups
 from payments.service_layer.messagebus import MessageBus
 from payments.service_layer.unit_of_work import SqlPaymentsUnitOfWork
 
@@ -64,7 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secret = settings.sumup_webhook_secret
         app.state.sumup_webhook_secret = secret.get_secret_value() if secret else None
 
-    app = gateway_app(settings, orm.SCHEMA, routers=[router, bank_router, payouts_router, webhook],
+    app = gateway_app(settings, orm.SCHEMA, routers=[router, bank_router, payouts_router,
+                                                     top_ups_router, webhook],
                       title="Ardoise payments", on_ready=wire,
                       always_2xx=frozenset({WEBHOOK_PATH}),
                       large_bodies={STATEMENT_PATH_SUFFIX: MAX_STATEMENT_BYTES})
@@ -114,6 +116,7 @@ def background(settings: Settings):
             while True:
                 try:
                     await checkouts.sync_due_checkouts(new_uow, sumup, orders.fetch)
+                    await top_ups.sync_due_top_ups(new_uow, sumup)
                     await refunds.settle_lost_refunds(new_uow, sumup, orders.fetch)
                 except Exception as error:  # noqa: BLE001 - tried again at the next round
                     log.warning("polling checkouts and refunds: %s", error)

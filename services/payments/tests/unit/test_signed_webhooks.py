@@ -46,10 +46,10 @@ def gateway(monkeypatch):
     """The webhook route alone; `read_back` lists the checkouts it asked to read back."""
     read_back = []
 
-    async def sync_checkout(checkout_id, *_):
+    async def sync_notified_checkout(checkout_id, *_):
         read_back.append(checkout_id)
 
-    monkeypatch.setattr(webhook, "sync_checkout", sync_checkout)
+    monkeypatch.setattr(webhook, "sync_notified_checkout", sync_notified_checkout)
     app = FastAPI()
     app.include_router(webhook.router)
     app.state.sumup_webhook_secret = SECRET

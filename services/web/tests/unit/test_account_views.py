@@ -1,6 +1,8 @@
 """The customer's pages' own logic: an order's state and payment said plainly, the pay link,
 ETags passed on, the history's words. No I/O."""
 
+from ardoise.auth import Principal
+from ardoise.payment_reference import payment_reference
 from web.pages.account import (
     ORDERS_LIMIT,
     movement_view,
@@ -8,6 +10,7 @@ from web.pages.account import (
     order_view,
     pay_url,
     settlement_text,
+    transfer_reference,
     valid_etag,
 )
 
@@ -82,3 +85,12 @@ def test_history_words_and_the_next_page_of_orders():
     page = [{"placed_at": f"2026-11-{d:02d}T10:00:00+00:00"} for d in range(ORDERS_LIMIT, 0, -1)]
     assert older_orders(page) == "2026-11-01T10:00:00+00:00"
     assert older_orders(page[:3]) is None
+
+
+def test_the_transfer_reference_is_the_accounts_gateways_else_derived_as_everywhere():
+    claire = Principal("customer", "ferme-des-saules", "c1")
+    derived = payment_reference("ferme-des-saules", "c1")
+    assert transfer_reference({"balance_cents": 0}, claire) == derived
+    assert transfer_reference({"payment_reference": derived}, claire) == derived
+    assert transfer_reference({"payment_reference": "<script>"}, claire) == derived
+    assert transfer_reference(None, claire) is None  # no account shown: no reference either

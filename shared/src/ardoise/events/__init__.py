@@ -21,6 +21,7 @@ from ardoise.events.payments import (
     BankTransferApplied,
     CheckoutClosed,
     CheckoutOpened,
+    OnlineTopUpPaid,
     PaymentSettingsChanged,
     SettlementChanged,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "InvoicingChanged",
     "HoldReleased",
     "MovementRecorded",
+    "OnlineTopUpPaid",
     "OrderPlaced",
     "PaymentRetryRequested",
     "PaymentSettingsChanged",

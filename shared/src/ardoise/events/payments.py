@@ -1,4 +1,5 @@
-"""Events published by the payments service: settings, settlements, checkouts."""
+"""Events published by the payments service: settings, settlements, checkouts, money received
+for customers' accounts (bank transfers, online top-ups)."""
 
 import uuid
 from datetime import date
@@ -103,3 +104,21 @@ class BankTransferApplied(Event):
     @property
     def key(self) -> str:
         return self.customer_id
+
+
+class OnlineTopUpPaid(Event):
+    """SumUp confirmed (read back) the payment of a customer's online top-up, its debt paid or
+    credit added: the accounts record it once as a credit by `online`. Told once per top-up."""
+
+    topic = topics.PAYMENTS
+    customer_id: CustomerId
+    top_up_id: uuid.UUID
+    amount_cents: int = Field(gt=0)
+    checkout_id: str
+    transaction_id: str | None = None
+    """SumUp's paying transaction (what a refund would name; refunds of top-ups are not made
+    through Ardoise)."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.producer_id}/{self.customer_id}"

@@ -43,8 +43,11 @@ accounts = Table(
     Column("professional", Boolean, nullable=False, server_default=text("false")),
     Column("siren", String(9)),
     Column("vat_number", String(20)),
+    # the customer's own credit limit (domain/limits.py); null: the producer's default
+    Column("credit_limit_cents", BigInteger),
     CheckConstraint("NOT professional OR siren IS NOT NULL",
                     name="accounts_professional_has_siren"),
+    CheckConstraint("credit_limit_cents >= 0", name="accounts_credit_limit_is_an_amount"),
     Index("accounts_by_balance", "producer_id", "balance_cents", "customer_id"),
     Index("accounts_by_name", "producer_id", "name", "customer_id"),
     Index("accounts_search", "search_name", postgresql_using="gin",
@@ -67,6 +70,12 @@ movements = Table(
     Column("mode", String(20)),
     Index("movements_history", "producer_id", "customer_id", "id"),
 )
+# balances on a date (balances_at.py): an account's last movement up to an instant, read from
+# the index alone; and the movements in balance order, walked for the page sorted by balance
+Index("movements_at_a_date", movements.c.producer_id, movements.c.customer_id,
+      movements.c.at.desc(), movements.c.id.desc(), postgresql_include=["balance_after_cents"])
+Index("movements_by_balance_after", movements.c.producer_id, movements.c.balance_after_cents,
+      movements.c.customer_id, postgresql_include=["at", "id"])
 
 order_positions = Table(
     "order_positions",
@@ -114,5 +123,64 @@ producers = Table(
     metadata,
     Column("producer_id", String(64), primary_key=True),
     Column("payment_tracking", Boolean, nullable=False),
+    Column("time_zone", String(64)),
 )
-"""Whether the producer tracks payments, as its payment settings last said (off until heard)."""
+"""Whether the producer tracks payments, as its payment settings last said (off until heard),
+and its time zone as they said it (null: not heard since it was kept, Europe/Paris)."""
+
+credit_limits = Table(
+    "credit_limits",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("default_limit_cents", BigInteger),
+    Column("over_limit", String(20), nullable=False, server_default="refuse"),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("default_limit_cents >= 0", name="credit_limits_default_is_an_amount"),
+    CheckConstraint("over_limit IN ('refuse', 'online_payment')",
+                    name="credit_limits_over_limit_is_a_choice"),
+)
+"""A producer's default credit limit (null: none) and what an order over a limit gets
+(domain/limits.py); no row: no limit, refused."""
+
+reminder_rules = Table(
+    "reminder_rules",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("enabled", Boolean, nullable=False, server_default=text("false")),
+    Column("below_cents", BigInteger, nullable=False),
+    Column("for_days", Integer, nullable=False),
+    Column("every_days", Integer, nullable=False),
+    Column("farm_name", String(200)),
+    Column("reply_to", String(254)),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("below_cents <= 0", name="reminder_rules_below_is_a_debt"),
+    CheckConstraint("for_days BETWEEN 0 AND 365 AND every_days BETWEEN 1 AND 365",
+                    name="reminder_rules_days_are_days"),
+)
+"""A producer's rule for reminders of debts (domain/reminders.py); no row: off."""
+
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("reminder_id", UUID(as_uuid=True), primary_key=True),
+    Column("producer_id", String(64), nullable=False),
+    Column("customer_id", String(64), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("manual", Boolean, nullable=False, server_default=text("false")),
+    Column("email", String(254), nullable=False),
+    Column("balance_cents", BigInteger, nullable=False),
+    Column("message_id", String(200), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="1"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("error", String(500)),
+    CheckConstraint("status IN ('sending', 'sent', 'refused', 'failed', 'cancelled')",
+                    name="reminders_status_is_known"),
+    Index("reminders_history", "producer_id", "customer_id", "created_at"),
+    # two senders never send one customer a reminder at once, whatever they decided
+    Index("reminders_one_sending_per_customer", "producer_id", "customer_id", unique=True,
+          postgresql_where=text("status = 'sending'")),
+)
+"""Every reminder sent or tried, on the customer's history (domain/reminders.py)."""

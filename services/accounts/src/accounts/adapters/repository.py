@@ -61,10 +61,15 @@ class AccountRepository:
         return (await self.session.execute(select(producers.c.payment_tracking).where(
             producers.c.producer_id == producer_id))).scalar() is True
 
-    async def keep_tracking(self, producer_id: str, on: bool) -> None:
-        statement = insert(producers).values(producer_id=producer_id, payment_tracking=on)
+    async def keep_tracking(self, producer_id: str, on: bool,
+                            time_zone: str | None = None) -> None:
+        statement = insert(producers).values(producer_id=producer_id, payment_tracking=on,
+                                             time_zone=time_zone)
+        kept = {"payment_tracking": on}
+        if time_zone is not None:
+            kept["time_zone"] = time_zone
         await self.session.execute(statement.on_conflict_do_update(
-            index_elements=[producers.c.producer_id], set_={"payment_tracking": on}))
+            index_elements=[producers.c.producer_id], set_=kept))
 
     async def register(self, account: Account) -> None:
         self._seen(account)

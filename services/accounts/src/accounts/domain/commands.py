@@ -73,6 +73,8 @@ class SetPaymentTracking:
     event_id: uuid.UUID
     producer_id: str
     payment_tracking: bool
+    time_zone: str | None = None
+    """The producer's IANA time zone, as the settings name it (None: keep the one known)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,4 +87,16 @@ class RecordBankTransfer:
     customer_id: str
     amount_cents: int
     label: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordOnlineTopUp:
+    """SumUp confirmed a customer's online top-up (its debt paid, or credit added): credited to
+    the account by `online`, once."""
+
+    event_id: uuid.UUID
+    producer_id: str
+    customer_id: str
+    top_up_id: uuid.UUID
+    amount_cents: int
 

@@ -12,6 +12,7 @@ from accounts.domain.modes import MODE_NAMES
 from accounts.domain.settlements import OrderPosition, entries_between, target_position
 
 CREDIT, DEBIT = "credit", "debit"
+ONLINE_TOP_UP_LABEL = "Recharge en ligne (SumUp)"
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,15 @@ class Account:
         signed_cents = amount_cents if direction == CREDIT else -amount_cents
         movement = self._post(direction, signed_cents, label or manual_label(direction, mode), at,
                               mode=mode)
+        self.events.append(MovementRecorded(movement))
+        self._balance_moved(movement)
+        return movement
+
+    def receive_online(self, amount_cents: int, at: datetime) -> Movement:
+        """Money SumUp confirmed for the account itself (an online top-up, or a debt paid):
+        a credit by `online`, which no one records by hand (`record` refuses the mode)."""
+        guard.check_amount_is_positive_and_sane(amount_cents)
+        movement = self._post(CREDIT, amount_cents, ONLINE_TOP_UP_LABEL, at, mode="online")
         self.events.append(MovementRecorded(movement))
         self._balance_moved(movement)
         return movement

@@ -9,6 +9,8 @@ from fastapi.responses import JSONResponse
 from accounts import views
 from accounts.adapters.repository import AccountRepository
 from accounts.domain.commands import RecordMovement, RegisterCustomer
+from accounts.entrypoints import balances_api
+from accounts.entrypoints.balances_schemas import AccountAtOut, CustomersAtOut
 from accounts.entrypoints.schemas import (
     AccountOut,
     CustomerIn,
@@ -56,7 +58,7 @@ async def put_customer(
     return await handlers.register_customer(command, _uow(request))
 
 
-@router.get("/producers/{producer}/customers", response_model=CustomersOut)
+@router.get("/producers/{producer}/customers", response_model=CustomersOut | CustomersAtOut)
 async def list_customers(
     producer: Producer, principal: CurrentPrincipal, request: Request,
     sort: views.Sort = "balance",
@@ -71,11 +73,16 @@ async def list_customers(
     email: Annotated[str | None, Query(max_length=254, pattern=ONE_LINE_PATTERN,
                                        description="only the customer(s) at this address, "
                                                    "case aside")] = None,
+    at: balances_api.At = None,
 ) -> dict:
     """The customers page: balances, held and available amounts and e-mail addresses, sorted
     (`balance`: most negative first), searched by name (`q`), those in debt only (`in_debt`),
-    those at one address (`email`), and `total`: how many match in all."""
+    those at one address (`email`), and `total`: how many match in all. With `at`, as it was
+    then (held and available null; with `in_debt`, those who owed then)."""
     check_operator_of(principal, producer)
+    if at is not None:
+        return await balances_api.customers_at(request, producer, at, sort, limit, offset, q,
+                                               in_debt, count, email)
     async with request.app.state.sessionmaker() as session:
         return await views.customers_page(session, producer, sort, limit, offset, q, in_debt,
                                           count, email)
@@ -90,26 +97,35 @@ async def _account(request: Request, producer: str, customer: str, limit: int,
     return page
 
 
-@router.get("/producers/{producer}/customers/{customer}/account", response_model=AccountOut)
+@router.get("/producers/{producer}/customers/{customer}/account",
+            response_model=AccountOut | AccountAtOut)
 async def get_account(
     producer: Producer, customer: Customer, principal: CurrentPrincipal, request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50, before: uuid.UUID | None = None,
+    at: balances_api.At = None,
 ) -> dict:
+    """With `at`: the balance then and the movements up to then."""
     check_operator_of_customer(principal, producer, customer)
+    if at is not None:
+        return await balances_api.account_at(request, producer, customer, at, limit, before)
     return await _account(request, producer, customer, limit, before)
 
 
-@router.get("/me/account", response_model=AccountOut, responses={409: {
+@router.get("/me/account", response_model=AccountOut | AccountAtOut, responses={409: {
     "description": "the producer does not track payments: no balance is shown"}})
 async def get_my_account(
     principal: CurrentPrincipal, request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50, before: uuid.UUID | None = None,
+    at: balances_api.At = None,
 ) -> dict:
     if principal.role != "customer" or principal.customer_id is None:
         raise Forbidden("this route is for customers")
     async with request.app.state.sessionmaker() as session:
         if not await AccountRepository(session).tracking_is_on(principal.producer_id):
             raise Conflict(handlers.TRACKING_OFF)
+    if at is not None:
+        return await balances_api.account_at(request, principal.producer_id,
+                                             principal.customer_id, at, limit, before)
     return await _account(request, principal.producer_id, principal.customer_id, limit, before)
 
 

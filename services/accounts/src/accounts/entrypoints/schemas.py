@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from accounts.entrypoints.reminder_schemas import ReminderOut
 from ardoise.companies import ADDRESS_PATTERN, MAX_ADDRESS_LENGTH
 from ardoise.money import PositiveCents
 from ardoise.text import Email, Label, Name, one_line
@@ -94,4 +95,12 @@ class AccountOut(CustomerOut):
     payment_reference: str
     """What the customer writes in a transfer's label (`ARD-7K2Q9P`): the producer's bank
     import finds the customer by it."""
+    credit_limit_cents: int | None = None
+    """The credit limit in force (`…/credit-limit`): the available balance may go down to minus
+    this many cents (null: no limit)."""
+    available_until_limit_cents: int | None = None
+    """available + limit: what may still be ordered before reaching the limit (null: none)."""
     movements: list[MovementOut]
+    reminders: list[ReminderOut] = []
+    """The reminders of debts sent or tried, newest first (the last 20; cancelled ones,
+    never sent, aside)."""

@@ -1,4 +1,5 @@
-"""The accounts worker (FastStream): settlements and checkout events in, outbox out, hold expiry."""
+"""The accounts worker (FastStream): settlements and checkout events in, outbox out, hold expiry,
+reminders of debts."""
 
 from functools import partial
 
@@ -10,4 +11,5 @@ from ardoise.runtime import run_worker
 
 def main() -> None:
     settings = Settings()
-    run_worker(settings, SCHEMA, partial(subscribe, settings=settings), background)
+    run_worker(settings, SCHEMA, partial(subscribe, settings=settings),
+               partial(background, settings=settings))

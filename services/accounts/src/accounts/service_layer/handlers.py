@@ -140,10 +140,12 @@ async def _post_hold(uow: AccountsUnitOfWork, account: Account, hold: Hold, at: 
 
 async def set_payment_tracking(cmd: SetPaymentTracking, uow: AccountsUnitOfWork,
                                consumer: str) -> None:
-    """What the producer's payment settings say of tracking, kept for the movements it allows."""
+    """What the producer's payment settings say of tracking, kept for the movements it allows,
+    and of its time zone, in which `?at=` reads a date."""
     async with uow:
         if await uow.claim(consumer, cmd.event_id):
-            await uow.accounts.keep_tracking(cmd.producer_id, cmd.payment_tracking)
+            await uow.accounts.keep_tracking(cmd.producer_id, cmd.payment_tracking,
+                                             cmd.time_zone)
         await uow.commit()
 
 

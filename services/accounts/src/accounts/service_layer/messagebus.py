@@ -7,16 +7,18 @@ from accounts.domain.commands import (
     ApplySettlement,
     HoldBalance,
     RecordBankTransfer,
+    RecordOnlineTopUp,
     ReleaseHold,
     SetPaymentTracking,
 )
-from accounts.service_layer import handlers
+from accounts.service_layer import handlers, online_top_ups
 from accounts.service_layer.ports import NewAccountsUnitOfWork
 from ardoise.events import (
     ENDED_UNPAID,
     BankTransferApplied,
     CheckoutClosed,
     Event,
+    OnlineTopUpPaid,
     OrderPlaced,
     PaymentRetryRequested,
     PaymentSettingsChanged,
@@ -24,7 +26,7 @@ from ardoise.events import (
 )
 
 CONSUMED = (SettlementChanged, OrderPlaced, PaymentRetryRequested, CheckoutClosed,
-            PaymentSettingsChanged, BankTransferApplied)
+            PaymentSettingsChanged, BankTransferApplied, OnlineTopUpPaid)
 """The events `command_for` turns into commands (an order placed only when paid online, a
 checkout closed only when it ended unpaid)."""
 HOLD_LIFETIME = timedelta(minutes=35)
@@ -57,15 +59,21 @@ def command_for(event: Event):
             return RecordBankTransfer(event_id=event.event_id, producer_id=event.producer_id,
                                       customer_id=event.customer_id,
                                       amount_cents=event.amount_cents, label=event.label)
+        case OnlineTopUpPaid():
+            return RecordOnlineTopUp(event_id=event.event_id, producer_id=event.producer_id,
+                                     customer_id=event.customer_id, top_up_id=event.top_up_id,
+                                     amount_cents=event.amount_cents)
         case PaymentSettingsChanged():
             return SetPaymentTracking(event_id=event.event_id, producer_id=event.producer_id,
-                                      payment_tracking=event.payment_tracking)
+                                      payment_tracking=event.payment_tracking,
+                                      time_zone=event.time_zone)
     return None
 
 
 SINGLE_HANDLERS = {HoldBalance: handlers.hold_balance, ReleaseHold: handlers.release_hold,
                    SetPaymentTracking: handlers.set_payment_tracking,
-                   RecordBankTransfer: handlers.record_bank_transfer}
+                   RecordBankTransfer: handlers.record_bank_transfer,
+                   RecordOnlineTopUp: online_top_ups.record_online_top_up}
 
 
 async def handle_batch(events: list[Event], new_uow: NewAccountsUnitOfWork,

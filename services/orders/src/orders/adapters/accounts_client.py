@@ -1,12 +1,17 @@
-"""Asking the accounts gateway for a customer's name and balance at the moment of printing."""
+"""Asking the accounts gateway for a customer's name and balance at the moment of printing, and
+its standing against its credit limit when an order is placed."""
 
+import logging
 from dataclasses import dataclass
 
 import httpx
 
 from ardoise.auth import Principal, issue_token
 from ardoise.errors import Unavailable
+from orders.domain.credit_limit import OVER_LIMIT_CHOICES, CreditStanding
 from orders.domain.invoices import Buyer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,29 @@ class AccountsClient:
             name if isinstance(name, str) and name.strip() else None,
             _cents(body.get("balance_cents")), _cents(body.get("available_cents")), identity)
 
+    async def credit_standing(self, producer_id: str, customer_id: str) -> CreditStanding | None:
+        """The customer's available balance and the credit limit in force, in one call; None
+        when the accounts service cannot say (the order is then placed unchecked, and a warning
+        logged). A customer not registered has nothing owed and nothing held: its available
+        balance is 0 against the producer's default limit, asked then."""
+        token = issue_token(self.jwt_secret, Principal("operator", producer_id), lifetime_s=60)
+        base = f"{self.base_url}/v1/producers/{producer_id}"
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout_s, transport=self.transport,
+                                         headers={"Authorization": f"Bearer {token}"}) as client:
+                answer = await client.get(f"{base}/customers/{customer_id}/credit-limit")
+                if answer.status_code == 404:
+                    answer = await client.get(f"{base}/credit-limits")
+                    standing = _standing(answer, {"available_cents": 0})
+                else:
+                    standing = _standing(answer, {})
+        except (httpx.HTTPError, ValueError):
+            standing = None
+        if standing is None:
+            log.warning("credit limit of %s of %s not checked: the accounts service did not "
+                        "say", customer_id, producer_id)
+        return standing
+
     async def buyer(self, producer_id: str, customer_id: str) -> Buyer:
         """The customer as an invoice names it; Unavailable when the accounts service cannot
         say (an invoice is never issued with a guessed name). A customer it does not know is
@@ -78,3 +106,18 @@ IDENTITY = ("address", "professional", "siren", "vat_number")
 
 def _cents(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _standing(answer: httpx.Response, known: dict) -> CreditStanding | None:
+    """The standing an accounts answer tells (`known` fills what it does not); None for any
+    answer but a well-formed 200."""
+    body = answer.json() if answer.status_code == 200 else None
+    if not isinstance(body, dict):
+        return None
+    body = {**body, **known}
+    available, limit = _cents(body.get("available_cents")), body.get("credit_limit_cents")
+    over_limit, tracking = body.get("over_limit"), body.get("payment_tracking")
+    if (available is None or (limit is not None and _cents(limit) is None)
+            or over_limit not in OVER_LIMIT_CHOICES or not isinstance(tracking, bool)):
+        return None
+    return CreditStanding(available, limit, over_limit, tracking)

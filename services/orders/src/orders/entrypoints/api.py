@@ -78,13 +78,23 @@ def _uow(request: Request) -> SqlOrdersUnitOfWork:
 @router.post("", status_code=201, response_model=dict, responses={201: {"headers": {
     "Location": {"description": "the order's page", "schema": {"type": "string"}},
     "ETag": {"description": "that page's tag as placed (for `If-None-Match` and `wait`)",
-             "schema": {"type": "string"}}}}})
+             "schema": {"type": "string"}}}}, 409: {
+    "description": "the order would take the customer's available balance below the credit "
+                   "limit and the producer refuses such orders (the detail names the limit "
+                   "and the balance in euros); nothing is written"}})
 async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrincipal,
                       request: Request) -> JSONResponse:
     """An operator orders for any customer of its producer; a customer for itself only.
 
     The answer's `Location` is the order's page and its `ETag` that page's tag as placed: a shop
-    waiting for the payment link asks the page with it (`If-None-Match`, `wait`) at once."""
+    waiting for the payment link asks the page with it (`If-None-Match`, `wait`) at once.
+
+    Credit limit (accounts `…/credit-limits`): an order that would take the available balance
+    (balance − held) below the customer's limit is refused with 409, or accepted to be paid
+    online (`online_payment` and `over_credit_limit` true: its checkout collects the debt
+    with it), as the producer chose. `online_payment`: the order is to be paid online (the
+    producer requires it, or the limit does). Checked against the balance and holds at
+    placement; when the accounts service does not answer, the order is placed unchecked."""
     if not principal.can_reach_producer(producer):
         raise NotFound("no such producer")
     if principal.role == "customer" and principal.customer_id != body.customer_id:
@@ -92,7 +102,8 @@ async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrinc
     lines = [Line(line.label, line.quantity, line.unit_price_cents, line.unit, line.vat_rate)
              for line in body.lines]
     placed = await handlers.place_order(producer, body.customer_id, body.delivery_date, lines,
-                                        _uow(request), request.app.state.clock())
+                                        _uow(request), request.app.state.clock(),
+                                        request.app.state.accounts.credit_standing)
     delivery_date = placed.pop("delivery_date")
     page = _tagged(views.placed_order_view(placed, body.customer_id, delivery_date))
     return JSONResponse(placed, status_code=201, headers={

@@ -2,6 +2,7 @@
 adapters (and the unit tests' fakes) stand behind."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Protocol
 
@@ -12,6 +13,7 @@ from ardoise.events import (
     SettlementChanged,
 )
 from ardoise.uow import UnitOfWorkPort
+from orders.domain.credit_limit import CreditStanding
 from orders.domain.order import Order
 
 
@@ -33,3 +35,8 @@ class OrdersRepository(Protocol):
 
 class OrdersUnitOfWork(UnitOfWorkPort, Protocol):
     orders: OrdersRepository
+
+
+CreditCheck = Callable[[str, str], Awaitable[CreditStanding | None]]
+"""A customer's standing against its credit limit (producer, customer), as the accounts service
+tells it; None when it cannot say."""

@@ -199,3 +199,31 @@ bank_applications = Table(
 )
 """What each transaction's money did, in order: applications and their counter-entries (never
 changed, never removed)."""
+
+top_ups = Table(
+    "top_ups",
+    metadata,
+    Column("producer_id", String(64), primary_key=True),
+    Column("top_up_id", UUID(as_uuid=True), primary_key=True),
+    Column("customer_id", String(64), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("checkout_id", String(64), nullable=False, unique=True),
+    Column("checkout_url", String(500)),
+    Column("status", String(12), nullable=False),
+    Column("valid_until", DateTime(timezone=True), nullable=False),
+    Column("transaction_id", String(64)),
+    Column("idempotency_key", String(200)),
+    Column("fingerprint", String(64)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("closed_at", DateTime(timezone=True)),
+    # when a still pending checkout is next read back from SumUp (webhooks can be lost)
+    Column("next_check_at", DateTime(timezone=True), nullable=False,
+           server_default=text("now() + interval '30 seconds'")),
+    Index("top_ups_to_check", "status", "next_check_at"),
+    Index("top_ups_of_customer", "producer_id", "customer_id", "created_at"),
+    Index("top_ups_by_key", "producer_id", "customer_id", "idempotency_key", unique=True,
+          postgresql_where=text("idempotency_key IS NOT NULL")),
+)
+"""Customers' online top-ups (a debt paid, credit added), each with its SumUp checkout; a paid
+one told once (OnlineTopUpPaid) as it is closed."""

@@ -12,7 +12,7 @@ from payments.adapters.sumup_signature import (
     checkout_id_of,
     verify,
 )
-from payments.service_layer.checkouts import sync_checkout
+from payments.service_layer.top_ups import sync_notified_checkout
 
 router = APIRouter(tags=["sumup"])
 WEBHOOK_PATH = "/v1/sumup/webhook"
@@ -50,13 +50,14 @@ def _unsigned_checkout_id(body: bytes) -> str | None:
 
 @router.post(WEBHOOK_PATH, status_code=204, response_class=Response)
 async def webhook(request: Request, background: BackgroundTasks) -> Response:
-    """Answered at once; the checkout is read back from SumUp afterwards, never believed as sent."""
+    """Answered at once; the checkout (an order's or a top-up's) is read back from SumUp
+    afterwards, never believed as sent."""
     body = await request.body()
     state = request.app.state
     signature = request.headers.get(SIGNATURE_HEADER)
     checkout_id = (_unsigned_checkout_id(body) if signature is None
                    else _signed_checkout_id(state.sumup_webhook_secret, body, signature))
     if checkout_id:
-        background.add_task(sync_checkout, checkout_id[:64], state.new_uow, state.sumup,
-                            state.orders.fetch)
+        background.add_task(sync_notified_checkout, checkout_id[:64], state.new_uow,
+                            state.sumup, state.orders.fetch)
     return Response(status_code=204)

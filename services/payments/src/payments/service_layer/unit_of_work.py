@@ -8,14 +8,16 @@ from ardoise.uow import UnitOfWork
 from payments.adapters import orm
 from payments.adapters.bank_repository import BankRepository
 from payments.adapters.repository import PaymentsRepository
+from payments.adapters.top_ups_repository import TopUpsRepository
 
 
 class SqlPaymentsUnitOfWork(UnitOfWork):
-    """`uow.payments` and `uow.bank` read and write the payments tables inside the open
-    transaction."""
+    """`uow.payments`, `uow.bank` and `uow.top_ups` read and write the payments tables inside
+    the open transaction."""
 
     payments: PaymentsRepository
     bank: BankRepository
+    top_ups: TopUpsRepository
 
     def __init__(self, sessions: async_sessionmaker) -> None:
         super().__init__(sessions, orm.outbox, orm.inbox)
@@ -24,4 +26,5 @@ class SqlPaymentsUnitOfWork(UnitOfWork):
         await super().__aenter__()
         self.payments = PaymentsRepository(self.session)
         self.bank = BankRepository(self.session)
+        self.top_ups = TopUpsRepository(self.session)
         return self

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
 from ardoise.auth import Principal
+from ardoise.payment_reference import payment_reference, references_in
 from web import signin
 from web.gateways import Refused, Unavailable
 from web.pages.common import (
@@ -19,8 +20,11 @@ from web.pages.common import (
     order_uuid,
     page,
 )
+from web.pages.top_ups import online_payment_offered, top_up_offer
+from web.pages.top_ups import router as top_ups_router
 
 router = APIRouter(tags=["account"])
+router.include_router(top_ups_router)  # paying online from Mon compte (pages/top_ups.py)
 
 STATUS_NAMES = {"placed": "Enregistrée", "awaiting_payment": "En attente de paiement",
                 "accepted": "Acceptée", "cancelled": "Annulée"}
@@ -94,6 +98,15 @@ def order_view(order: dict, tracking: bool) -> dict:
             and payment.get("status") == "FAILED",
             "balance_applied_cents": payment.get("balance_applied_cents") if tracking
             else None}
+
+
+def transfer_reference(account: dict | None, principal: Principal) -> str | None:
+    """What the customer writes in a transfer's label (`ARD-7K2Q9P`), shown with the account:
+    the accounts gateway's, else derived as every service derives it."""
+    if account is None or principal.customer_id is None:
+        return None
+    given = references_in(str(account.get("payment_reference") or ""))
+    return given[0] if given else payment_reference(principal.producer_id, principal.customer_id)
 
 
 def movement_view(movement: dict) -> dict:
@@ -205,11 +218,13 @@ async def my_account(request: Request, session: CustomerSession,
     before = order_uuid(avant) if avant else None
     orders_before = commandes_avant if commandes_avant and _PLACED_AT.match(commandes_avant) \
         else None
-    account, orders, zone = await asyncio.gather(
+    account, orders, zone, online = await asyncio.gather(
         _account(request, session, before), _order_list(request, session, orders_before),
-        producer_zone(request, session.principal.producer_id))
+        producer_zone(request, session.principal.producer_id),
+        online_payment_offered(request, session.principal.producer_id))
     return page(request, "account.html", session, zone=zone, paging=bool(before or orders_before),
-                **account, **orders)
+                reference=transfer_reference(account.get("account"), session.principal),
+                **top_up_offer(account.get("account"), online), **account, **orders)
 
 
 @router.get("/mon-compte/commandes/{order_id}")
