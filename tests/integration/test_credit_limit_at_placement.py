@@ -4,6 +4,7 @@ client; refused with 409 naming the limit and nothing written, or placed to be p
 the producer's choice; placed unchecked when the accounts service does not answer."""
 
 import asyncio
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -11,6 +12,7 @@ from functools import partial
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
@@ -20,6 +22,7 @@ from accounts.entrypoints import limits_api
 from accounts.entrypoints.api import router as accounts_router
 from accounts.service_layer import handlers as accounts_handlers
 from accounts.service_layer.unit_of_work import SqlAccountsUnitOfWork
+from ardoise import topics
 from ardoise.auth import Principal, issue_token
 from ardoise.db import make_engine, make_sessionmaker
 from ardoise.gateway import install_error_handlers
@@ -99,14 +102,48 @@ async def order(shop, producer_id: str, customer_id: str = "claire", **kwargs) -
         json={"customer_id": customer_id, "lines": kwargs.get("lines", LINES)})
 
 
-async def written(shop, producer_id: str) -> tuple[int, list[dict]]:
-    """(orders, OrderPlaced payloads) of this producer in the orders schema."""
-    async with shop.orders_db() as session:
-        placed = (await session.execute(select(func.count()).select_from(orders).where(
-            orders.c.producer_id == producer_id))).scalar()
-        events = (await session.execute(select(outbox.c.payload).where(
-            outbox.c.payload["producer_id"].astext == producer_id))).scalars().all()
-    return placed, list(events)
+@pytest.fixture
+async def orders_topic(servers) -> AsyncIterator[AIOKafkaConsumer]:
+    """A reader of the orders' topic from its present end: where OrderPlaced goes once a running
+    system's relay has taken it out of the outbox."""
+    consumer = AIOKafkaConsumer(topics.ORDERS, bootstrap_servers=servers["KAFKA_BOOTSTRAP"],
+                                enable_auto_commit=False, auto_offset_reset="latest")
+    await consumer.start()
+    try:
+        partitions = consumer.assignment()
+        assert partitions, "the orders' topic has no partition"
+        await consumer.seek_to_end(*partitions)
+        for partition in partitions:
+            await consumer.position(partition)
+        yield consumer
+    finally:
+        await consumer.stop()
+
+
+async def written(shop, producer_id: str, orders_topic: AIOKafkaConsumer | None = None,
+                  expected: int = 0) -> tuple[int, list[dict]]:
+    """(orders, OrderPlaced payloads) of this producer: its rows in the orders schema, and its
+    events whether still in the outbox or already published by a running relay (read until
+    `expected` are found, at most 15 s)."""
+    found: dict[str, dict] = {}
+    async with asyncio.timeout(15):
+        while True:
+            async with shop.orders_db() as session:
+                placed = (await session.execute(select(func.count()).select_from(orders).where(
+                    orders.c.producer_id == producer_id))).scalar()
+                for payload in (await session.execute(select(outbox.c.payload).where(
+                        outbox.c.payload["producer_id"].astext == producer_id))).scalars():
+                    found[payload["event_id"]] = payload
+            if orders_topic is not None:
+                for records in (await orders_topic.getmany(timeout_ms=200)).values():
+                    for record in records:
+                        payload = json.loads(record.value)
+                        if payload.get("producer_id") == producer_id:
+                            found[payload["event_id"]] = payload
+            if len(found) >= expected:
+                return placed, [payload for payload in found.values()
+                                if "online_payment" in payload]
+            await asyncio.sleep(0.1)
 
 
 async def test_at_40_owed_under_a_50_euro_limit_an_order_of_20_is_refused_naming_the_limit(
@@ -130,7 +167,7 @@ async def test_an_order_reaching_the_limit_exactly_is_placed(shop, accounts, pro
 
 
 async def test_with_online_payment_chosen_the_order_is_placed_to_be_paid_online(
-        shop, accounts, producer_id):
+        shop, accounts, producer_id, orders_topic):
     await operator_puts(accounts, producer_id, "/credit-limits",
                         {"credit_limit_cents": 5000, "over_limit": "online_payment"})
     answer = await order(shop, producer_id)
@@ -138,7 +175,7 @@ async def test_with_online_payment_chosen_the_order_is_placed_to_be_paid_online(
     placed = answer.json()
     assert (placed["status"], placed["online_payment"], placed["over_credit_limit"]) == (
         "placed", True, True)
-    count, [event] = await written(shop, producer_id)
+    count, [event] = await written(shop, producer_id, orders_topic, expected=1)
     assert count == 1 and (event["order_id"], event["online_payment"]) == (placed["order_id"],
                                                                            True)
 
@@ -179,7 +216,7 @@ async def silent_port() -> AsyncIterator[int]:
 
 @pytest.mark.parametrize("down", ["refusing", "hung"])
 async def test_when_the_accounts_service_is_down_the_order_is_placed_unchecked(
-        shop, accounts, producer_id, silent_port, caplog, down):
+        shop, accounts, producer_id, silent_port, caplog, down, orders_topic):
     await operator_puts(accounts, producer_id, "/credit-limits", {"credit_limit_cents": 0})
     shop.accounts_down(9 if down == "refusing" else silent_port)
     started = time.monotonic()
@@ -187,7 +224,7 @@ async def test_when_the_accounts_service_is_down_the_order_is_placed_unchecked(
     assert answer.status_code == 201, answer.text
     assert time.monotonic() - started < 2  # the client's timeout (0.5 s here), not forever
     assert answer.json()["over_credit_limit"] is False
-    count, [event] = await written(shop, producer_id)
+    count, [event] = await written(shop, producer_id, orders_topic, expected=1)
     assert count == 1 and event["online_payment"] is False
     assert "not checked" in caplog.text
 

@@ -99,6 +99,31 @@ REQUESTS: dict[tuple[str, str], dict] = {
     ("GET", "/v1/producers/{producer}/journal/fec"): {"params": {"year": DELIVERED.year}},
     ("GET", "/v1/producers/{producer}/journal/archives/{period}/{start}"): {},
     ("GET", "/v1/producers/{producer}/journal/public-key"): {},
+    ("PUT", "/v1/producers/{producer}/credit-limits"): {
+        "json": {"credit_limit_cents": 5000, "over_limit": "refuse"}},
+    ("GET", "/v1/producers/{producer}/credit-limits"): {},
+    ("PUT", "/v1/producers/{producer}/customers/{customer}/credit-limit"): {
+        "json": {"credit_limit_cents": 0}},
+    ("GET", "/v1/producers/{producer}/customers/{customer}/credit-limit"): {},
+    ("PUT", "/v1/producers/{producer}/reminders/settings"): {"json": {"enabled": False}},
+    ("GET", "/v1/producers/{producer}/reminders/settings"): {},
+    ("GET", "/v1/producers/{producer}/reminders/preview"): {},
+    ("POST", "/v1/producers/{producer}/customers/{customer}/reminders"): {},
+    ("GET", "/v1/producers/{producer}/customers/balances.xlsx"): {
+        "params": {"at": MONTH["to"]}},
+    ("POST", "/v1/producers/{producer}/customers/{customer}/top-ups"): {
+        "json": {"amount_cents": 1000}},
+    ("GET", "/v1/producers/{producer}/customers/{customer}/top-ups"): {},
+    ("GET", "/v1/producers/{producer}/customers/{customer}/top-ups/{top_up_id}"): {},
+    ("POST", "/v1/producers/{producer}/bank/statements"): {
+        "content": b"not a statement", "headers": {"Content-Type": "application/octet-stream"}},
+    ("GET", "/v1/producers/{producer}/bank/transactions"): {},
+    ("POST", "/v1/producers/{producer}/bank/transactions/{transaction_id}/confirm"): {},
+    ("POST", "/v1/producers/{producer}/bank/transactions/{transaction_id}/ignore"): {},
+    ("POST", "/v1/producers/{producer}/bank/transactions/{transaction_id}/undo"): {},
+    ("POST", "/v1/producers/{producer}/bank/transactions/{transaction_id}/reassign"): {
+        "json": {"customer_id": "c1"}},
+    ("GET", "/v1/producers/{producer}/bank/payouts"): {},
 }
 CUSTOMER_ROUTES = {
     ("GET", "/v1/whoami"), ("GET", "/v1/me/account"),
@@ -112,6 +137,9 @@ CUSTOMER_ROUTES = {
     ("GET", "/v1/producers/{producer}/credit-notes/{number}"),
     ("GET", "/v1/producers/{producer}/invoices"),
     ("GET", "/v1/producers/{producer}/invoices/{number}"),
+    ("POST", "/v1/producers/{producer}/customers/{customer}/top-ups"),
+    ("GET", "/v1/producers/{producer}/customers/{customer}/top-ups"),
+    ("GET", "/v1/producers/{producer}/customers/{customer}/top-ups/{top_up_id}"),
 }
 """Where a customer may go, for itself only (API.md); every other route is the operator's."""
 OWN_DATA_OF_THE_CALLER = {("GET", "/v1/whoami"), ("GET", "/v1/me/account"),
@@ -192,7 +220,8 @@ async def open_shop(system, producer: str, customer_name: str, amount: int) -> d
                                   json={"name": customer_name, "email": "ferme@example.org"})
         assert answer.status_code == 200, answer.text
     return {"producer": producer, "customer": "c1", "order_id": order_id, "number": 1,
-            "period": "month", "start": MONTH["from"]}
+            "period": "month", "start": MONTH["from"],
+            "top_up_id": uuid.UUID(int=1), "transaction_id": uuid.UUID(int=2)}
 
 
 async def snapshot(system, ids: dict) -> tuple:
@@ -224,6 +253,12 @@ def leaked(body: str, victim: dict) -> bool:
 
 
 ACCOUNT_PAGE = "/v1/producers/{producer}/customers/{customer}/account"
+OF_AN_ACCOUNT = {("GET", ACCOUNT_PAGE),
+                 ("GET", "/v1/producers/{producer}/customers/{customer}/credit-limit"),
+                 ("PUT", "/v1/producers/{producer}/customers/{customer}/credit-limit"),
+                 ("POST", "/v1/producers/{producer}/customers/{customer}/reminders")}
+"""The operator's routes about one customer's account: another customer of the producer is told
+there is no such account (404), as on the account page."""
 INVALID_TOKEN, OTHER_PRODUCER, OTHER_CUSTOMER, ITSELF = "invalid", "other producer", "other", "self"
 
 
@@ -238,7 +273,7 @@ def expected(kind: str, route: tuple[str, str]) -> set[int]:
         return {404}
     if kind == OTHER_CUSTOMER and route in CUSTOMER_ROUTES:
         return {403} if route == ("POST", "/v1/producers/{producer}/orders") else {404}
-    if kind == OTHER_CUSTOMER and route == ("GET", ACCOUNT_PAGE):
+    if kind == OTHER_CUSTOMER and route in OF_AN_ACCOUNT:
         return {404}
     return {403}
 

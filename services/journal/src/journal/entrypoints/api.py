@@ -21,6 +21,8 @@ from journal.service_layer.verification import verify_producer
 router = APIRouter(prefix="/v1/producers/{producer}/journal", tags=["journal"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
 MAX_PAGE = 1000
+MAX_SEQ = 2**62
+"""Beyond any chain's numbers, and within PostgreSQL's bigint with a page added to it."""
 CSV = "text/csv; charset=utf-8"
 
 
@@ -64,6 +66,7 @@ async def get_settings(producer: Producer, principal: CurrentPrincipal, request:
 
 
 @router.put("/settings", summary="Change the journal's settings",
+            responses={409: {"description": "the fiscal year's start, once periods are closed"}},
             description="Fields left out keep their value. A fiscal year's start changes only "
                         "while no closing has been made (409 after). A bad account: 422 with "
                         "`loc` `chart.<role>`.")
@@ -108,7 +111,7 @@ async def verify(producer: Producer, principal: CurrentPrincipal, request: Reque
                         "`previous_hash`, `hash`. `next_after`: the seq to ask after next, "
                         "null at the end.")
 async def list_entries(producer: Producer, principal: CurrentPrincipal, request: Request,
-                       after: Annotated[int, Query(ge=0)] = 0,
+                       after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
                        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
                        period_from: Annotated[date | None, Query(alias="from")] = None,
                        period_to: Annotated[date | None, Query(alias="to")] = None) -> dict:
@@ -129,7 +132,7 @@ async def list_entries(producer: Producer, principal: CurrentPrincipal, request:
                         "grand total), `previous_hash`, `hash`.")
 async def list_closings(producer: Producer, principal: CurrentPrincipal, request: Request,
                         period: Literal["day", "month", "year"] | None = None,
-                        before: Annotated[int | None, Query(ge=1)] = None,
+                        before: Annotated[int | None, Query(ge=1, le=MAX_SEQ)] = None,
                         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100) -> dict:
     check_operator_of(principal, producer)
     async with request.app.state.reads() as session:
@@ -141,7 +144,7 @@ async def list_closings(producer: Producer, principal: CurrentPrincipal, request
             description="Closings made, FEC and archives handed out, verifications and their "
                         "result, in chain order after `after`.")
 async def technical_events(producer: Producer, principal: CurrentPrincipal, request: Request,
-                           after: Annotated[int, Query(ge=0)] = 0,
+                           after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
                            limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100) -> dict:
     check_operator_of(principal, producer)
     async with request.app.state.sessionmaker() as session, session.begin():  # a cursor
@@ -151,6 +154,7 @@ async def technical_events(producer: Producer, principal: CurrentPrincipal, requ
 
 
 @router.get("/daily-totals", summary="Sales per day and VAT rate",
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
             description="Per day the sales were recorded into, from `from` to `to` (at most "
                         "366 days): the count of sales and of factures d'avoir, and per VAT "
                         "rate the base, VAT and TTC — the figures the e-reporting of consumer "
@@ -193,7 +197,8 @@ async def fec(producer: Producer, principal: CurrentPrincipal, request: Request,
 
 @router.get("/archives/{period}/{start}", summary="A closed period's signed archive",
             response_class=Response,
-            responses={200: {"content": {"application/zip": {}}, "description": "The archive"}},
+            responses={200: {"content": {"application/zip": {}}, "description": "The archive"},
+                       409: {"description": "the period is not closed yet"}},
             description="One ZIP for a closed month (`start` its first day) or fiscal year: "
                         "its entries, its closing, its workbook and FEC, a manifest with each "
                         "file's SHA-256 and an Ed25519 signature by the producer's key (kept "

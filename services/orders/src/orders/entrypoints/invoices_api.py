@@ -141,7 +141,7 @@ async def list_invoices(
     from_date: Annotated[date | None, Query(alias="from")] = None,
     to_date: Annotated[date | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict:
     """Invoices and factures d'avoir in the order of their issue (issue dates `from`–`to`,
     inclusive); a customer sees its own only. `in_force`: not cancelled by a facture d'avoir."""

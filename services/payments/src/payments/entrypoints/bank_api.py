@@ -7,7 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ardoise.errors import Invalid
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
 from payments.service_layer import bank
@@ -54,7 +56,10 @@ async def import_statement(producer: Producer, principal: CurrentPrincipal,
 
 async def _file(request: Request) -> bytes:
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
+        try:
+            form = await request.form()
+        except StarletteHTTPException as error:  # a form that cannot be read (400 there)
+            raise Invalid(f"the upload is not a readable form: {error.detail}") from error
         upload = form.get("file")
         if hasattr(upload, "read"):  # a file part (Starlette's UploadFile), not a text field
             return await upload.read()
