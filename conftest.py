@@ -1,5 +1,6 @@
 """Test tiers by folder, and the real servers for the tiers that need them."""
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,6 +8,10 @@ from pathlib import Path
 import pytest
 
 from ardoise_tools.testing.servers import start_test_servers
+
+os.environ.setdefault("ARDOISE_AUTH_DEV_HS256", "true")
+"""The tests are development: gateways built in process accept the tooling's HS256 tokens
+(`ardoise.auth.issue_token`); the whole system also runs the issuer's (the `system` fixture)."""
 
 TIERS = {"unit": "unit", "integration": "integration", "e2e": "e2e", "reliability": "reliability",
          "browser": "browser"}
@@ -61,6 +66,8 @@ def system(servers) -> Iterator["RunningSystem"]:
     from ardoise_tools.testing.servers import test_stack
     from ardoise_tools.testing.system import RunningSystem
 
-    running = RunningSystem(servers, test_stack().home / "logs").start()
+    stack = test_stack()
+    running = RunningSystem(servers, stack.home / "logs",
+                            issuer_environment=stack.issuer_environment).start()
     yield running
     running.stop()

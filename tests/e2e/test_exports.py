@@ -47,7 +47,8 @@ async def test_received_payments_and_sales_by_mode_open_with_the_right_figures(
     rows = await eventually(received_rows, lambda rs: len(rs) == 3 and all(
         r[4] != "Non livré" and r[2] == "Claire Martin" for r in rs))
     by_order = {row[1]: row for row in rows}
-    assert by_order[str(first)][2:] == ("Claire Martin", 20, "Espèces", 25, 5)
+    # an event that names no one (the system, or told before issue #23): "Saisi par" empty
+    assert by_order[str(first)][2:] == ("Claire Martin", 20, "Espèces", 25, 5, None)
     assert by_order[str(first)][0] == datetime(2026, 11, 23)
     period = await operator.arequest(
         "GET", "exports", f"/v1/producers/{producer_id}/exports/sales-by-mode.xlsx",
@@ -99,8 +100,9 @@ async def test_the_weekly_email_settings_are_read_back_and_a_send_that_fails_say
     assert (before["email"], before["weeks"]) == (None, [])
     operator.request("PUT", "exports", f"{path}/settings",
                      json={"name": "Ferme des Saules", "email": "compta@saules.example"})
-    assert operator.request("GET", "exports", f"{path}/settings").json() == {
-        "name": "Ferme des Saules", "email": "compta@saules.example"}
+    found = operator.request("GET", "exports", f"{path}/settings").json()
+    assert (found["name"], found["email"], found["changed_by"]) == (
+        "Ferme des Saules", "compta@saules.example", "opérateur")
     answer = operator.request("POST", "exports", f"{path}/weekly-email",
                               params={"week": "2026-W48"}).json()
     assert answer["sent"] is False and answer["reason"].startswith("the mail server did not")
@@ -109,3 +111,6 @@ async def test_the_weekly_email_settings_are_read_back_and_a_send_that_fails_say
         "compta@saules.example", "Europe/Paris", 6)
     [week] = settings["weeks"]
     assert (week["week"], week["status"], week["attempts"]) == ("2026-W48", "failed", 1)
+    assert week["asked_by"] == "opérateur"  # the operator's token names no one
+    assert [(r["kind"], r["detail"]) for r in settings["requests"]] == [
+        ("weekly-email", {"week": "2026-W48", "sent": False})]

@@ -59,7 +59,9 @@ async def test_a_top_up_by_transfer_and_a_debit_in_cash_count_in_the_weeks_total
     # orders, sales, received for orders, received outside orders, total received, credit notes
     assert rows["Virement"] == (0, 0, 0, 50, 50, 0)
     assert rows["Total"][3:5] == ((43, 43) if both else (50, 50))
-    assert movements[0][1:] == ("Claire Martin", "Recharge", "Virement", 50, "Virement de mai")
+    # "Saisi par": the operator's token names no one, it is shown as an operator
+    assert movements[0][1:] == ("Claire Martin", "Recharge", "Virement", 50, "Virement de mai",
+                                "opérateur")
 
 
 async def test_the_selected_top_ups_are_in_the_received_payments_workbook(
@@ -86,7 +88,7 @@ async def test_the_selected_top_ups_are_in_the_received_payments_workbook(
     book = openpyxl.load_workbook(io.BytesIO(answer.content))
     assert book.sheetnames == ["Paiements reçus", "Mouvements de compte"]
     assert list(book["Mouvements de compte"].iter_rows(min_row=4, values_only=True))[0][1:] == (
-        "Claire Martin", "Recharge", "Virement", 50, "Virement de mai")
+        "Claire Martin", "Recharge", "Virement", 50, "Virement de mai", "opérateur")
     totals = {row[4]: row[5] for row in book["Paiements reçus"].iter_rows(min_row=5,
                                                                           values_only=True)}
     assert totals["Virement"] == 50 and totals[None] == 50

@@ -64,12 +64,14 @@ def test_the_producer_previews_its_rule_and_sends_a_reminder_by_hand(
 
     settings = operator.request("GET", "accounts", f"{base}/reminders/settings").json()
     assert settings == {"enabled": False, "below_cents": -1000, "for_days": 7, "every_days": 7,
-                        "farm_name": None, "reply_to": None, "payment_tracking": True}
+                        "farm_name": None, "reply_to": None, "payment_tracking": True,
+                        "changed_by": None, "changed_at": None}
     # off (the timer sends nothing), at once, weekly at most
     rule = {"enabled": False, "below_cents": -1000, "for_days": 0, "every_days": 7,
             "farm_name": "Ferme des Saules"}
     answer = operator.request("PUT", "accounts", f"{base}/reminders/settings", json=rule)
     assert answer.status_code == 200 and answer.json()["farm_name"] == "Ferme des Saules"
+    assert answer.json()["changed_by"] == "opérateur"  # the operator's token names no one
 
     preview = operator.request("GET", "accounts", f"{base}/reminders/preview").json()
     [due] = preview["customers"]

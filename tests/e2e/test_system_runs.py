@@ -33,7 +33,8 @@ def test_a_gateway_refuses_missing_and_unknown_tokens_and_knows_a_valid_one(syst
         assert httpx.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 401
     valid = issue_token(secret, Principal("customer", "ferme-a", "c1"))
     answer = httpx.get(url, headers={"Authorization": f"Bearer {valid}"})
-    assert answer.json() == {"role": "customer", "producer_id": "ferme-a", "customer_id": "c1"}
+    assert answer.json() == {"role": "customer", "producer_id": "ferme-a", "customer_id": "c1",
+                             "person": None, "name": None}
 
 
 async def test_every_process_keeps_the_same_clock_as_the_tests(system):

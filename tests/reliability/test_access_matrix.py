@@ -9,25 +9,34 @@ fails it unless it is one of the public pages, which are read for leaks as well.
 """
 
 import asyncio
+import base64
+import hashlib
+import hmac
 import importlib
+import json
 import re
 import time
 import uuid
 import warnings
 from calendar import monthrange
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from io import BytesIO
 
 import httpx
 import jwt
+from cryptography.hazmat.primitives import serialization
 from fastapi.routing import iter_route_contexts
 from openpyxl import load_workbook
 
-from ardoise.auth import Principal, issue_token
+from ardoise.auth import API_AUDIENCE, Principal, claims_of, issue_token
+from ardoise.db import make_engine, make_sessionmaker
+from ardoise.issuer import SigningKeys, new_key_pem
 from ardoise.weeks import week_of
 from ardoise_tools.testing.polling import eventually
 from ardoise_tools.testing.tracking import turn_tracking_on
+from web import operators
+from web.adapters.orm import SCHEMA as WEB_SCHEMA
 
 GATEWAYS = ("orders", "accounts", "payments", "exports", "journal")
 PUBLIC = {("GET", "/health"), ("POST", "/v1/sumup/webhook")}
@@ -181,12 +190,63 @@ def token(system, principal: Principal, **kwargs) -> dict[str, str]:
     return {"Authorization": f"Bearer {issue_token(secret, principal, **kwargs)}"}
 
 
+def by_the_issuer(system, principal: Principal, keys: SigningKeys | None = None,
+                  **changes) -> dict[str, str]:
+    """A token signed EdDSA as the system's issuer (the web) signs them, or with `keys`, with
+    some claims changed (None: left out)."""
+    keys = keys or SigningKeys(system.env["ARDOISE_SIGNING_KEYS"])
+    now = int(time.time())
+    claims = {**claims_of(principal, now, 600, system.urls["web"]), **changes}
+    return {"Authorization": "Bearer " + keys.sign(
+        {k: v for k, v in claims.items() if v is not None})}
+
+
+def hmac_signed_with_the_public_key(system, principal: Principal) -> dict[str, str]:
+    """The algorithm-confusion attack: HS256 keyed with the issuer's public key, its key id."""
+    keys = SigningKeys(system.env["ARDOISE_SIGNING_KEYS"])
+    public = keys.keys[0].private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    def part(value: bytes) -> str:
+        return base64.urlsafe_b64encode(value).rstrip(b"=").decode()
+
+    header = {"alg": "HS256", "typ": "JWT", "kid": keys.kid}
+    claims = claims_of(principal, int(time.time()), 600, system.urls["web"])
+    signing_input = f"{part(json.dumps(header).encode())}.{part(json.dumps(claims).encode())}"
+    signature = hmac.new(public, signing_input.encode(), hashlib.sha256).digest()
+    return {"Authorization": f"Bearer {signing_input}.{part(signature)}"}
+
+
+async def revoked_operator(system, producer: str) -> dict[str, str]:
+    """An operator of the producer whose access was revoked in the web, once every gateway has
+    read the revocation (within a minute); its token is otherwise valid."""
+    engine = make_engine(system.env["WEB_DATABASE_URL"], WEB_SCHEMA)
+    db, now = make_sessionmaker(engine), datetime.now(UTC)
+    try:
+        person = await operators.add(db, producer, f"parti-{uuid.uuid4().hex[:6]}@example.org",
+                                     "Ancien Salarié", "tests", now)
+        await operators.revoke(db, producer, person.person_id, "tests", now)
+    finally:
+        await engine.dispose()
+    headers = by_the_issuer(system, Principal("operator", producer, person=person.person_id,
+                                              name="Ancien Salarié"))
+
+    async def statuses() -> set[int]:
+        async with httpx.AsyncClient(timeout=10, headers=headers) as client:
+            return {(await client.get(f"{system.urls[g]}/v1/whoami")).status_code
+                    for g in GATEWAYS}
+
+    await eventually(statuses, lambda found: found == {401}, timeout_s=60)
+    return headers
+
+
 def forged(system, claims: dict, algorithm: str = "HS256", scheme: str = "Bearer") -> dict:
     """A token made by hand: the right secret, but claims or an algorithm API.md does not allow
     ("none": no signature at all; a claim given None is left out)."""
     secret = None if algorithm == "none" else system.env["ARDOISE_JWT_SECRET"]
     now = int(time.time())
-    claims = {k: v for k, v in {"iat": now, "exp": now + 600, **claims}.items() if v is not None}
+    claims = {k: v for k, v in {"iat": now, "exp": now + 600, "aud": API_AUDIENCE,
+                                **claims}.items() if v is not None}
     with warnings.catch_warnings():  # PyJWT finds the test secret short for HS512
         warnings.simplefilter("ignore")
         text = jwt.encode(claims, secret, algorithm=algorithm)
@@ -301,6 +361,7 @@ async def test_nobody_but_the_producer_and_its_customer_gets_through_any_route(
         and SECRET_NAME in s[5] and SECRET_NAME in s[-1]))
 
     me, p = Principal("operator", victim["producer"]), victim["producer"]
+    me_named = Principal("operator", p, person="op-victime", name="Opératrice")
     callers = {
         "no token": (INVALID_TOKEN, {}),
         "expired token": (INVALID_TOKEN, token(system, me, lifetime_s=-60)),
@@ -319,6 +380,23 @@ async def test_nobody_but_the_producer_and_its_customer_gets_through_any_route(
         "valid token, Basic scheme": (INVALID_TOKEN, forged(
             system, {"role": "operator", "producer": p}, scheme="Basic")),
         "garbage token": (INVALID_TOKEN, {"Authorization": "Bearer not.a.token"}),
+        "issuer's token of another producer's operator": (OTHER_PRODUCER, by_the_issuer(
+            system, Principal("operator", other, person="op-autre", name="Autre"))),
+        "issuer's token for another audience": (INVALID_TOKEN, by_the_issuer(
+            system, me_named, aud="ardoise-elsewhere")),
+        "issuer's key, another issuer named": (INVALID_TOKEN, by_the_issuer(
+            system, me_named, iss="https://login.example.org")),
+        "issuer's token expired one second ago": (INVALID_TOKEN, by_the_issuer(
+            system, me_named, iat=int(time.time()) - 601, nbf=None,
+            exp=int(time.time()) - 1)),
+        "issuer's token without expiry": (INVALID_TOKEN, by_the_issuer(system, me_named,
+                                                                       exp=None)),
+        "signed with a key rotated out (never published now)": (INVALID_TOKEN, by_the_issuer(
+            system, me_named, keys=SigningKeys(new_key_pem()))),
+        "HS256 signed with the issuer's public key": (INVALID_TOKEN,
+                                                      hmac_signed_with_the_public_key(
+                                                          system, me_named)),
+        "revoked operator": (INVALID_TOKEN, await revoked_operator(system, p)),
         "operator of another producer": (OTHER_PRODUCER, token(system,
                                                                Principal("operator", other))),
         "customer of another producer": (OTHER_PRODUCER, token(

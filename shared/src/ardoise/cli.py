@@ -14,6 +14,7 @@ from importlib.metadata import entry_points
 
 from ardoise.auth import Principal, issue_token
 from ardoise.db import plain_dsn
+from ardoise.issuer import SigningKeys
 
 
 def services() -> list[str]:
@@ -35,11 +36,17 @@ def cmd_token(args: argparse.Namespace) -> None:
     if args.role == "customer" and not args.customer:
         sys.exit("usage: ardoise token customer PRODUCER CUSTOMER")
     load_environment(args.instance)
+    principal = Principal(args.role, args.producer,
+                          args.customer if args.role == "customer" else None,
+                          person=args.person, name=args.name)
+    keys, issuer = os.environ.get("ARDOISE_SIGNING_KEYS"), os.environ.get("ARDOISE_AUTH_ISSUER")
+    if keys and issuer:  # the issuer's own key, as the web signs with it
+        print(SigningKeys(keys).token(issuer, principal, args.minutes * 60))
+        return
     secret = os.environ.get("ARDOISE_JWT_SECRET")
     if not secret:
-        sys.exit("no ARDOISE_JWT_SECRET in the environment and no local stack yet: run `make up`")
-    principal = Principal(args.role, args.producer,
-                          args.customer if args.role == "customer" else None)
+        sys.exit("no signing key nor ARDOISE_JWT_SECRET in the environment and no local stack "
+                 "yet: run `make up`")
     print(issue_token(secret, principal))
 
 
@@ -119,6 +126,10 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("producer")
     token.add_argument("customer", nargs="?")
     token.add_argument("--instance", default="dev")
+    token.add_argument("--person", help="the operator's id (sub), e.g. op-lea")
+    token.add_argument("--name", help="the operator's name, shown in the history")
+    token.add_argument("--minutes", type=int, default=15,
+                       help="lifetime of a token signed with the issuer's key (at most 15)")
     token.set_defaults(run=cmd_token)
 
     migrate = commands.add_parser("migrate", help="migrate services' schemas to head")

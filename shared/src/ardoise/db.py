@@ -1,12 +1,14 @@
 """Database engine and session factory for one service's own schema."""
 
-from sqlalchemy import MetaData, event, exc, select
+from sqlalchemy import Column, DateTime, MetaData, String, Table, event, exc, select
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from ardoise.changes import ACTOR_LENGTH, Change
 
 
 def plain_dsn(database_url: str) -> str:
@@ -48,6 +50,22 @@ def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
     Never write through them: each statement would commit on its own."""
     return async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"),
                               expire_on_commit=False)
+
+
+def change_columns() -> tuple[Column, Column]:
+    """A settings table's `changed_by` and `changed_at`: who last changed the settings, and
+    when (`ardoise.changes.Change`; null: no one since issue #23)."""
+    return (Column("changed_by", String(ACTOR_LENGTH)),
+            Column("changed_at", DateTime(timezone=True)))
+
+
+async def last_change(session: AsyncSession, table: Table, producer_id: str,
+                      at: str = "changed_at") -> Change:
+    """Who last changed a producer's settings row, and when (its `at` column: `changed_at`, or
+    a table's own `updated_at`); no one while the producer has no row."""
+    row = (await session.execute(select(table.c.changed_by, table.c[at])
+                                 .where(table.c.producer_id == producer_id))).first()
+    return Change() if row is None else Change(*row)
 
 
 def schema_metadata(schema: str) -> MetaData:

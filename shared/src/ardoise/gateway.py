@@ -15,9 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ardoise.auth import Principal, Unauthenticated, read_token
+from ardoise.auth import Principal, Unauthenticated
 from ardoise.body_limits import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from ardoise.errors import DomainError, Forbidden, NotFound
+from ardoise.token_verifier import TokenVerifier
 
 _bearer = HTTPBearer(auto_error=False)
 HEALTH_TIMEOUT_S = 2.0
@@ -34,16 +35,29 @@ async def current_principal(
     if credentials is None:
         raise _Unauthorized("missing bearer token")
     try:
-        return read_token(request.app.state.jwt_secret, credentials.credentials)
+        return await verifier_of(request.app).read(credentials.credentials)
     except Unauthenticated as error:
         raise _Unauthorized(str(error)) from error
+
+
+def verifier_of(app: FastAPI) -> TokenVerifier:
+    """The app's verifier (`gateway_app` sets it from the settings); an app assembled by hand in
+    a test with only `state.jwt_secret` verifies development HS256 tokens with it."""
+    verifier = getattr(app.state, "verifier", None)
+    if verifier is None:
+        verifier = app.state.verifier = TokenVerifier(dev_secret=app.state.jwt_secret)
+    return verifier
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def check_operator_of(principal: Principal, producer_id: str) -> None:
-    """Another producer's routes do not exist for the caller; a customer may not use them."""
+def check_operator_of(principal: Principal, producer_id: str, service_scope: str | None = None
+                      ) -> None:
+    """Another producer's routes do not exist for the caller; a customer may not use them. A
+    service passes only where the route names a scope it was given (`service_scope`)."""
+    if service_scope is not None and principal.may(service_scope):
+        return
     if not principal.can_reach_producer(producer_id):
         raise NotFound("no such producer")
     if principal.role != "operator":
@@ -125,7 +139,8 @@ def install_whoami(app: FastAPI) -> None:
     @app.get("/v1/whoami", tags=["auth"])
     async def whoami(principal: CurrentPrincipal) -> dict[str, str | None]:
         return {"role": principal.role, "producer_id": principal.producer_id,
-                "customer_id": principal.customer_id}
+                "customer_id": principal.customer_id, "person": principal.person,
+                "name": principal.name}
 
 
 _ERROR_BODY = {"content": {"application/json": {"schema": {

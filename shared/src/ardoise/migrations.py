@@ -141,3 +141,19 @@ def drop_outbox_request_id(schema: str) -> None:
     from alembic import op
 
     op.execute(f"ALTER TABLE {schema}.outbox DROP COLUMN IF EXISTS request_id")
+
+
+def add_change_columns(table: str) -> None:
+    """A settings table's `changed_by` and `changed_at` (issue #23), as they were then:
+    nullable, without a default, so added at once whatever the number of rows."""
+    from alembic import op
+
+    op.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS changed_by varchar(254), "
+               "ADD COLUMN IF NOT EXISTS changed_at timestamp with time zone")
+
+
+def drop_change_columns(table: str) -> None:
+    from alembic import op
+
+    op.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS changed_by, "
+               "DROP COLUMN IF EXISTS changed_at")

@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 
+import httpx
 import uvicorn
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from ardoise.auth_setup import token_verifier
 from ardoise.body_limits import BodyLimits
 from ardoise.db import make_engine, make_read_sessionmaker, make_sessionmaker
 from ardoise.gateway import (
@@ -30,6 +32,7 @@ from ardoise.observability import (
     serve_worker_endpoints,
 )
 from ardoise.relay import OutboxRelay
+from ardoise.security_headers import install_security_headers
 from ardoise.settings import ServiceSettings
 from ardoise.worker import Background, worker_app
 
@@ -63,10 +66,12 @@ def gateway_app(
             if on_close:
                 await on_close(app)
             await engine.dispose()
+            await auth_client.aclose()
 
     app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
     app.state.settings = settings
-    app.state.jwt_secret = settings.jwt_secret.get_secret_value()
+    auth_client = httpx.AsyncClient(timeout=httpx.Timeout(5.0, connect=2.0))
+    app.state.verifier = token_verifier(settings, auth_client)
     install_error_handlers(app)
     instrument_gateway(app)
     install_health(
@@ -77,8 +82,9 @@ def gateway_app(
     for router in routers:
         app.include_router(router)
     document_error_answers(app, always_2xx)
-    # the outermost layer: refused before anything else runs
+    # refused before anything else runs
     app.add_middleware(BodyLimits, always_2xx=always_2xx, large_bodies=large_bodies)
+    install_security_headers(app)  # added last, outermost: BodyLimits' refusals carry them too
     return app
 
 

@@ -14,8 +14,15 @@ from ardoise_tools.devservers.stack import Stack, project_root
 
 
 def environment_of(instance: str) -> dict[str, str]:
-    """A local stack's environment (`.run/INSTANCE/`): its database URLs, broker and secrets."""
-    return Stack(instance).environment()
+    """A local stack's environment (`.run/INSTANCE/`): its database URLs, broker and secrets;
+    for `dev`, `make up`'s issuer too (the web at its usual address), so that `ardoise token`
+    signs with the same key as the web."""
+    stack = Stack(instance)
+    env = stack.environment()
+    if instance == "dev":
+        env.update(stack.issuer_environment(os.environ.get("WEB_PUBLIC_URL",
+                                                           "http://127.0.0.1:8000")))
+    return env
 
 
 def register(commands) -> None:
@@ -39,6 +46,8 @@ def cmd_up(args: argparse.Namespace) -> None:
     """Servers, migrations, then every gateway and worker in the foreground until Ctrl-C."""
     stack = Stack(args.instance)
     env = stack.up()
+    env.update(stack.issuer_environment(os.environ.get("WEB_PUBLIC_URL",
+                                                       "http://127.0.0.1:8000")))
     env_file = stack.write_env_file(env)
     print(f"postgres and broker ready; environment in {env_file}", flush=True)
     root = project_root()

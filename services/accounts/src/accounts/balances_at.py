@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.adapters.orm import accounts, movements, producers
 from accounts.domain.moments import zone_named
 from accounts.domain.search import searchable
-from accounts.views import Sort, _identity, _like
+from accounts.views import Sort, _identity, _like, movement_row
 from ardoise.payment_reference import payment_reference
 
 WALKED_ROWS = 1000
@@ -211,12 +211,7 @@ async def account_page_at(
             query = query.where(false())
         else:
             query = query.where(tuple_(movements.c.at, movements.c.id) < tuple_(*anchor))
-    history = [
-        {"movement_id": m.movement_id, "at": m.at, "kind": m.kind,
-         "amount_cents": m.amount_cents, "balance_after_cents": m.balance_after_cents,
-         "label": m.label, "order_id": m.order_id, "mode": m.mode}
-        for m in await session.execute(query)
-    ]
+    history = [movement_row(m) for m in await session.execute(query)]
     return {"customer_id": row.customer_id, "name": row.name, "email": row.email,
             "balance_cents": balance or 0, "held_cents": None, "available_cents": None,
             **_identity(row), "payment_reference": payment_reference(producer_id, customer_id),

@@ -32,6 +32,14 @@ def _customer(row) -> dict:
     }
 
 
+def movement_row(m) -> dict:
+    """A movement as an account's history shows it, with who made it."""
+    return {"movement_id": m.movement_id, "at": m.at, "kind": m.kind,
+            "amount_cents": m.amount_cents, "balance_after_cents": m.balance_after_cents,
+            "label": m.label, "order_id": m.order_id, "mode": m.mode,
+            "recorded_by": m.recorded_by}
+
+
 def _identity(row) -> dict:
     """How invoices name the customer (None where nothing was recorded)."""
     return {"address": row.address, "professional": row.professional, "siren": row.siren,
@@ -103,14 +111,7 @@ async def account_page(
             .scalar_subquery()
         )
         query = query.where(movements.c.id < anchor)
-    history = [
-        {
-            "movement_id": m.movement_id, "at": m.at, "kind": m.kind,
-            "amount_cents": m.amount_cents, "balance_after_cents": m.balance_after_cents,
-            "label": m.label, "order_id": m.order_id, "mode": m.mode,
-        }
-        for m in await session.execute(query)
-    ]
+    history = [movement_row(m) for m in await session.execute(query)]
     limit = await LimitsRepository(session).shown_on_account(
         producer_id, row.credit_limit_cents, row.balance_cents - row.held_cents)
     return {**_customer(row), **_identity(row), **limit,

@@ -60,18 +60,20 @@ async def test_until_set_there_is_no_limit_and_orders_over_one_would_be_refused(
                         f"/v1/producers/{producer_id}/credit-limits")
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"credit_limit_cents": None, "over_limit": "refuse",
-                             "payment_tracking": True}
+                             "payment_tracking": True, "changed_by": None, "changed_at": None}
 
 
 async def test_a_default_of_50_euros_shows_in_the_standing_and_the_account_page(
         gateway, producer_id, claire):
-    operator = Principal("operator", producer_id)
+    operator = Principal("operator", producer_id, person="op-1", name="Léa Martin")
     base = f"/v1/producers/{producer_id}"
     put = await call(gateway, operator, "PUT", f"{base}/credit-limits",
                      json={"credit_limit_cents": 5000, "over_limit": "online_payment"})
     assert put.status_code == 200, put.text
     assert put.json() == {"credit_limit_cents": 5000, "over_limit": "online_payment",
-                          "payment_tracking": True}
+                          "payment_tracking": True, "changed_by": "Léa Martin",
+                          "changed_at": put.json()["changed_at"]}
+    assert put.json()["changed_at"] is not None
     assert (await call(gateway, operator, "GET", f"{base}/credit-limits")).json() == put.json()
     standing = (await call(gateway, operator, "GET",
                            f"{base}/customers/{claire}/credit-limit")).json()
@@ -80,7 +82,7 @@ async def test_a_default_of_50_euros_shows_in_the_standing_and_the_account_page(
         "available_cents": -4000, "credit_limit_cents": 5000,
         "customer_credit_limit_cents": None, "default_credit_limit_cents": 5000,
         "over_limit": "online_payment", "available_until_limit_cents": 1000,
-        "payment_tracking": True}
+        "payment_tracking": True, "changed_by": None, "changed_at": None}
     page = (await call(gateway, operator, "GET", f"{base}/customers/{claire}/account")).json()
     assert (page["credit_limit_cents"], page["available_until_limit_cents"]) == (5000, 1000)
     mine = (await call(gateway, Principal("customer", producer_id, claire), "GET",
@@ -90,7 +92,7 @@ async def test_a_default_of_50_euros_shows_in_the_standing_and_the_account_page(
 
 async def test_a_customers_own_limit_overrides_the_default_until_set_back_to_null(
         gateway, producer_id, claire):
-    operator = Principal("operator", producer_id)
+    operator = Principal("operator", producer_id, person="op-1", name="Léa Martin")
     base = f"/v1/producers/{producer_id}"
     await call(gateway, operator, "PUT", f"{base}/credit-limits", json={"credit_limit_cents": 5000})
     own = await call(gateway, operator, "PUT", f"{base}/customers/{claire}/credit-limit",
@@ -98,6 +100,10 @@ async def test_a_customers_own_limit_overrides_the_default_until_set_back_to_nul
     assert own.status_code == 200, own.text
     assert (own.json()["credit_limit_cents"], own.json()["customer_credit_limit_cents"],
             own.json()["available_until_limit_cents"]) == (10000, 10000, 6000)
+    standing = (await call(gateway, operator, "GET",
+                           f"{base}/customers/{claire}/credit-limit")).json()
+    assert (standing["changed_by"], standing["changed_at"]) == (
+        "Léa Martin", own.json()["changed_at"])
     page = (await call(gateway, operator, "GET", f"{base}/customers/{claire}/account")).json()
     assert (page["credit_limit_cents"], page["balance_cents"]) == (10000, -4000)
     back = (await call(gateway, operator, "PUT", f"{base}/customers/{claire}/credit-limit",

@@ -21,6 +21,7 @@ from accounts.domain.limits import (
     effective_limit_cents,
 )
 from accounts.service_layer import limits
+from ardoise.changes import Change
 from ardoise_tools.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
 
 P = "ferme-a"
@@ -31,6 +32,7 @@ limits_or_none = st.none() | st.integers(0, 10**11)
 class Store:
     accounts: dict = field(default_factory=dict)
     producer_limits: dict = field(default_factory=dict)
+    changes: dict = field(default_factory=dict)
     tracking: dict = field(default_factory=dict)
     inbox: set = field(default_factory=set)
     published: list = field(default_factory=list)
@@ -43,13 +45,18 @@ class FakeLimits:
     async def producer_limits(self, producer_id):
         return self.store.producer_limits.get(producer_id, CreditLimits())
 
-    async def set_producer_limits(self, producer_id, value):
-        self.store.producer_limits[producer_id] = value
+    async def producer_limits_change(self, producer_id):
+        return self.store.changes.get(producer_id, Change())
 
-    async def set_customer_limit(self, producer_id, customer_id, limit_cents):
+    async def set_producer_limits(self, producer_id, value, change=None):
+        self.store.producer_limits[producer_id] = value
+        self.store.changes[producer_id] = change or Change()
+
+    async def set_customer_limit(self, producer_id, customer_id, limit_cents, change=None):
         if (producer_id, customer_id) not in self.store.accounts:
             return False
         self.store.accounts[(producer_id, customer_id)][1] = limit_cents
+        self.store.changes[(producer_id, customer_id)] = change or Change()
         return True
 
     async def standing(self, producer_id, customer_id):
@@ -58,7 +65,8 @@ class FakeLimits:
         account, own = self.store.accounts[(producer_id, customer_id)]
         return CreditStanding(customer_id, account.balance_cents, account.held_cents, own,
                               await self.producer_limits(producer_id),
-                              self.store.tracking.get(producer_id) is True)
+                              self.store.tracking.get(producer_id) is True,
+                              self.store.changes.get((producer_id, customer_id), Change()))
 
     async def tracking_is_on(self, producer_id):
         return self.store.tracking.get(producer_id) is True
@@ -110,14 +118,16 @@ def test_an_over_limit_choice_is_refuse_or_online_payment():
 
 async def test_until_set_a_producer_has_no_limit_and_refuses(store):
     assert await limits.credit_limits(P, FakeUnitOfWork(store)) == {
-        "credit_limit_cents": None, "over_limit": "refuse", "payment_tracking": True}
+        "credit_limit_cents": None, "over_limit": "refuse", "payment_tracking": True,
+        "changed_by": None, "changed_at": None}
 
 
 async def test_the_default_and_the_choice_are_set_together_and_read_back(store):
-    answer = await limits.set_credit_limits(SetCreditLimits(P, 5000, ONLINE_PAYMENT),
+    answer = await limits.set_credit_limits(SetCreditLimits(P, 5000, ONLINE_PAYMENT, "Léa"),
                                             FakeUnitOfWork(store))
     assert answer == {"credit_limit_cents": 5000, "over_limit": "online_payment",
-                      "payment_tracking": True}
+                      "payment_tracking": True, "changed_by": "Léa",
+                      "changed_at": store.changes[P].at.isoformat()}
     assert await limits.credit_limits(P, FakeUnitOfWork(store)) == answer
 
 
@@ -134,7 +144,8 @@ async def test_the_standing_is_the_available_balance_against_the_default_limit(s
         "customer_id": "claire", "balance_cents": -4000, "held_cents": 0,
         "available_cents": -4000, "credit_limit_cents": 5000,
         "customer_credit_limit_cents": None, "default_credit_limit_cents": 5000,
-        "over_limit": "refuse", "available_until_limit_cents": 1000, "payment_tracking": True}
+        "over_limit": "refuse", "available_until_limit_cents": 1000, "payment_tracking": True,
+        "changed_by": None, "changed_at": None}
 
 
 async def test_holds_count_credit_promised_to_a_checkout_is_not_available(store):
@@ -148,10 +159,11 @@ async def test_holds_count_credit_promised_to_a_checkout_is_not_available(store)
 
 async def test_a_customers_own_limit_overrides_the_default_until_set_back_to_none(store):
     await limits.set_credit_limits(SetCreditLimits(P, 5000, REFUSE), FakeUnitOfWork(store))
-    own = await limits.set_customer_credit_limit(SetCustomerCreditLimit(P, "claire", 10000),
-                                                 FakeUnitOfWork(store))
+    own = await limits.set_customer_credit_limit(
+        SetCustomerCreditLimit(P, "claire", 10000, "Léa Martin"), FakeUnitOfWork(store))
     assert (own["credit_limit_cents"], own["customer_credit_limit_cents"],
-            own["available_until_limit_cents"]) == (10000, 10000, 6000)
+            own["available_until_limit_cents"], own["changed_by"]) == (
+        10000, 10000, 6000, "Léa Martin")
     back = await limits.set_customer_credit_limit(SetCustomerCreditLimit(P, "claire", None),
                                                   FakeUnitOfWork(store))
     assert (back["credit_limit_cents"], back["customer_credit_limit_cents"]) == (5000, None)

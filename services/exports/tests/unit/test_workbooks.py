@@ -19,7 +19,8 @@ from exports.adapters.workbooks import (
 from exports.domain.reports import MODE_LABELS, MODES, PAYING_MODES, MovementRow, PaymentRow
 
 WEEK_START, WEEK_END = date(2026, 11, 16), date(2026, 11, 22)
-ORDER_HEADINGS = ["Date", "Commande", "Client", "Total", "Mode", "Montant payé", "Avoir"]
+ORDER_HEADINGS = ["Date", "Commande", "Client", "Total", "Mode", "Montant payé", "Avoir",
+                  "Saisi par"]
 ROWS = [
     PaymentRow("ord-1", date(2026, 11, 16), "c-1", "Élise Martin", 1250, "cash", 1300, 50),
     PaymentRow("ord-2", date(2026, 11, 17), "c-2", "Paul Roux", 2000, "account", 2000, 0),
@@ -149,7 +150,8 @@ def test_top_ups_and_debits_by_mode_count_apart_then_in_the_total_received():
         ("Total", 5, 7665, 5305, 6300, 11605, -360),
     ]
     sheet = book["Mouvements de compte"]
-    assert values(sheet, 4) == ["Date", "Client", "Nature", "Mode", "Montant", "Libellé"]
+    assert values(sheet, 4) == ["Date", "Client", "Nature", "Mode", "Montant", "Libellé",
+                                "Saisi par"]
     listed = [(row[0].value, row[1].value, row[2].value, row[3].value, cents(row[4]),
                row[5].value) for row in sheet.iter_rows(min_row=5)]
     assert listed == [

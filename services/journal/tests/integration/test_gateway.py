@@ -36,7 +36,8 @@ async def client(sessions, reads, producer_id):
     app.state.settings = SimpleNamespace(signing_secret=SecretStr(SIGNING))
     install_error_handlers(app)
     app.include_router(router)
-    token = issue_token(SECRET, Principal("operator", producer_id))
+    token = issue_token(SECRET, Principal("operator", producer_id, person="op-1",
+                                          name="Léa Martin"))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url=f"http://journal/v1/producers/{producer_id}/journal",
                                  headers={"Authorization": f"Bearer {token}"}) as http:
@@ -141,6 +142,18 @@ async def test_settings_are_checked_and_the_fiscal_year_is_fixed_once_closed(cli
     assert good.json()["chart"]["customers"]["number"].startswith("411")
     await a_month_of_sales(sessions, producer_id)
     assert (await client.put("/settings", json={"fiscal_year_start": "01-01"})).status_code == 409
+
+
+async def test_a_settings_change_keeps_who_made_it_not_what_the_events_tell(
+        client, sessions, producer_id):
+    before = (await client.get("/settings")).json()
+    assert (before["changed_by"], before["changed_at"]) == (None, None)
+    async with sessions() as session, session.begin():  # as the invoicing identity's event does
+        await JournalRepository(session).save_settings(producer_id, siren="732829320")
+    assert (await client.get("/settings")).json()["changed_by"] is None
+    put = (await client.put("/settings", json={"fec_variant": "cash_basis"})).json()
+    assert put["changed_by"] == "Léa Martin" and put["changed_at"] is not None
+    assert (await client.get("/settings")).json() == put
 
 
 async def test_a_customer_or_another_producer_reads_nothing(sessions, producer_id):

@@ -9,6 +9,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise import topics
+from ardoise.auth_setup import service_tokens
 from ardoise.consumer import subscribe_events
 from ardoise.events import Event, SettlementChanged
 from ardoise.runtime import gateway_app, group_id
@@ -34,7 +35,7 @@ def create_app(settings: Settings | None = None,
     def wire(app: FastAPI) -> None:
         app.state.clock = clock
         app.state.accounts = AccountsClient(settings.accounts_url,
-                                            settings.jwt_secret.get_secret_value())
+                                            service_tokens(settings, "orders"))
         app.state.order_changes = OrderChanges(settings.asyncpg_dsn)
 
     async def unwire(app: FastAPI) -> None:
@@ -49,7 +50,7 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
     """Settlements and payment settings, for the order page, invoices and receipts; an order
     settled is invoiced, for a producer invoicing on delivery."""
     new_uow = partial(SqlOrdersUnitOfWork, sessions)
-    accounts = AccountsClient(settings.accounts_url, settings.jwt_secret.get_secret_value())
+    accounts = AccountsClient(settings.accounts_url, service_tokens(settings, "orders"))
 
     async def settled(event: SettlementChanged) -> None:
         await invoicing.invoice_delivered(event, new_uow(), accounts.buyer, utc_now())

@@ -9,6 +9,7 @@ from sqlalchemy import and_, bindparam, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ardoise.auth import Principal
+from ardoise.changes import Change
 from ardoise.errors import NotFound
 from orders.adapters.accounts_client import CustomerFigures
 from orders.adapters.invoices_repository import InvoicesRepository
@@ -51,7 +52,8 @@ async def order_row(session: AsyncSession, producer_id: str, order_id: uuid.UUID
                     principal: Principal):
     """The order as `ORDER` reads it; NotFound when this principal may not see it."""
     row = (await session.execute(ORDER, {"producer_id": producer_id, "order_id": order_id})).first()
-    if row is None or not principal.can_reach_customer(producer_id, row.customer_id):
+    if row is None or not (principal.may("orders:read")
+                           or principal.can_reach_customer(producer_id, row.customer_id)):
         raise NotFound("no such order")
     return row
 
@@ -151,6 +153,10 @@ def printout(row, figures: CustomerFigures, now: datetime, invoicing: Invoicing 
 
 async def invoicing_of(session: AsyncSession, producer_id: str) -> Invoicing:
     return await InvoicesRepository(session).invoicing(producer_id)
+
+
+async def invoicing_change_of(session: AsyncSession, producer_id: str) -> Change:
+    return await InvoicesRepository(session).invoicing_change(producer_id)
 
 
 async def invoice_row(session: AsyncSession, producer_id: str, number: str):

@@ -14,7 +14,7 @@ def client(handler) -> AccountsClient:
     return AccountsClient("http://accounts/", SECRET, transport=httpx.MockTransport(handler))
 
 
-async def test_the_balance_is_asked_with_an_operator_token_of_the_producer():
+async def test_the_balance_is_asked_with_the_orders_services_own_token():
     seen = []
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -26,7 +26,9 @@ async def test_the_balance_is_asked_with_an_operator_token_of_the_producer():
     assert request.url.path == "/v1/producers/ferme-a/customers/c1/account"
     assert request.url.params["limit"] == "1"
     principal = read_token(SECRET, request.headers["Authorization"].removeprefix("Bearer "))
-    assert (principal.role, principal.producer_id) == ("operator", "ferme-a")
+    assert (principal.role, principal.person, principal.scopes) == (
+        "service", "orders", frozenset({"accounts:read"}))
+    assert not principal.can_reach_producer("ferme-a")  # only the routes naming its scope
 
 
 async def test_a_customer_without_an_account_yet_has_a_balance_of_0():

@@ -169,7 +169,7 @@ STANDING = {"customer_id": "c1", "balance_cents": -4000, "held_cents": 0,
             "payment_tracking": True}
 
 
-async def test_the_standing_is_asked_in_one_call_with_an_operator_token():
+async def test_the_standing_is_asked_in_one_call_with_the_orders_services_own_token():
     seen = []
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -181,7 +181,8 @@ async def test_the_standing_is_asked_in_one_call_with_an_operator_token():
     [request] = seen
     assert request.url.path == f"/v1/producers/{P}/customers/c1/credit-limit"
     principal = read_token(SECRET, request.headers["Authorization"].removeprefix("Bearer "))
-    assert (principal.role, principal.producer_id) == ("operator", P)
+    assert (principal.role, principal.person, principal.scopes) == (
+        "service", "orders", frozenset({"accounts:read"}))
 
 
 async def test_a_customer_not_registered_has_0_available_against_the_default_limit():

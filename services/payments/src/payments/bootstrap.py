@@ -11,8 +11,10 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise import topics
+from ardoise.auth_setup import service_tokens
 from ardoise.consumer import subscribe_events
 from ardoise.events import Event
+from ardoise.rate_limit import parse_networks
 from ardoise.runtime import gateway_app, group_id
 from payments.adapters import orm
 from payments.adapters.credentials import SecretBox
@@ -24,7 +26,7 @@ from payments.entrypoints.bank_api import MAX_STATEMENT_BYTES, STATEMENT_PATH_SU
 from payments.entrypoints.bank_api import router as bank_router
 from payments.entrypoints.payouts_api import router as payouts_router
 from payments.entrypoints.top_ups_api import router as top_ups_router
-from payments.entrypoints.webhook import WEBHOOK_PATH
+from payments.entrypoints.webhook import WEBHOOK_PATH, webhook_limit
 from payments.entrypoints.webhook import router as webhook
 from payments.service_layer import checkouts, refunds, top_ups
 from payments.service_layer.messagebus import MessageBus
@@ -50,7 +52,7 @@ def sumup_gateways(settings: Settings, new_uow: Callable) -> SumUpGateways:
 
 
 def _orders(settings: Settings) -> OrdersClient:
-    return OrdersClient(settings.orders_url, settings.jwt_secret.get_secret_value())
+    return OrdersClient(settings.orders_url, service_tokens(settings, "payments"))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -70,6 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       title="Ardoise payments", on_ready=wire,
                       always_2xx=frozenset({WEBHOOK_PATH}),
                       large_bodies={STATEMENT_PATH_SUFFIX: MAX_STATEMENT_BYTES})
+    app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
+    app.state.webhook_limit = webhook_limit(settings.sumup_webhook_limit,
+                                            settings.sumup_webhook_window_s)
 
     @app.exception_handler(OrdersUnavailable)
     async def orders_unavailable(_: Request, error: OrdersUnavailable) -> JSONResponse:

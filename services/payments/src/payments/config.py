@@ -20,6 +20,10 @@ class Settings(ServiceSettings):
     """Fernet keys that seal the producers' SumUp API keys (adapters/credentials.py)."""
     sumup_webhook_secret: SecretStr | None = Field(None, validation_alias="SUMUP_WEBHOOK_SECRET")
     """The signing secret of SumUp's signed webhooks; without it, a signed one is ignored."""
+    sumup_webhook_limit: int = Field(60, ge=1, validation_alias="SUMUP_WEBHOOK_LIMIT")
+    sumup_webhook_window_s: int = Field(60, ge=1, validation_alias="SUMUP_WEBHOOK_WINDOW_S")
+    """At most `sumup_webhook_limit` notifications per client address in this many seconds,
+    per replica; more get a 429 (SumUp retries, and pending checkouts are read back anyway)."""
     public_base_url: str | None = Field(None, validation_alias="PUBLIC_BASE_URL")
 
     @property

@@ -27,7 +27,7 @@ async def payments_page(session: AsyncSession, producer_id: str, monday: date,
     query = (
         select(orders.c.order_id, orders.c.customer_id, customers.c.name, orders.c.delivery_date,
                orders.c.total_cents, settlements.c.mode, settlements.c.amount_paid_cents,
-               settlements.c.received)
+               settlements.c.received, settlements.c.recorded_by)
         .select_from(joined)
         .where(orders.c.producer_id == producer_id,
                orders.c.delivery_date >= monday,
@@ -38,7 +38,7 @@ async def payments_page(session: AsyncSession, producer_id: str, monday: date,
              "customer_name": row.name or row.customer_id,
              "delivery_date": row.delivery_date.isoformat(), "total_cents": row.total_cents,
              "mode": row.mode or "not_delivered", "amount_paid_cents": row.amount_paid_cents or 0,
-             "received": dict(row.received or {})}
+             "received": dict(row.received or {}), "recorded_by": row.recorded_by}
             for row in await session.execute(query)]
     movements = await week_movements(session, producer_id, monday, settings.time_zone)
     # what came in (or went out), by the mode it came by: the orders' money (an order paid in
@@ -67,7 +67,8 @@ async def week_movements(session: AsyncSession, producer_id: str, monday: date,
     return [{"movement_id": str(row.movement_id), "customer_id": row.customer_id,
              "customer_name": row.name or row.customer_id, "at": row.at.isoformat(),
              "kind": "top_up" if row.amount_cents > 0 else "debit", "mode": row.mode,
-             "amount_cents": row.amount_cents, "label": row.label}
+             "amount_cents": row.amount_cents, "label": row.label,
+             "recorded_by": row.recorded_by}
             for row in await session.execute(query)]
 
 
@@ -99,5 +100,5 @@ async def credit_notes(session: AsyncSession, producer_id: str, customer_id: str
              "issued_at": row.issued_at.isoformat(), "order_id": str(row.order_id),
              "delivery_date": row.delivery_date.isoformat(), "customer_id": row.customer_id,
              "customer_name": row.name or row.customer_id, "amount_cents": row.amount_cents,
-             "status": row.status}
+             "status": row.status, "issued_by": row.issued_by}
             for row in await session.execute(query)]

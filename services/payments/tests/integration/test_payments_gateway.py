@@ -2,7 +2,7 @@
 field with nothing written, and the weekly payments page."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -27,21 +27,23 @@ async def outbox_count(new_uow, producer_id: str) -> int:
 
 
 async def test_settings_default_then_change_field_by_field(gateway, new_producer_id):
-    operator = gateway(Principal("operator", new_producer_id))
+    operator = gateway(Principal("operator", new_producer_id, person="op-1", name="Léa Martin"))
     path = f"/v1/producers/{new_producer_id}/settings"
     assert (await operator.get(path)).json() == {
         "payment_tracking": False, "online_payment_required": False, "sumup_merchant_code": None,
         "sumup_connected": False, "accepted_modes": ["account", "cash", "cheque", "card", "transfer"],
-        "time_zone": "Europe/Paris"}
+        "time_zone": "Europe/Paris", "changed_by": None, "changed_at": None}
     on = await operator.put(path, json={"payment_tracking": True})
     assert on.status_code == 200 and on.json()["payment_tracking"] is True
     changed = await operator.put(path, json={"accepted_modes": ["cash", "cheque"]})
     assert changed.status_code == 200
     off = (await operator.put(path, json={"payment_tracking": False})).json()
     assert off["accepted_modes"] == ["cash", "cheque"] and off["payment_tracking"] is False
+    assert off["changed_by"] == "Léa Martin" and off["changed_at"] is not None
     assert (await operator.get(path)).json() == off
     moved = (await operator.put(path, json={"time_zone": "America/Cayenne"})).json()
-    assert moved == {**off, "time_zone": "America/Cayenne"}
+    assert moved == {**off, "time_zone": "America/Cayenne", "changed_at": moved["changed_at"]}
+    assert datetime.fromisoformat(moved["changed_at"]) > datetime.fromisoformat(off["changed_at"])
 
 
 async def test_online_payment_needs_the_producers_own_sumup_account_kept_sealed(
@@ -177,8 +179,9 @@ async def test_the_weekly_page_shows_the_weeks_orders_once_with_totals(gateway, 
     settle = f"/v1/producers/{producer_id}/orders/{{}}/settlement"
     await gateway().put(settle.format(cash), json={"mode": "cash", "amount_paid_cents": 2500})
     await gateway().put(settle.format(cash), json={"mode": "cash", "amount_paid_cents": 2400})
-    await gateway().post(f"/v1/producers/{producer_id}/settlements",
-                         json={"order_ids": [card, later], "mode": "card"})
+    lea = gateway(Principal("operator", producer_id, person="op-1", name="Léa Martin"))
+    await lea.post(f"/v1/producers/{producer_id}/settlements",
+                   json={"order_ids": [card, later], "mode": "card"})
     await gateway().put(settle.format(untouched), json={"mode": "not_delivered"})
     page = (await gateway().get(f"/v1/producers/{producer_id}/payments",
                                 params={"week": "2026-W48"})).json()
@@ -187,7 +190,9 @@ async def test_the_weekly_page_shows_the_weeks_orders_once_with_totals(gateway, 
     assert page["rows"][2] == {"order_id": card, "customer_id": "c2", "customer_name": "c2",
                                "delivery_date": "2026-11-29", "total_cents": 1250,
                                "mode": "card", "amount_paid_cents": 1250,
-                               "received": {"card": 1250}}
+                               "received": {"card": 1250}, "recorded_by": "Léa Martin"}
+    # an operator without a name in its token is shown as such; an order never settled: no one
+    assert [r["recorded_by"] for r in page["rows"][:2]] == ["opérateur", None]
     assert page["totals"] == {"not_delivered": 0, "account": 0, "cash": 2400, "card": 1250}
     assert page["total_cents"] == 3650
 

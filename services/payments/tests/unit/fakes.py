@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from ardoise.changes import Change
 from ardoise_tools.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
 from payments.adapters.sumup_client import (
     DUPLICATED_CHECKOUT,
@@ -31,6 +32,10 @@ class Store:
     orders: dict = field(default_factory=dict)
     customers: dict = field(default_factory=dict)
     settlements: dict = field(default_factory=dict)
+    recorded_by: dict = field(default_factory=dict)
+    """Who recorded each settlement's current version, by (producer, order)."""
+    changes: dict = field(default_factory=dict)
+    """Who last changed each producer's settings, and when (a Change)."""
     credit_notes: dict = field(default_factory=dict)
     counters: dict = field(default_factory=dict)
     sumup_keys: dict = field(default_factory=dict)
@@ -56,8 +61,13 @@ class FakePayments:
     async def settings_for_update(self, producer_id):
         return await self.settings(producer_id)
 
-    async def save_settings(self, producer_id, value):
+    async def settings_change(self, producer_id):
+        return self.store.changes.get(producer_id, Change())
+
+    async def save_settings(self, producer_id, value, change=None):
         self.store.settings[producer_id] = value
+        if change is not None:
+            self.store.changes[producer_id] = change
 
     async def save_sumup_key(self, producer_id, sealed):
         self.store.sumup_keys[producer_id] = sealed
@@ -76,8 +86,10 @@ class FakePayments:
         return {i: self.store.settlements[(producer_id, i)][0] for i in order_ids
                 if (producer_id, i) in self.store.settlements}
 
-    async def save_settlement(self, producer_id, order_id, value, credit_note_number):
+    async def save_settlement(self, producer_id, order_id, value, credit_note_number,
+                              recorded_by=None):
         self.store.settlements[(producer_id, order_id)] = (value, credit_note_number)
+        self.store.recorded_by[(producer_id, order_id)] = recorded_by
 
     async def credit_note_in_force(self, producer_id, order_id):
         for (p, number), note in self.store.credit_notes.items():
@@ -88,10 +100,11 @@ class FakePayments:
     async def cancel_credit_note(self, producer_id, number):
         self.store.credit_notes[(producer_id, number)]["status"] = "cancelled"
 
-    async def issue_credit_note(self, producer_id, order_id, amount_cents):
+    async def issue_credit_note(self, producer_id, order_id, amount_cents, issued_by=None):
         number = self.store.counters[producer_id] = self.store.counters.get(producer_id, 0) + 1
         self.store.credit_notes[(producer_id, number)] = {
-            "order_id": order_id, "amount_cents": amount_cents, "status": "issued"}
+            "order_id": order_id, "amount_cents": amount_cents, "status": "issued",
+            "issued_by": issued_by}
         return CreditNote(number, amount_cents)
 
 

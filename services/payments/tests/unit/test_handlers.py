@@ -99,7 +99,7 @@ async def test_overpayment_issues_credit_note_1_for_the_difference(store, gatewa
     [event] = changes(store)
     assert (event.credit_note_cents, event.credit_note_number) == (500, 1)
     assert store.credit_notes[(P, 1)] == {"order_id": order_id, "amount_cents": 500,
-                                          "status": "issued"}
+                                          "status": "issued", "issued_by": None}
 
 
 async def test_a_new_difference_cancels_the_note_and_issues_the_next_number(store, gateway):

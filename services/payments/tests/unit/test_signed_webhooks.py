@@ -55,6 +55,7 @@ def gateway(monkeypatch):
     app.state.sumup_webhook_secret = SECRET
     app.state.new_uow = app.state.sumup = None
     app.state.orders = type("Orders", (), {"fetch": None})()
+    app.state.webhook_limit, app.state.trusted_proxies = webhook.webhook_limit(1000, 60), ()
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://payments")
     client.read_back, client.app = read_back, app
     return client

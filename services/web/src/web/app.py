@@ -13,33 +13,29 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ardoise.auth import Principal, issue_token
 from ardoise.db import make_engine, make_sessionmaker
 from ardoise.gateway import database_answers, install_health
+from ardoise.issuer import SERVICE_TOKEN_S, SigningKeys
 from ardoise.observability import instrument_gateway
+from ardoise.rate_limit import SlidingWindow, parse_networks
+from ardoise.security_headers import PAGES_CSP, install_security_headers
+from web import issuer
 from web.adapters.orm import SCHEMA
 from web.config import Settings
-from web.gateways import Gateways, Refused, Unavailable
+from web.gateways import TOKEN_LIFETIME_S, Gateways, Refused, Unavailable
 from web.pages import signin
 from web.pages.common import BadCsrf, NotForYou, SignInRequired, page
 
 PAGE_ROUTERS = [signin.router]
 """Each group of pages is a router of its own module under web/pages/."""
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                "script-src 'self'; frame-ancestors 'none'; form-action 'self'"),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-}
-
-
 def page_routers() -> list:
     """The routers of every page module present (sign-in first)."""
     import importlib
     routers = list(PAGE_ROUTERS)
     for name in ("customers", "payments", "exports", "account", "invoices", "journal",
-                 "bank"):
+                 "bank", "team"):
         try:
             module = importlib.import_module(f"web.pages.{name}")
         except ModuleNotFoundError as missing:
@@ -48,6 +44,42 @@ def page_routers() -> list:
             continue
         routers.append(module.router)
     return routers
+
+
+def install_issuer(app: FastAPI, settings: Settings) -> None:
+    """The tokens the web signs: with the issuer's keys, or HS256 in development only."""
+    keys = (SigningKeys(settings.signing_keys.get_secret_value()) if settings.signing_keys
+            else None)
+    app.state.signing_keys = keys
+    app.state.client_secrets = issuer.client_secrets(
+        settings.client_secrets.get_secret_value() if settings.client_secrets else None)
+    if keys is not None:
+        app.state.sign = partial(_signed, keys, settings.issuer, TOKEN_LIFETIME_S)
+        app.state.sign_service = partial(_signed, keys, settings.issuer, SERVICE_TOKEN_S)
+    elif settings.auth_dev_hs256 and settings.jwt_secret is not None:
+        secret = settings.jwt_secret.get_secret_value()
+        app.state.sign = app.state.sign_service = partial(_dev_signed, secret)
+    else:
+        raise ValueError("the web signs tokens: set ARDOISE_SIGNING_KEYS (or, in development "
+                         "only, ARDOISE_AUTH_DEV_HS256=true with ARDOISE_JWT_SECRET)")
+    app.include_router(issuer.router)
+
+
+def _signed(keys: SigningKeys, issuer_url: str, lifetime_s: int, principal: Principal) -> str:
+    return keys.token(issuer_url, principal, lifetime_s)
+
+
+def _dev_signed(secret: str, principal: Principal) -> str:
+    return issue_token(secret, principal, TOKEN_LIFETIME_S)
+
+
+def install_signin_limits(app: FastAPI, settings: Settings) -> None:
+    """How many sign-in links may be asked for, per client address and per e-mail address."""
+    app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
+    app.state.signin_per_address = SlidingWindow(settings.signin_per_address,
+                                                 settings.signin_address_window_s)
+    app.state.signin_per_email = SlidingWindow(settings.signin_per_email,
+                                               settings.signin_email_window_s)
 
 
 def create_app(settings: Settings | None = None, clock=partial(datetime.now, UTC)) -> FastAPI:
@@ -59,8 +91,7 @@ def create_app(settings: Settings | None = None, clock=partial(datetime.now, UTC
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0)) as client:
-            app.state.gateways = Gateways(settings.gateway_urls(),
-                                          settings.jwt_secret.get_secret_value(), client)
+            app.state.gateways = Gateways(settings.gateway_urls(), app.state.sign, client)
             try:
                 yield
             finally:
@@ -70,20 +101,15 @@ def create_app(settings: Settings | None = None, clock=partial(datetime.now, UTC
                   docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.clock = clock
+    install_issuer(app, settings)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     instrument_gateway(app)
     install_health(app, [lambda: database_answers(app.state.engine)])
     for router in page_routers():
         app.include_router(router)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        answer = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            answer.headers.setdefault(name, value)
-        if request.url.path != "/health" and not request.url.path.startswith("/static"):
-            answer.headers.setdefault("Cache-Control", "no-store")
-        return answer
+    install_security_headers(app, csp=PAGES_CSP, cacheable=("/static/",))
+    install_signin_limits(app, settings)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_first(request: Request, _: SignInRequired):

@@ -1,5 +1,6 @@
-"""`ardoise login-link operator|customer PRODUCER EMAIL [--customer C]`: prints a one-time
-sign-in link, for the first operator of a farm (or a customer) before any e-mail is set up."""
+"""`ardoise login-link operator|customer PRODUCER EMAIL [--customer C] [--name N]`: prints a
+one-time sign-in link, for the first operator of a farm (or a customer) before any e-mail is set
+up. An operator's address is taken into the farm's operators when it is not there yet."""
 
 import argparse
 import asyncio
@@ -8,7 +9,7 @@ from datetime import UTC, datetime
 from ardoise.auth import Principal
 from ardoise.cli import load_environment
 from ardoise.db import make_engine, make_sessionmaker
-from web import signin
+from web import operators, signin
 from web.adapters.orm import SCHEMA
 from web.config import Settings
 
@@ -19,6 +20,7 @@ def register(commands) -> None:
     link.add_argument("producer")
     link.add_argument("email")
     link.add_argument("--customer", help="the customer's id (role customer)")
+    link.add_argument("--name", help="the operator's name, shown in the history")
     link.add_argument("--instance", default=None)
     link.set_defaults(run=cmd_login_link)
 
@@ -28,13 +30,20 @@ def cmd_login_link(args: argparse.Namespace) -> None:
         raise SystemExit("--customer C is needed for a customer, and only then")
     load_environment(args.instance)
     settings = Settings()
-    principal = Principal(args.role, args.producer, args.customer)
 
     async def make() -> str:
         engine = make_engine(settings.database_url, SCHEMA)
+        db, now = make_sessionmaker(engine), datetime.now(UTC)
         try:
-            return await signin.create_link(make_sessionmaker(engine), principal, args.email,
-                                            datetime.now(UTC), settings.link_lifetime_s)
+            principal = Principal(args.role, args.producer, args.customer)
+            if args.role == "operator":
+                person = (await operators.active(db, args.producer, args.email)
+                          or await operators.add(db, args.producer, args.email, args.name,
+                                                 "ligne de commande", now))
+                principal = Principal("operator", args.producer, person=person.person_id,
+                                      name=person.shown)
+            return await signin.create_link(db, principal, args.email, now,
+                                            settings.link_lifetime_s)
         finally:
             await engine.dispose()
 

@@ -32,6 +32,25 @@ class Settings(ServiceSettings):
     smtp_tls: bool = Field(False, validation_alias="SMTP_TLS")
     smtp_starttls: bool = Field(False, validation_alias="SMTP_STARTTLS")
     mail_from: str = Field("ardoise@localhost", validation_alias="MAIL_FROM")
+    # sign-in link requests, per replica (docs/security.md): per client address, and per
+    # e-mail address whether or not it is known, so a 429 tells no one who is a customer
+    signin_per_address: int = Field(5, ge=1, validation_alias="WEB_SIGNIN_PER_ADDRESS")
+    signin_address_window_s: int = Field(60, ge=1,
+                                         validation_alias="WEB_SIGNIN_ADDRESS_WINDOW_S")
+    signin_per_email: int = Field(3, ge=1, validation_alias="WEB_SIGNIN_PER_EMAIL")
+    signin_email_window_s: int = Field(15 * 60, ge=1, validation_alias="WEB_SIGNIN_EMAIL_WINDOW_S")
+
+    signing_keys: SecretStr | None = Field(None, validation_alias="ARDOISE_SIGNING_KEYS")
+    """The issuer's Ed25519 private keys (PEM; the first signs, all are published): the web
+    signs the tokens of signed-in people and of services. Without them (development), tokens
+    are HS256 with `ARDOISE_JWT_SECRET`."""
+    client_secrets: SecretStr | None = Field(None, validation_alias="ARDOISE_CLIENT_SECRETS")
+    """The services' secrets at the token endpoint, JSON: `{"orders": "…", "payments": "…"}`."""
+
+    @property
+    def issuer(self) -> str:
+        """The `iss` of the tokens it signs: its public address."""
+        return self.public_url.rstrip("/")
 
     def gateway_urls(self) -> dict[str, str]:
         return {"orders": self.orders_url, "accounts": self.accounts_url,

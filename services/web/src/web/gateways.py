@@ -4,12 +4,14 @@ The web service owns no business data: every figure on a page is a gateway's ans
 that cannot be reached (or answers 5xx) raises `Unavailable` naming it, so the page can say which
 part is down; a 4xx is a `Refused` carrying the gateway's own `detail`, for the page to show."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from ardoise.auth import Principal, issue_token
+from ardoise.auth import Principal
+from ardoise.service_tokens import CLIENT_SCOPES
 
 TOKEN_LIFETIME_S = 300
 """A page's calls last seconds; the token that makes them is good for five minutes."""
@@ -46,13 +48,16 @@ class Refused(Exception):
 @dataclass
 class Gateways:
     urls: dict[str, str]
-    jwt_secret: str
+    sign: Callable[[Principal], str]
+    """A token for this person (the issuer's key; HS256 in development), good for minutes."""
     client: httpx.AsyncClient
+    itself = Principal("service", "", person="web", scopes=CLIENT_SCOPES["web"])
+    """The web as a service of its own, where no one is signed in yet (who an address is)."""
 
     async def call(self, principal: Principal, service: str, method: str, path: str,
                    **kwargs) -> httpx.Response:
         """The gateway's answer (2xx or 304) to this request made as `principal`."""
-        token = issue_token(self.jwt_secret, principal, TOKEN_LIFETIME_S)
+        token = self.sign(principal)
         headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
         try:
             answer = await self.client.request(method, f"{self.urls[service]}{path}",

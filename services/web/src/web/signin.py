@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise.auth import Principal
-from web.adapters.orm import login_links, sessions
+from web.adapters.orm import login_links, operators, sessions
 
 
 def _hash(token: str) -> str:
@@ -36,7 +36,7 @@ async def create_link(db: async_sessionmaker, principal: Principal, email: str, 
         await session.execute(insert(login_links).values(
             token_hash=_hash(token), role=principal.role, producer_id=principal.producer_id,
             customer_id=principal.customer_id, email=email, created_at=now,
-            expires_at=now + timedelta(seconds=lifetime_s)))
+            expires_at=now + timedelta(seconds=lifetime_s), person_id=principal.person))
     return token
 
 
@@ -51,7 +51,8 @@ async def use_link(db: async_sessionmaker, token: str, now: datetime,
                    login_links.c.expires_at > now)
             .values(used_at=now)
             .returning(login_links.c.role, login_links.c.producer_id,
-                       login_links.c.customer_id, login_links.c.email))).first()
+                       login_links.c.customer_id, login_links.c.email,
+                       login_links.c.person_id))).first()
         if used is None:
             return None
         cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
@@ -59,19 +60,33 @@ async def use_link(db: async_sessionmaker, token: str, now: datetime,
         await session.execute(insert(sessions).values(
             session_hash=_hash(cookie), role=used.role, producer_id=used.producer_id,
             customer_id=used.customer_id, email=used.email, csrf_token=csrf, created_at=now,
-            expires_at=expires_at))
-    principal = Principal(used.role, used.producer_id, used.customer_id)
-    return cookie, Session(principal, used.email, csrf, expires_at)
+            expires_at=expires_at, person_id=used.person_id))
+    found = await _session_row(session, _hash(cookie), now)
+    if found is None:  # an operator revoked between the link and its use
+        return None
+    return cookie, found
 
 
 async def find_session(db: async_sessionmaker, cookie: str, now: datetime) -> Session | None:
     async with db() as session:
-        row = (await session.execute(select(sessions).where(
-            sessions.c.session_hash == _hash(cookie), sessions.c.expires_at > now))).first()
-    if row is None:
+        return await _session_row(session, _hash(cookie), now)
+
+
+async def _session_row(session, session_hash: str, now: datetime) -> Session | None:
+    """The session, its operator named (and refused once revoked)."""
+    row = (await session.execute(
+        select(sessions, operators.c.name, operators.c.revoked_at)
+        .outerjoin(operators, (operators.c.producer_id == sessions.c.producer_id)
+                   & (operators.c.person_id == sessions.c.person_id))
+        .where(sessions.c.session_hash == session_hash, sessions.c.expires_at > now))).first()
+    if row is None or row.revoked_at is not None:
         return None
-    return Session(Principal(row.role, row.producer_id, row.customer_id), row.email,
-                   row.csrf_token, row.expires_at)
+    if row.role == "operator":
+        principal = Principal("operator", row.producer_id, person=row.person_id,
+                              name=row.name or row.email)
+    else:
+        principal = Principal(row.role, row.producer_id, row.customer_id)
+    return Session(principal, row.email, row.csrf_token, row.expires_at)
 
 
 async def end_session(db: async_sessionmaker, cookie: str) -> None:

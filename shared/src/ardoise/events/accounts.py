@@ -72,3 +72,7 @@ class MovementRecorded(_AccountEvent):
     amount_cents: int
     mode: SettlementMode | None
     label: str
+    actor: str | None = None
+    """Who recorded it (an operator's name, as the history shows it); None for a movement the
+    system made (a bank transfer or an online top-up without a person named), or an earlier
+    event."""

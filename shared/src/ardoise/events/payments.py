@@ -53,6 +53,11 @@ class SettlementChanged(_OrderPaymentEvent):
     received: dict[SettlementMode, int] = Field(default_factory=dict)
     credit_note_cents: int = 0
     credit_note_number: int | None = None
+    actor: str | None = None
+    """Who made this change (an operator's name, as the history shows it): the settlement, the
+    credit note it made, the refund asked for, the bank transfer confirmed. None: the system
+    (a payment SumUp confirmed, an order settled by its checkout), or an event from before
+    it was told."""
 
     @model_validator(mode="before")
     @classmethod
@@ -100,6 +105,8 @@ class BankTransferApplied(Event):
     amount_cents: int
     booked_on: date
     label: str
+    actor: str | None = None
+    """Who imported the statement or acted on the transfer (None: unknown, an earlier event)."""
 
     @property
     def key(self) -> str:

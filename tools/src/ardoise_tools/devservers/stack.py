@@ -9,6 +9,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ardoise.issuer import new_key_pem
 from ardoise_tools.devservers.broker import LocalBroker, ensure_topics
 from ardoise_tools.devservers.postgres import LocalPostgres
 
@@ -50,6 +51,8 @@ class Stack:
         wanted = {name: lambda: secrets.token_urlsafe(24) for name in ("postgres", "jwt", *SCHEMA_OWNERS)}
         wanted["secrets_key"] = fernet_key
         wanted["journal_signing"] = lambda: secrets.token_urlsafe(32)
+        wanted["signing_key"] = new_key_pem
+        wanted["client_secret"] = lambda: secrets.token_urlsafe(24)
         missing = {name: make() for name, make in wanted.items() if name not in values}
         if missing:  # a new stack, or one made before this secret existed
             values.update(missing)
@@ -89,7 +92,9 @@ class Stack:
                "ARDOISE_SECRETS_KEYS": os.environ.get("ARDOISE_SECRETS_KEYS",
                                                       values["secrets_key"]),
                "JOURNAL_SIGNING_SECRET": os.environ.get("JOURNAL_SIGNING_SECRET",
-                                                        values["journal_signing"])}
+                                                        values["journal_signing"]),
+               # development: test tooling's HS256 tokens are accepted beside the issuer's
+               "ARDOISE_AUTH_DEV_HS256": os.environ.get("ARDOISE_AUTH_DEV_HS256", "true")}
         env["KAFKA_BOOTSTRAP"] = os.environ.get("KAFKA_BOOTSTRAP") or self.broker().bootstrap
         external = os.environ.get("DATABASE_URL")
         pg_port = self._ports()[0]
@@ -100,6 +105,18 @@ class Stack:
             env[key] = os.environ.get(key) or external or local
         env["ARDOISE_ADMIN_DATABASE_URL"] = external or self.postgres().admin_url(DATABASE)
         return env
+
+    def issuer_environment(self, web_url: str) -> dict[str, str]:
+        """The whole system's sign-in: the web at `web_url` signs tokens with the stack's key
+        and publishes it; gateways verify them by discovery from that address alone; services
+        trade their secret there for their own tokens (one secret for all, in development)."""
+        values = self._secrets()
+        secret = values["client_secret"]
+        return {"ARDOISE_SIGNING_KEYS": values["signing_key"],
+                "ARDOISE_AUTH_ISSUER": web_url,
+                "ARDOISE_AUTH_REVOCATIONS_URL": f"{web_url}/auth/revocations",
+                "ARDOISE_CLIENT_SECRET": secret,
+                "ARDOISE_CLIENT_SECRETS": json.dumps({"orders": secret, "payments": secret})}
 
     def up(self) -> dict[str, str]:
         """Start what is not running, provision roles and topics, migrate; safe to repeat."""

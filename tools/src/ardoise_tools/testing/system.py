@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,10 @@ class RunningSystem:
     metrics_urls: dict[str, str] = field(default_factory=dict)
     """Each worker's /metrics and /health, e.g. `metrics_urls["accounts-worker"]`."""
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    issuer_environment: Callable[[str], dict[str, str]] | None = None
+    """The sign-in settings for the web at an address (`Stack.issuer_environment`): the web
+    signs with the stack's key, the gateways verify by discovery, services get their own
+    tokens. Without it, development HS256 tokens only."""
 
     def start(self, timeout_s: float = 90.0) -> "RunningSystem":
         bin_dir = Path(sys.executable).parent
@@ -44,6 +49,8 @@ class RunningSystem:
         web_port = free_port()
         env["WEB_HTTP_PORT"] = str(web_port)
         self.urls["web"] = env["WEB_PUBLIC_URL"] = f"http://127.0.0.1:{web_port}"
+        if self.issuer_environment is not None:
+            env.update(self.issuer_environment(self.urls["web"]))
         for service in SERVICES:
             port = free_port()
             env[f"{service.upper()}_METRICS_PORT"] = str(port)

@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from accounts.adapters.orm import accounts, credit_limits, inbox, outbox, producers
 from accounts.domain.limits import CreditLimits, CreditStanding, available_until_limit_cents
+from ardoise.changes import Change
+from ardoise.db import last_change
 from ardoise.uow import UnitOfWork
 
 
@@ -23,22 +25,32 @@ class LimitsRepository:
             .where(credit_limits.c.producer_id == producer_id))).first()
         return CreditLimits() if row is None else CreditLimits(*row)
 
-    async def set_producer_limits(self, producer_id: str, limits: CreditLimits) -> None:
+    async def producer_limits_change(self, producer_id: str) -> Change:
+        """Who set the producer's limits, and when (`updated_at`)."""
+        return await last_change(self.session, credit_limits, producer_id, "updated_at")
+
+    async def set_producer_limits(self, producer_id: str, limits: CreditLimits,
+                                  change: Change | None = None) -> None:
+        change = change or Change()
         values = {"default_limit_cents": limits.default_limit_cents,
-                  "over_limit": limits.over_limit}
+                  "over_limit": limits.over_limit, "changed_by": change.by,
+                  "updated_at": change.at or func.now()}
         statement = insert(credit_limits).values(producer_id=producer_id, **values)
         await self.session.execute(statement.on_conflict_do_update(
-            index_elements=[credit_limits.c.producer_id],
-            set_={**values, "updated_at": func.now()}))
+            index_elements=[credit_limits.c.producer_id], set_=values))
 
     async def set_customer_limit(self, producer_id: str, customer_id: str,
-                                 limit_cents: int | None) -> bool:
-        """The customer's own limit (None: the default again); False for an unknown customer.
-        Only this column is written: the balance written meanwhile by a movement stays."""
+                                 limit_cents: int | None, change: Change | None = None) -> bool:
+        """The customer's own limit (None: the default again) and who set it; False for an
+        unknown customer. Only these columns are written: the balance written meanwhile by a
+        movement stays."""
+        change = change or Change()
         changed = await self.session.execute(
             update(accounts).where(accounts.c.producer_id == producer_id,
                                    accounts.c.customer_id == customer_id)
-            .values(credit_limit_cents=limit_cents).returning(accounts.c.customer_id))
+            .values(credit_limit_cents=limit_cents, credit_limit_changed_by=change.by,
+                    credit_limit_changed_at=change.at)
+            .returning(accounts.c.customer_id))
         return changed.first() is not None
 
     async def standing(self, producer_id: str, customer_id: str) -> CreditStanding | None:
@@ -47,7 +59,8 @@ class LimitsRepository:
         row = (await self.session.execute(
             select(accounts.c.customer_id, accounts.c.balance_cents, accounts.c.held_cents,
                    accounts.c.credit_limit_cents, credit_limits.c.default_limit_cents,
-                   credit_limits.c.over_limit, producers.c.payment_tracking)
+                   credit_limits.c.over_limit, producers.c.payment_tracking,
+                   accounts.c.credit_limit_changed_by, accounts.c.credit_limit_changed_at)
             .select_from(accounts
                          .outerjoin(credit_limits,
                                     credit_limits.c.producer_id == accounts.c.producer_id)
@@ -59,7 +72,8 @@ class LimitsRepository:
         limits = (CreditLimits() if row.over_limit is None
                   else CreditLimits(row.default_limit_cents, row.over_limit))
         return CreditStanding(row.customer_id, row.balance_cents, row.held_cents,
-                              row.credit_limit_cents, limits, row.payment_tracking is True)
+                              row.credit_limit_cents, limits, row.payment_tracking is True,
+                              Change(row.credit_limit_changed_by, row.credit_limit_changed_at))
 
     async def shown_on_account(self, producer_id: str, customer_limit_cents: int | None,
                                available_cents: int) -> dict:

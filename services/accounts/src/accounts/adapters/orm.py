@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from ardoise.changes import ACTOR_LENGTH
 from ardoise.db import schema_metadata
 from ardoise.inbox import inbox_table
 from ardoise.outbox import outbox_table
@@ -45,6 +46,9 @@ accounts = Table(
     Column("vat_number", String(20)),
     # the customer's own credit limit (domain/limits.py); null: the producer's default
     Column("credit_limit_cents", BigInteger),
+    # who last set it, and when (null: no one since issue #23)
+    Column("credit_limit_changed_by", String(ACTOR_LENGTH)),
+    Column("credit_limit_changed_at", DateTime(timezone=True)),
     CheckConstraint("NOT professional OR siren IS NOT NULL",
                     name="accounts_professional_has_siren"),
     CheckConstraint("credit_limit_cents >= 0", name="accounts_credit_limit_is_an_amount"),
@@ -68,6 +72,8 @@ movements = Table(
     Column("label", String(200), nullable=False),
     Column("order_id", UUID(as_uuid=True)),
     Column("mode", String(20)),
+    # who made it (an operator's name); null: the system, from an event naming no one
+    Column("recorded_by", String(ACTOR_LENGTH)),
     Index("movements_history", "producer_id", "customer_id", "id"),
 )
 # balances on a date (balances_at.py): an account's last movement up to an instant, read from
@@ -135,6 +141,7 @@ credit_limits = Table(
     Column("default_limit_cents", BigInteger),
     Column("over_limit", String(20), nullable=False, server_default="refuse"),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("changed_by", String(ACTOR_LENGTH)),  # who set them at updated_at (null: unknown)
     CheckConstraint("default_limit_cents >= 0", name="credit_limits_default_is_an_amount"),
     CheckConstraint("over_limit IN ('refuse', 'online_payment')",
                     name="credit_limits_over_limit_is_a_choice"),
@@ -153,6 +160,7 @@ reminder_rules = Table(
     Column("farm_name", String(200)),
     Column("reply_to", String(254)),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("changed_by", String(ACTOR_LENGTH)),  # who set it at updated_at (null: unknown)
     CheckConstraint("below_cents <= 0", name="reminder_rules_below_is_a_debt"),
     CheckConstraint("for_days BETWEEN 0 AND 365 AND every_days BETWEEN 1 AND 365",
                     name="reminder_rules_days_are_days"),

@@ -7,13 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Self
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from accounts.adapters.orm import accounts, inbox, outbox, producers, reminder_rules, reminders
 from accounts.domain.reminder_mail import Line, message_id
 from accounts.domain.reminders import CANCELLED, ReminderRecord, ReminderRule, Standing
+from ardoise.changes import Change
+from ardoise.db import last_change
 from ardoise.uow import UnitOfWork
 
 _RECORD = ("reminder_id", "status", "created_at", "email", "balance_cents", "manual",
@@ -90,14 +92,20 @@ class RemindersRepository:
         ).where(reminder_rules.c.producer_id == producer_id))).first()
         return ReminderRule() if row is None else ReminderRule(*row)
 
-    async def set_rule(self, producer_id: str, rule: ReminderRule) -> None:
+    async def rule_change(self, producer_id: str) -> Change:
+        """Who set the producer's rule, and when (`updated_at`)."""
+        return await last_change(self.session, reminder_rules, producer_id, "updated_at")
+
+    async def set_rule(self, producer_id: str, rule: ReminderRule,
+                       change: Change | None = None) -> None:
+        change = change or Change()
         values = {"enabled": rule.enabled, "below_cents": rule.below_cents,
                   "for_days": rule.for_days, "every_days": rule.every_days,
-                  "farm_name": rule.farm_name, "reply_to": rule.reply_to}
+                  "farm_name": rule.farm_name, "reply_to": rule.reply_to,
+                  "changed_by": change.by, "updated_at": change.at or func.now()}
         statement = insert(reminder_rules).values(producer_id=producer_id, **values)
         await self.session.execute(statement.on_conflict_do_update(
-            index_elements=[reminder_rules.c.producer_id],
-            set_={**values, "updated_at": text("now()")}))
+            index_elements=[reminder_rules.c.producer_id], set_=values))
 
     async def enabled_rules(self) -> list[tuple[str, ReminderRule]]:
         """The producers whose rule is on and who track payments."""

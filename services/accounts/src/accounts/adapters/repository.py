@@ -95,7 +95,7 @@ class AccountRepository:
         connection = await self._driver()
         records = [
             (m.movement_id, account.producer_id, account.customer_id, m.at, m.kind,
-             m.amount_cents, m.balance_after_cents, m.label, m.order_id, m.mode)
+             m.amount_cents, m.balance_after_cents, m.label, m.order_id, m.mode, m.recorded_by)
             for account in changed for m in account.new_movements
         ]
         if records:
@@ -224,7 +224,7 @@ _SAVE_BALANCES = f"""
     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS k(p, c, balance, held)
     WHERE a.producer_id = k.p AND a.customer_id = k.c"""
 _MOVEMENT_COLUMNS = ["movement_id", "producer_id", "customer_id", "at", "kind", "amount_cents",
-                     "balance_after_cents", "label", "order_id", "mode"]
+                     "balance_after_cents", "label", "order_id", "mode", "recorded_by"]
 
 
 def _account(row) -> Account:

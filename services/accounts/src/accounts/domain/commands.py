@@ -28,6 +28,8 @@ class RecordMovement:
     amount_cents: int
     label: str | None
     mode: str | None
+    recorded_by: str | None = None
+    """Who records it (the caller's actor)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +43,8 @@ class ApplySettlement:
     mode: str
     received: Mapping[str, int]
     """The money received for the order, per mode."""
+    actor: str | None = None
+    """Who made the settlement, when its event says (None: the system)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +91,8 @@ class RecordBankTransfer:
     customer_id: str
     amount_cents: int
     label: str
+    actor: str | None = None
+    """Who imported the statement or acted on the transfer, when its event says."""
 
 
 @dataclass(frozen=True, kw_only=True)

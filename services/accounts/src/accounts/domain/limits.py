@@ -5,9 +5,10 @@ A limit is a positive amount of cents: 5000 means the available balance (balance
 down to −50,00 €; None means no limit. The rule an order is checked by lives with the orders
 (orders/domain/credit_limit.py); this module keeps the limits and the figures shown of them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from accounts.domain.exceptions import AmountOutOfRange
+from ardoise.changes import Change
 from ardoise.errors import Invalid
 from ardoise.money import MAX_AMOUNT_CENTS
 
@@ -79,6 +80,8 @@ class CreditStanding:
     customer_limit_cents: int | None
     limits: CreditLimits
     payment_tracking: bool
+    limit_change: Change = field(default_factory=Change)
+    """Who last set the customer's own limit, and when."""
 
     @property
     def available_cents(self) -> int:
@@ -98,7 +101,7 @@ class CreditStanding:
             "over_limit": self.limits.over_limit,
             "available_until_limit_cents": available_until_limit_cents(self.available_cents,
                                                                        self.limit_cents),
-            "payment_tracking": self.payment_tracking,
+            "payment_tracking": self.payment_tracking, **self.limit_change.view(),
         }
 
 
@@ -109,6 +112,7 @@ class SetCreditLimits:
     producer_id: str
     default_limit_cents: int | None
     over_limit: str
+    changed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,3 +122,4 @@ class SetCustomerCreditLimit:
     producer_id: str
     customer_id: str
     limit_cents: int | None
+    changed_by: str | None = None

@@ -28,6 +28,9 @@ class Movement:
     label: str
     order_id: uuid.UUID | None = None
     mode: str | None = None
+    recorded_by: str | None = None
+    """Who made it (an operator's name, as the history shows it); None: the system, from an
+    event that named no one."""
 
 
 @dataclass(frozen=True)
@@ -113,15 +116,15 @@ class Account:
         return self.balance_cents - self.held_cents
 
     def record(self, direction: str, amount_cents: int, label: str | None, mode: str | None,
-               at: datetime) -> Movement:
-        """A manual credit (a top-up when it has a mode) or debit."""
+               at: datetime, recorded_by: str | None = None) -> Movement:
+        """A manual credit (a top-up when it has a mode) or debit, by `recorded_by`."""
         guard.check_direction_is_credit_or_debit(direction)
         guard.check_amount_is_positive_and_sane(amount_cents)
         guard.check_mode_is_a_manual_mode(mode)
         guard.check_label_fits(label)
         signed_cents = amount_cents if direction == CREDIT else -amount_cents
         movement = self._post(direction, signed_cents, label or manual_label(direction, mode), at,
-                              mode=mode)
+                              mode=mode, recorded_by=recorded_by)
         self.events.append(MovementRecorded(movement))
         self._balance_moved(movement)
         return movement
@@ -137,9 +140,10 @@ class Account:
 
     def apply_settlement(self, position: OrderPosition | None, order_id: uuid.UUID, version: int,
                          total_cents: int, mode: str, received: Mapping[str, int],
-                         at: datetime) -> OrderPosition | None:
-        """Make the account match the order's settlement and the money received for it; None for
-        a stale or repeated version."""
+                         at: datetime, actor: str | None = None) -> OrderPosition | None:
+        """Make the account match the order's settlement and the money received for it (its
+        movements recorded by `actor`, who made the settlement); None for a stale or repeated
+        version."""
         guard.check_version_is_a_positive_count(version)
         guard.check_amount_is_not_negative_and_sane(total_cents, "total_cents")
         guard.check_mode_is_a_settlement_mode(mode)
@@ -155,7 +159,7 @@ class Account:
         movement = None
         for entry in entries_between(current, target, mode):
             movement = self._post(entry.kind, entry.amount_cents, entry.label, at, order_id,
-                                  entry.mode)
+                                  entry.mode, actor)
         if movement is not None:
             self._balance_moved(movement)
         return target
@@ -212,10 +216,11 @@ class Account:
         return closed
 
     def _post(self, kind: str, amount_cents: int, label: str, at: datetime,
-              order_id: uuid.UUID | None = None, mode: str | None = None) -> Movement:
+              order_id: uuid.UUID | None = None, mode: str | None = None,
+              recorded_by: str | None = None) -> Movement:
         self.balance_cents += amount_cents
         movement = Movement(uuid.uuid4(), self.customer_id, at, kind, amount_cents,
-                            self.balance_cents, label, order_id, mode)
+                            self.balance_cents, label, order_id, mode, recorded_by)
         self.new_movements.append(movement)
         return movement
 

@@ -21,6 +21,7 @@ from accounts.entrypoints.schemas import (
 )
 from accounts.service_layer import handlers
 from ardoise.auth import Principal
+from ardoise.changes import actor_of
 from ardoise.errors import Conflict, Forbidden, NotFound
 from ardoise.gateway import CurrentPrincipal, check_operator_of, request_fingerprint
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
@@ -32,12 +33,20 @@ Customer = Annotated[str, Path(pattern=CUSTOMER_ID_PATTERN)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
-def check_operator_of_customer(principal: Principal, producer_id: str, customer_id: str) -> None:
+def check_operator_of_customer(principal: Principal, producer_id: str, customer_id: str,
+                               service_scope: str | None = None) -> None:
     """Another customer does not exist for a customer (404); its own account it reads at
-    `/v1/me/account`, the producer's pages being the operator's (403)."""
+    `/v1/me/account`, the producer's pages being the operator's (403). A service passes where
+    the route names a scope it was given."""
+    if service_scope is not None and principal.may(service_scope):
+        return
     if not principal.can_reach_customer(producer_id, customer_id):
         raise NotFound("no such customer")
     check_operator_of(principal, producer_id)
+
+
+READ_SCOPE = "accounts:read"
+"""The scope of services that read accounts (orders, web)."""
 
 
 def _uow(request: Request):
@@ -78,8 +87,9 @@ async def list_customers(
     """The customers page: balances, held and available amounts and e-mail addresses, sorted
     (`balance`: most negative first), searched by name (`q`), those in debt only (`in_debt`),
     those at one address (`email`), and `total`: how many match in all. With `at`, as it was
-    then (held and available null; with `in_debt`, those who owed then)."""
-    check_operator_of(principal, producer)
+    then (held and available null; with `in_debt`, those who owed then). The web service
+    reads it too (who an address is, at sign-in: scope `accounts:read`)."""
+    check_operator_of(principal, producer, READ_SCOPE)
     if at is not None:
         return await balances_api.customers_at(request, producer, at, sort, limit, offset, q,
                                                in_debt, count, email)
@@ -104,8 +114,9 @@ async def get_account(
     limit: Annotated[int, Query(ge=1, le=500)] = 50, before: uuid.UUID | None = None,
     at: balances_api.At = None,
 ) -> dict:
-    """With `at`: the balance then and the movements up to then."""
-    check_operator_of_customer(principal, producer, customer)
+    """With `at`: the balance then and the movements up to then. The orders service reads it
+    too (the buyer's name on an invoice: scope `accounts:read`)."""
+    check_operator_of_customer(principal, producer, customer, READ_SCOPE)
     if at is not None:
         return await balances_api.account_at(request, producer, customer, at, limit, before)
     return await _account(request, producer, customer, limit, before)
@@ -140,9 +151,11 @@ async def post_movement(
     producer: Producer, customer: Customer, body: MovementIn, principal: CurrentPrincipal,
     request: Request, idempotency_key: IdempotencyKey = None,
 ):
+    """A credit (a top-up, with a mode) or a debit recorded by hand; the movement keeps who
+    recorded it (`recorded_by`: the operator's name, as the history shows it)."""
     check_operator_of(principal, producer)
     command = RecordMovement(producer, customer, body.direction, body.amount_cents, body.label,
-                             body.mode)
+                             body.mode, actor_of(principal))
     fingerprint = request_fingerprint({"customer": customer, **body.model_dump()})
     movement, replayed = await handlers.record_movement_once(
         command, lambda: _uow(request), idempotency_key, fingerprint

@@ -14,8 +14,9 @@ from accounts.domain.limits import (
     SetCreditLimits,
     SetCustomerCreditLimit,
 )
-from accounts.entrypoints.api import check_operator_of_customer
+from accounts.entrypoints.api import READ_SCOPE, check_operator_of_customer
 from accounts.service_layer import limits
+from ardoise.changes import ChangeOut, actor_of
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
 from ardoise.money import NonNegativeCents
@@ -39,7 +40,7 @@ class CreditLimitsIn(BaseModel):
     over_limit: OverLimit = Field(REFUSE, description=OVER_LIMIT + " Left out: `refuse`.")
 
 
-class CreditLimitsOut(BaseModel):
+class CreditLimitsOut(ChangeOut):
     credit_limit_cents: int | None
     """The default limit (null: none), for every customer without a limit of its own."""
     over_limit: OverLimit
@@ -53,7 +54,9 @@ class CustomerCreditLimitIn(BaseModel):
         LIMIT + "the producer's default. Left out: null."))
 
 
-class CreditStandingOut(BaseModel):
+class CreditStandingOut(ChangeOut):
+    """The customer's standing; `changed_by`, `changed_at`: who last set its own limit."""
+
     customer_id: str
     balance_cents: int
     held_cents: int
@@ -78,9 +81,11 @@ def _uow(request: Request) -> SqlLimitsUnitOfWork:
 async def put_credit_limits(producer: Producer, body: CreditLimitsIn,
                             principal: CurrentPrincipal, request: Request) -> dict:
     """The producer's default limit, for every customer without one of its own, and what an
-    order over a limit gets. Checked when an order is placed: later orders only."""
+    order over a limit gets. Checked when an order is placed: later orders only. Who set them,
+    and when, is kept (`changed_by`, `changed_at`)."""
     check_operator_of(principal, producer)
-    command = SetCreditLimits(producer, body.credit_limit_cents, body.over_limit)
+    command = SetCreditLimits(producer, body.credit_limit_cents, body.over_limit,
+                              actor_of(principal))
     return await limits.set_credit_limits(command, _uow(request))
 
 
@@ -89,7 +94,7 @@ async def put_credit_limits(producer: Producer, body: CreditLimitsIn,
 async def get_credit_limits(producer: Producer, principal: CurrentPrincipal,
                             request: Request) -> dict:
     """No limit and `refuse` until the producer sets them."""
-    check_operator_of(principal, producer)
+    check_operator_of(principal, producer, READ_SCOPE)
     return await limits.credit_limits(producer, _uow(request))
 
 
@@ -99,9 +104,11 @@ async def put_customer_credit_limit(producer: Producer, customer: Customer,
                                     body: CustomerCreditLimitIn, principal: CurrentPrincipal,
                                     request: Request) -> dict:
     """The customer's own limit, overriding the producer's default (null: the default again);
-    answers the customer's standing with it. 404 for a customer not registered."""
+    answers the customer's standing with it, and who set the limit (`changed_by`,
+    `changed_at`). 404 for a customer not registered."""
     check_operator_of_customer(principal, producer, customer)
-    command = SetCustomerCreditLimit(producer, customer, body.credit_limit_cents)
+    command = SetCustomerCreditLimit(producer, customer, body.credit_limit_cents,
+                                     actor_of(principal))
     return await limits.set_customer_credit_limit(command, _uow(request))
 
 
@@ -112,5 +119,5 @@ async def get_customer_credit_limit(producer: Producer, customer: Customer,
     """Balance, held, available, the limit in force and the producer's choice, read together:
     what the orders service checks an order against when it is placed. 404 for a customer not
     registered."""
-    check_operator_of_customer(principal, producer, customer)
+    check_operator_of_customer(principal, producer, customer, READ_SCOPE)
     return await limits.credit_standing(producer, customer, _uow(request))

@@ -12,6 +12,7 @@ from accounts.domain.reminders import MAX_DAYS, ReminderRule
 from accounts.entrypoints.api import check_operator_of_customer
 from accounts.entrypoints.reminder_schemas import ReminderOut
 from accounts.service_layer import reminders
+from ardoise.changes import ChangeOut, actor_of
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
 from ardoise.money import MAX_AMOUNT_CENTS
@@ -43,7 +44,7 @@ class ReminderRuleIn(BaseModel):
                                                      "the sender's address).")
 
 
-class ReminderRuleOut(BaseModel):
+class ReminderRuleOut(ChangeOut):
     enabled: bool
     below_cents: int
     for_days: int
@@ -80,11 +81,12 @@ async def put_reminder_settings(producer: Producer, body: ReminderRuleIn,
                                 principal: CurrentPrincipal, request: Request) -> dict:
     """E.g. `{"enabled": true, "below_cents": -1000, "for_days": 7, "every_days": 7}`: a
     customer whose balance has stayed below -10,00 € for 7 days is sent an e-mail, then at
-    most one every 7 days until its balance is back at the threshold or above."""
+    most one every 7 days until its balance is back at the threshold or above. Who set it,
+    and when, is kept (`changed_by`, `changed_at`)."""
     check_operator_of(principal, producer)
     rule = ReminderRule.checked(body.enabled, body.below_cents, body.for_days, body.every_days,
                                 body.farm_name, body.reply_to)
-    return await reminders.set_rule(producer, rule, _uow(request))
+    return await reminders.set_rule(producer, rule, _uow(request), actor_of(principal))
 
 
 @router.get("/reminders/settings", response_model=ReminderRuleOut,

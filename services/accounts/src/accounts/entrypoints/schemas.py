@@ -89,6 +89,11 @@ class MovementOut(BaseModel):
     label: str
     order_id: uuid.UUID | None
     mode: str | None
+    recorded_by: str | None = None
+    """Who made it: the operator who recorded it by hand, or who made the settlement, the
+    refund or the bank transfer's match it comes from (a name, else an e-mail address or an
+    id); null for a movement the system made (an online payment or top-up, an order settled
+    by its checkout) or one recorded before issue #23."""
 
 
 class AccountOut(CustomerOut):

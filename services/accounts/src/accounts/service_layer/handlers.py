@@ -45,6 +45,7 @@ def movement_view(movement) -> dict:
         "kind": movement.kind, "amount_cents": movement.amount_cents,
         "balance_after_cents": movement.balance_after_cents, "label": movement.label,
         "order_id": str(movement.order_id) if movement.order_id else None, "mode": movement.mode,
+        "recorded_by": movement.recorded_by,
     }
 
 
@@ -79,7 +80,8 @@ async def record_movement(cmd: RecordMovement, uow: AccountsUnitOfWork, key: str
         account = await uow.accounts.get_for_update(cmd.producer_id, cmd.customer_id)
         if account is None:
             raise CustomerNotFound("no such customer")
-        movement = account.record(cmd.direction, cmd.amount_cents, cmd.label, cmd.mode, now())
+        movement = account.record(cmd.direction, cmd.amount_cents, cmd.label, cmd.mode, now(),
+                                  cmd.recorded_by)
         await uow.accounts.save(account)
         view = movement_view(movement)
         if key is not None:
@@ -118,7 +120,7 @@ async def apply_settlements(cmds: list[ApplySettlement], uow: AccountsUnitOfWork
             account = ledger[key]
             updated = account.apply_settlement(positions.get((cmd.producer_id, cmd.order_id)),
                                                cmd.order_id, cmd.version, cmd.total_cents,
-                                               cmd.mode, cmd.received, at)
+                                               cmd.mode, cmd.received, at, cmd.actor)
             if updated is None:
                 continue
             positions[(cmd.producer_id, cmd.order_id)] = updated
@@ -157,7 +159,8 @@ async def record_bank_transfer(cmd: RecordBankTransfer, uow: AccountsUnitOfWork,
         if await uow.claim(consumer, cmd.event_id):
             account = await uow.accounts.get_or_open_for_update(cmd.producer_id, cmd.customer_id)
             direction = "credit" if cmd.amount_cents > 0 else "debit"
-            account.record(direction, abs(cmd.amount_cents), cmd.label, "transfer", now())
+            account.record(direction, abs(cmd.amount_cents), cmd.label, "transfer", now(),
+                           cmd.actor)
             await uow.accounts.save(account)
         await uow.commit()
 

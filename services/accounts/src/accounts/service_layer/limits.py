@@ -13,16 +13,21 @@ from accounts.domain.limits import (
     SetCustomerCreditLimit,
     check_limit_is_an_amount_or_none,
 )
+from ardoise.changes import Change
 from ardoise.uow import UnitOfWorkPort
 
 
 class LimitsRepository(Protocol):
     async def producer_limits(self, producer_id: str) -> CreditLimits: ...
 
-    async def set_producer_limits(self, producer_id: str, limits: CreditLimits) -> None: ...
+    async def producer_limits_change(self, producer_id: str) -> Change: ...
+
+    async def set_producer_limits(self, producer_id: str, limits: CreditLimits,
+                                  change: Change | None = None) -> None: ...
 
     async def set_customer_limit(self, producer_id: str, customer_id: str,
-                                 limit_cents: int | None) -> bool: ...
+                                 limit_cents: int | None, change: Change | None = None
+                                 ) -> bool: ...
 
     async def standing(self, producer_id: str, customer_id: str) -> CreditStanding | None: ...
 
@@ -36,26 +41,28 @@ class LimitsUnitOfWork(UnitOfWorkPort, Protocol):
 NewLimitsUnitOfWork = Callable[[], LimitsUnitOfWork]
 
 
-def limits_view(limits: CreditLimits, payment_tracking: bool) -> dict:
+def limits_view(limits: CreditLimits, payment_tracking: bool, change: Change) -> dict:
     return {"credit_limit_cents": limits.default_limit_cents, "over_limit": limits.over_limit,
-            "payment_tracking": payment_tracking}
+            "payment_tracking": payment_tracking, **change.view()}
 
 
 async def set_credit_limits(cmd: SetCreditLimits, uow: LimitsUnitOfWork) -> dict:
-    """Both replaced: a PUT that leaves the limit out removes it."""
+    """Both replaced: a PUT that leaves the limit out removes it; who set them is kept."""
     limits = CreditLimits.checked(cmd.default_limit_cents, cmd.over_limit)
+    change = Change.now_by(cmd.changed_by)
     async with uow:
-        await uow.limits.set_producer_limits(cmd.producer_id, limits)
+        await uow.limits.set_producer_limits(cmd.producer_id, limits, change)
         tracking = await uow.limits.tracking_is_on(cmd.producer_id)
         await uow.commit()
-    return limits_view(limits, tracking)
+    return limits_view(limits, tracking, change)
 
 
 async def credit_limits(producer_id: str, uow: LimitsUnitOfWork) -> dict:
     async with uow:
         limits = await uow.limits.producer_limits(producer_id)
+        change = await uow.limits.producer_limits_change(producer_id)
         tracking = await uow.limits.tracking_is_on(producer_id)
-    return limits_view(limits, tracking)
+    return limits_view(limits, tracking, change)
 
 
 async def set_customer_credit_limit(cmd: SetCustomerCreditLimit, uow: LimitsUnitOfWork) -> dict:
@@ -63,7 +70,8 @@ async def set_customer_credit_limit(cmd: SetCustomerCreditLimit, uow: LimitsUnit
     check_limit_is_an_amount_or_none(cmd.limit_cents)
     async with uow:
         if not await uow.limits.set_customer_limit(cmd.producer_id, cmd.customer_id,
-                                                   cmd.limit_cents):
+                                                   cmd.limit_cents,
+                                                   Change.now_by(cmd.changed_by)):
             raise CustomerNotFound("no such customer")
         standing = await uow.limits.standing(cmd.producer_id, cmd.customer_id)
         await uow.commit()

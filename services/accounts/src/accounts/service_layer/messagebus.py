@@ -41,6 +41,7 @@ def command_for(event: Event):
                 event_id=event.event_id, producer_id=event.producer_id,
                 customer_id=event.customer_id, order_id=event.order_id, version=event.version,
                 total_cents=event.total_cents, mode=event.mode, received=event.received,
+                actor=event.actor,
             )
         case OrderPlaced(online_payment=True) | PaymentRetryRequested():
             return HoldBalance(
@@ -58,7 +59,8 @@ def command_for(event: Event):
         case BankTransferApplied():
             return RecordBankTransfer(event_id=event.event_id, producer_id=event.producer_id,
                                       customer_id=event.customer_id,
-                                      amount_cents=event.amount_cents, label=event.label)
+                                      amount_cents=event.amount_cents, label=event.label,
+                                      actor=event.actor)
         case OnlineTopUpPaid():
             return RecordOnlineTopUp(event_id=event.event_id, producer_id=event.producer_id,
                                      customer_id=event.customer_id, top_up_id=event.top_up_id,

@@ -8,13 +8,17 @@ from typing import Protocol
 
 from accounts.domain.reminder_mail import Delivery, Letter, Line, Message
 from accounts.domain.reminders import ReminderRecord, ReminderRule, Standing
+from ardoise.changes import Change
 from ardoise.uow import UnitOfWorkPort
 
 
 class RemindersRepository(Protocol):
     async def rule(self, producer_id: str) -> ReminderRule: ...
 
-    async def set_rule(self, producer_id: str, rule: ReminderRule) -> None: ...
+    async def rule_change(self, producer_id: str) -> Change: ...
+
+    async def set_rule(self, producer_id: str, rule: ReminderRule,
+                       change: Change | None = None) -> None: ...
 
     async def enabled_rules(self) -> list[tuple[str, ReminderRule]]: ...
 

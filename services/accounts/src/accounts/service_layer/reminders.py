@@ -13,30 +13,35 @@ from accounts.service_layer.reminder_ports import (
     RemindersUnitOfWork,
 )
 from accounts.service_layer.reminder_sending import send_one
+from ardoise.changes import Change
 
 log = logging.getLogger(__name__)
 PAGE = 200
 
 
-def rule_view(rule: ReminderRule, payment_tracking: bool) -> dict:
+def rule_view(rule: ReminderRule, payment_tracking: bool, change: Change) -> dict:
     return {"enabled": rule.enabled, "below_cents": rule.below_cents,
             "for_days": rule.for_days, "every_days": rule.every_days,
             "farm_name": rule.farm_name, "reply_to": rule.reply_to,
-            "payment_tracking": payment_tracking}
+            "payment_tracking": payment_tracking, **change.view()}
 
 
-async def set_rule(producer_id: str, rule: ReminderRule, uow: RemindersUnitOfWork) -> dict:
+async def set_rule(producer_id: str, rule: ReminderRule, uow: RemindersUnitOfWork,
+                   changed_by: str | None = None) -> dict:
+    """The rule, replaced, and who set it (`changed_by`), now."""
+    change = Change.now_by(changed_by)
     async with uow:
-        await uow.reminders.set_rule(producer_id, rule)
+        await uow.reminders.set_rule(producer_id, rule, change)
         tracking = await uow.reminders.tracking_is_on(producer_id)
         await uow.commit()
-    return rule_view(rule, tracking)
+    return rule_view(rule, tracking, change)
 
 
 async def get_rule(producer_id: str, uow: RemindersUnitOfWork) -> dict:
     async with uow:
         return rule_view(await uow.reminders.rule(producer_id),
-                         await uow.reminders.tracking_is_on(producer_id))
+                         await uow.reminders.tracking_is_on(producer_id),
+                         await uow.reminders.rule_change(producer_id))
 
 
 def _candidate(standing: Standing) -> dict:
@@ -65,13 +70,14 @@ async def preview(producer_id: str, uow: RemindersUnitOfWork, limit: int,
     async with uow:
         rule = await uow.reminders.rule(producer_id)
         tracking = await uow.reminders.tracking_is_on(producer_id)
+        change = await uow.reminders.rule_change(producer_id)
         due = []
         async for standing in _in_debt(uow, producer_id, rule.below_cents):
             if decide(rule, standing, now, ignore_enabled=True).due:
                 due.append(_candidate(standing))
                 if len(due) >= limit:
                     break
-    return {**rule_view(rule, tracking), "at": now, "customers": due}
+    return {**rule_view(rule, tracking, change), "at": now, "customers": due}
 
 
 async def send_by_hand(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOfWork,

@@ -44,7 +44,7 @@ def told(account: Account) -> list[Event]:
             case MovementRecorded(movement=m):
                 then.append(MovementTold(**who, movement_id=m.movement_id, at=m.at,
                                          amount_cents=m.amount_cents, mode=m.mode,
-                                         label=m.label))
+                                         label=m.label, actor=m.recorded_by))
             case CustomerDetailsSet(name=name, email=email):
                 then.append(CustomerRegistered(**who, name=name, email=email))
             case BalanceMoved():

@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from ardoise.db import schema_metadata
+from ardoise.changes import ACTOR_LENGTH
+from ardoise.db import change_columns, schema_metadata
 from ardoise.inbox import inbox_table
 from ardoise.outbox import outbox_table
 
@@ -46,6 +47,8 @@ sales = Table(
     Column("credit_note_cents", BigInteger, nullable=False, server_default="0"),
     Column("received", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("settlement_version", Integer, nullable=False, server_default="0"),
+    # who recorded the settlement (SettlementChanged.actor); null: the system, or not told
+    Column("recorded_by", String(ACTOR_LENGTH)),
     Index("sales_by_date", "producer_id", "delivery_date", "order_id"),
 )
 
@@ -59,6 +62,7 @@ movements = Table(
     Column("amount_cents", BigInteger, nullable=False),
     Column("mode", String(20), nullable=False),
     Column("label", String(200), nullable=False),
+    Column("recorded_by", String(ACTOR_LENGTH)),  # MovementRecorded.actor
     Index("movements_by_time", "producer_id", "at"),
 )
 """Top-ups and debits recorded by hand with a mode (the accounts service's MovementRecorded)."""
@@ -92,6 +96,7 @@ producers = Table(
     Column("email", String(254), nullable=False),
     # from when weekly e-mails are owed: a week missed (the service down) is caught up since
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    *change_columns(),
 )
 
 time_zones = Table(
@@ -121,4 +126,21 @@ weekly_emails = Table(
     Column("next_attempt_at", DateTime(timezone=True)),
     Column("sent_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # who asked for its last sending (POST …/weekly-email); null: the Monday timer
+    Column("asked_by", String(ACTOR_LENGTH)),
 )
+
+export_requests = Table(
+    "export_requests",
+    metadata,
+    Column("request_id", UUID(as_uuid=True), primary_key=True),
+    Column("producer_id", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("asked_by", String(ACTOR_LENGTH)),
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+    Column("detail", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Index("export_requests_by_time", "producer_id", "asked_at"),
+)
+"""Every export asked for (a workbook downloaded, the weekly e-mail sent by hand): which
+(`kind`), when, by whom, and what it covered (`detail`: the period, the week, how many orders
+and movements)."""

@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ardoise.changes import Change, kept_actor
 from ardoise.events import (
     CustomerRegistered,
     InvoiceIssued,
@@ -38,7 +39,8 @@ def _rows_query(producer_id: str) -> Select:
     return (
         select(sales.c.order_id, sales.c.delivery_date, sales.c.customer_id,
                customers.c.name.label("customer_name"), sales.c.total_cents, sales.c.mode,
-               sales.c.amount_paid_cents, sales.c.credit_note_cents, sales.c.received)
+               sales.c.amount_paid_cents, sales.c.credit_note_cents, sales.c.received,
+               sales.c.recorded_by)
         .select_from(joined)
         .where(sales.c.producer_id == producer_id)
         .order_by(sales.c.delivery_date, sales.c.order_id)
@@ -84,7 +86,8 @@ class ExportsRepository:
                 await self.session.execute(insert(movements).values(
                     producer_id=event.producer_id, movement_id=event.movement_id,
                     customer_id=event.customer_id, at=event.at, amount_cents=event.amount_cents,
-                    mode=event.mode, label=printable(event.label)).on_conflict_do_nothing())
+                    mode=event.mode, label=printable(event.label),
+                    recorded_by=kept_actor(event.actor)).on_conflict_do_nothing())
             case InvoiceIssued():
                 # keyed on the number too: a document is issued once, whatever delivers it
                 await self.session.execute(insert(invoices).values(
@@ -110,7 +113,7 @@ class ExportsRepository:
                     "total_cents": event.total_cents, "mode": event.mode,
                     "amount_paid_cents": event.amount_paid_cents, "received": event.received,
                     "credit_note_cents": event.credit_note_cents,
-                    "settlement_version": event.version,
+                    "settlement_version": event.version, "recorded_by": kept_actor(event.actor),
                 }
                 statement = insert(sales).values(producer_id=event.producer_id,
                                                  order_id=event.order_id, **values)
@@ -146,7 +149,7 @@ class ExportsRepository:
             .order_by(movements.c.at, movements.c.movement_id))
         return [MovementRow(row.at.astimezone(ZoneInfo(time_zone)), row.customer_id,
                             row.name or row.customer_id, row.mode, row.amount_cents, row.label,
-                            row.movement_id)
+                            row.movement_id, row.recorded_by)
                 for row in rows]
 
     async def invoices(self, producer_id: str, period_from: date,
@@ -175,13 +178,16 @@ class ExportsRepository:
 
     # producers: where the weekly e-mail goes, and their time zone
 
-    async def save_settings(self, producer_id: str, name: str, email: str) -> None:
-        statement = insert(producers).values(producer_id=producer_id, name=name, email=email)
+    async def save_settings(self, producer_id: str, name: str, email: str,
+                            change: Change | None = None) -> None:
+        values = {"name": name, "email": email, **(change or Change()).columns()}
+        statement = insert(producers).values(producer_id=producer_id, **values)
         await self.session.execute(statement.on_conflict_do_update(
-            index_elements=[producers.c.producer_id], set_={"name": name, "email": email}))
+            index_elements=[producers.c.producer_id], set_=values))
 
     async def producer(self, producer_id: str):
-        """The producer's name and e-mail address; None until it gave them."""
+        """The producer's name and e-mail address, and who last changed them when
+        (`changed_by`, `changed_at`); None until it gave them."""
         return (await self.session.execute(
             select(producers).where(producers.c.producer_id == producer_id))).first()
 
@@ -225,7 +231,7 @@ class ExportsRepository:
 
     async def save_weekly_email(self, producer_id: str, week: str, **values) -> None:
         """The week's record changed as told (status, message_id, claimed_until, attempts,
-        sent_at, last_error, next_attempt_at, updated_at)."""
+        sent_at, last_error, next_attempt_at, updated_at, asked_by)."""
         await self.session.execute(update(weekly_emails).where(
             weekly_emails.c.producer_id == producer_id,
             weekly_emails.c.week == week).values(**values))

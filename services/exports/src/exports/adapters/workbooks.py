@@ -17,13 +17,16 @@ from exports.domain.reports import MODE_LABELS, ModeSummary, ModeTotals, Movemen
 EURO_FORMAT = '#,##0.00 "€"'
 DATE_FORMAT = "DD/MM/YYYY"
 COUNT_FORMAT = '0 "commande(s)"'
-ORDER_HEADINGS = ("Date", "Commande", "Client", "Total", "Mode", "Montant payé", "Avoir")
-ORDER_WIDTHS = (12, 18, 30, 14, 18, 14, 12)
+RECORDED_BY = "Saisi par"
+"""Who recorded the settlement or the movement (an operator's name); empty: the system."""
+ORDER_HEADINGS = ("Date", "Commande", "Client", "Total", "Mode", "Montant payé", "Avoir",
+                  RECORDED_BY)
+ORDER_WIDTHS = (12, 18, 30, 14, 18, 14, 12, 24)
 SUMMARY_HEADINGS = ("Mode", "Commandes", "Total des ventes", "Reçu des commandes",
                     "Reçu hors commandes", "Total reçu", "Avoirs")
 SUMMARY_WIDTHS = (20, 12, 18, 18, 18, 16, 14)
-MOVEMENT_HEADINGS = ("Date", "Client", "Nature", "Mode", "Montant", "Libellé")
-MOVEMENT_WIDTHS = (18, 30, 12, 18, 14, 40)
+MOVEMENT_HEADINGS = ("Date", "Client", "Nature", "Mode", "Montant", "Libellé", RECORDED_BY)
+MOVEMENT_WIDTHS = (18, 30, 12, 18, 14, 40, 24)
 MOVEMENTS_SHEET = "Mouvements de compte"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 UNTRACKED_ORDER_HEADINGS = ORDER_HEADINGS[:4]
@@ -97,7 +100,8 @@ def _write_movements(sheet: WriteOnlyWorksheet, movements: Iterable[MovementRow]
         sheet.append((
             _cell(sheet, movement.at.replace(tzinfo=None), DATETIME_FORMAT),
             movement.customer_name, movement.nature, MODE_LABELS[movement.mode],
-            _cell(sheet, euros(movement.amount_cents), EURO_FORMAT), movement.label))
+            _cell(sheet, euros(movement.amount_cents), EURO_FORMAT), movement.label,
+            movement.recorded_by))
 
 
 def _write_untracked_sales(rows: Iterable[PaymentRow], period_from: date, period_to: date,
@@ -135,8 +139,9 @@ def _stream_untracked_orders(sheet: WriteOnlyWorksheet,
 def write_received_payments(rows: Iterable[PaymentRow], producer_name: str, out: BinaryIO,
                             tracking: bool = True,
                             movements: Sequence[MovementRow] = ()) -> None:
-    """Sheet "Paiements reçus": one row per order, a blank row, totals per mode, a grand total;
-    with selected top-ups and debits, sheet "Mouvements de compte" lists them.
+    """Sheet "Paiements reçus": one row per order (with who recorded its settlement, "Saisi
+    par"), a blank row, totals per mode, a grand total; with selected top-ups and debits, sheet
+    "Mouvements de compte" lists them (with who recorded each).
 
     The totals are accumulated while the rows stream, so any number of rows fits in constant
     memory. In the bottom block each figure sits under its column: count under "Commande",
@@ -274,6 +279,7 @@ def _stream_orders(sheet: WriteOnlyWorksheet, rows: Iterable[PaymentRow]) -> Mod
                 labels[row.mode] if received.keys() <= {row.mode} else row.mode_label,
                 paid_cell,
                 credit_cell,
+                row.recorded_by,
             )
         )
     return totals

@@ -44,6 +44,8 @@ class PaymentRow:
     credit_note_cents: int
     received: Mapping[str, int] | None = None
     """The money received for the order per mode; by default its amount paid, in its mode."""
+    recorded_by: str | None = None
+    """Who recorded its settlement (an operator's name); None: the system, or not told."""
 
     def __post_init__(self) -> None:
         if self.mode not in MODE_LABELS:
@@ -83,6 +85,8 @@ class MovementRow:
     amount_cents: int
     label: str
     movement_id: uuid.UUID | None = None
+    recorded_by: str | None = None
+    """Who recorded it (an operator's name); None: the system, or not told."""
 
     def __post_init__(self) -> None:
         if self.mode not in PAYING_MODES:

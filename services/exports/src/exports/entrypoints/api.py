@@ -11,21 +11,25 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ardoise.changes import Change, ChangeOut, actor_of
 from ardoise.errors import NotFound
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
 from ardoise.text import Email, Name
+from exports.adapters.export_log import ExportLog
 from exports.adapters.invoices_workbook import invoices_filename, write_invoices
 from exports.adapters.repository import ExportsRepository, orders_query, period_query
 from exports.adapters.workbooks import filename_for, write_received_payments, write_sales_by_mode
 from exports.domain.periods import check_invoices_period, check_period, parse_week
-from exports.service_layer import weekly
+from exports.service_layer import export_log, weekly
 from exports.service_layer.building import build_in_thread, build_workbook, chunks
 
 router = APIRouter(prefix="/v1/producers/{producer}", tags=["exports"])
 Producer = Annotated[str, Path(pattern=PRODUCER_ID_PATTERN)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ORDERS = 10_000
+RECENT_REQUESTS = 20
+"""How many of the exports asked for the weekly e-mail's page lists."""
 
 
 class ExportSettings(BaseModel):
@@ -39,6 +43,10 @@ class ExportSettings(BaseModel):
         if any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"} for c in value):
             raise ValueError("the name must be on one line, without control characters")
         return value
+
+
+class ExportSettingsOut(ExportSettings, ChangeOut):
+    """Where the weekly e-mail goes, and who last changed it, when."""
 
 
 class PaymentSelection(BaseModel):
@@ -63,15 +71,17 @@ def _download(file, filename: str) -> StreamingResponse:
         "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.put("/exports/settings", response_model=ExportSettings)
+@router.put("/exports/settings", response_model=ExportSettingsOut)
 async def put_settings(producer: Producer, body: ExportSettings, principal: CurrentPrincipal,
-                       request: Request) -> ExportSettings:
+                       request: Request) -> ExportSettingsOut:
     """Where the weekly e-mail goes: the producer's name and address. It goes on Monday in the
-    producer's time zone, which its payment settings name."""
+    producer's time zone, which its payment settings name. Who changed them, and when, is
+    kept (`changed_by`, `changed_at`)."""
     check_operator_of(principal, producer)
+    change = Change.now_by(actor_of(principal))
     async with request.app.state.sessionmaker() as session, session.begin():
-        await ExportsRepository(session).save_settings(producer, body.name, body.email)
-    return body
+        await ExportsRepository(session).save_settings(producer, body.name, body.email, change)
+    return ExportSettingsOut(**body.model_dump(), **change.view())
 
 
 @router.get("/exports/sales-by-mode.xlsx", response_class=StreamingResponse,
@@ -92,6 +102,10 @@ async def sales_by_mode(
             session, period_query(producer, period_from, period_to),
             lambda rows, out: write_sales_by_mode(rows, period_from, period_to, name, out,
                                                   moved, tracking))
+    await export_log.log_request(request.app.state.sessionmaker, producer,
+                                 export_log.SALES_BY_MODE, actor_of(principal),
+                                 period_from=period_from.isoformat(),
+                                 period_to=period_to.isoformat())
     return _download(file, filename_for("sales-by-mode", producer, period_from, period_to))
 
 
@@ -121,6 +135,9 @@ async def invoices_workbook(
         rows = await repository.invoices(producer, period_from, period_to)
     file = await build_in_thread(
         lambda out: write_invoices(rows, period_from, period_to, name, out))
+    await export_log.log_request(request.app.state.sessionmaker, producer, export_log.INVOICES,
+                                 actor_of(principal), period_from=period_from.isoformat(),
+                                 period_to=period_to.isoformat())
     return _download(file, invoices_filename(period_from, period_to))
 
 
@@ -128,8 +145,10 @@ async def invoices_workbook(
              responses={200: {"content": {XLSX: {}}}})
 async def received_payments(producer: Producer, body: PaymentSelection,
                             principal: CurrentPrincipal, request: Request) -> StreamingResponse:
-    """The selected orders' payments and the selected top-ups and debits (with payment
-    tracking off: the orders only, without payment columns). Any unknown id: 404."""
+    """The selected orders' payments and the selected top-ups and debits, each with who
+    recorded it ("Saisi par"; with payment tracking off: the orders only, without payment
+    columns). Any unknown id: 404. Who asked for it is kept (`requests` of `GET
+    …/exports/weekly-email`)."""
     check_operator_of(principal, producer)
     wanted, wanted_movements = set(body.order_ids), set(body.movement_ids)
     async with request.app.state.sessionmaker() as session:
@@ -150,6 +169,9 @@ async def received_payments(producer: Producer, body: PaymentSelection,
             lambda rows, out: write_received_payments(rows, name, out, tracking, moved))
         zone = ZoneInfo(time_zone)
     today = datetime.now(UTC).astimezone(zone).date()
+    await export_log.log_request(request.app.state.sessionmaker, producer, export_log.PAYMENTS,
+                                 actor_of(principal), orders=len(wanted),
+                                 movements=len(wanted_movements))
     return _download(file, filename_for("payments", producer, today, today))
 
 
@@ -157,11 +179,15 @@ async def received_payments(producer: Producer, body: PaymentSelection,
 async def weekly_email_now(producer: Producer, principal: CurrentPrincipal, request: Request,
                            week: Annotated[str, Query()]) -> dict:
     """Send that week's sales-by-mode workbook now (again, if it went already); `sent` says
-    whether it went, `reason` why not."""
+    whether it went, `reason` why not. Who asked is kept: the week's `asked_by` and the
+    `requests` of `GET …/exports/weekly-email`."""
     check_operator_of(principal, producer)
     parse_week(week)
-    outcome = await weekly.send_week(request.app.state.sessionmaker, request.app.state.mailer,
-                                     producer, week, again=True)
+    sessions, actor = request.app.state.sessionmaker, actor_of(principal)
+    outcome = await weekly.send_week(sessions, request.app.state.mailer, producer, week,
+                                     again=True, asked_by=actor)
+    await export_log.log_request(sessions, producer, export_log.WEEKLY_EMAIL, actor, week=week,
+                                 sent=outcome.sent)
     return {"week": week, "sent": outcome.sent, "reason": outcome.reason}
 
 
@@ -170,8 +196,13 @@ async def weekly_email_settings(producer: Producer, principal: CurrentPrincipal,
                                 request: Request) -> dict:
     """Where and when the weekly e-mail goes, and what became of the last weeks' (newest
     first): `email` null until the producer gives an address; `payment_tracking` false: the
-    workbooks have no payment column."""
-    check_operator_of(principal, producer)
+    workbooks have no payment column. The web service reads the address too (the farm's own,
+    its first operator's at sign-in: scope `exports:read`). Each week says who asked for its
+    last sending (`asked_by`; null: the Monday timer); `requests` lists the last exports asked
+    for, newest first: each workbook downloaded (`sales-by-mode.xlsx`, `invoices.xlsx`,
+    `payments.xlsx`) and each weekly e-mail sent by hand (`weekly-email`), with who asked
+    (`asked_by`), when (`asked_at`) and what it covered (`detail`)."""
+    check_operator_of(principal, producer, "exports:read")
     settings = request.app.state.settings
     async with request.app.state.sessionmaker() as session:
         repository = ExportsRepository(session)
@@ -179,25 +210,30 @@ async def weekly_email_settings(producer: Producer, principal: CurrentPrincipal,
         zone = await repository.time_zone(producer)
         tracking = await repository.tracking_is_on(producer)
         weeks = await repository.recent_weekly_emails(producer)
+        asked = await ExportLog(session).recent(producer, RECENT_REQUESTS)
     return {
         "name": found.name if found else None, "email": found.email if found else None,
         "time_zone": zone, "send_hour": settings.weekly_send_hour,
         "payment_tracking": tracking,
         "weeks": [{"week": w.week, "status": w.status, "attempts": w.attempts,
                    "sent_at": w.sent_at.isoformat() if w.sent_at else None,
-                   "last_error": w.last_error,
+                   "last_error": w.last_error, "asked_by": w.asked_by,
                    "next_attempt_at": w.next_attempt_at.isoformat() if w.next_attempt_at
                    else None} for w in weeks],
+        "requests": [export_log.request_view(row) for row in asked],
     }
 
 
-@router.get("/exports/settings", response_model=ExportSettings)
+@router.get("/exports/settings", response_model=ExportSettingsOut)
 async def get_settings(producer: Producer, principal: CurrentPrincipal,
-                       request: Request) -> ExportSettings:
-    """The weekly e-mail's name and address; 404 until the producer gives them."""
+                       request: Request) -> ExportSettingsOut:
+    """The weekly e-mail's name and address, and who last changed them, when; 404 until the
+    producer gives them."""
     check_operator_of(principal, producer)
     async with request.app.state.sessionmaker() as session:
         found = await ExportsRepository(session).producer(producer)
     if found is None:
         raise NotFound("no e-mail address set for this producer's exports")
-    return ExportSettings(name=found.name, email=found.email)
+    return ExportSettingsOut(name=found.name, email=found.email,
+                             **Change(found.changed_by, found.changed_at).view())
+

@@ -18,7 +18,8 @@ SPOOL_BYTES = 8 * 1024 * 1024
 def _payment_row(row) -> PaymentRow:
     return PaymentRow(str(row.order_id), row.delivery_date, row.customer_id,
                       row.customer_name or row.customer_id, row.total_cents, row.mode,
-                      row.amount_paid_cents, row.credit_note_cents, row.received)
+                      row.amount_paid_cents, row.credit_note_cents, row.received,
+                      row.recorded_by)
 
 
 async def build_workbook(

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from ardoise.changes import kept_actor
 from ardoise.errors import NotFound
 from exports.adapters.mailer import SmtpMailer
 from exports.adapters.repository import ExportsRepository, period_query
@@ -42,9 +43,11 @@ def message_id(producer_id: str, week: str, attempt: int | None = None) -> str:
 
 
 async def send_week(sessions: async_sessionmaker, mailer: SmtpMailer, producer_id: str,
-                    week: str, *, again: bool, now: datetime | None = None) -> Outcome:
+                    week: str, *, again: bool, now: datetime | None = None,
+                    asked_by: str | None = None) -> Outcome:
     """Send one week's workbook; without `again`, a week already sent (or being sent) is not
-    sent twice. A failed send is recorded for a later retry."""
+    sent twice. A failed send is recorded for a later retry. `asked_by`: who asked for it (the
+    week's record keeps it; None: the timer)."""
     now = now or datetime.now(UTC)
     monday, sunday = parse_week(week)
     async with sessions() as session, session.begin():
@@ -64,7 +67,7 @@ async def send_week(sessions: async_sessionmaker, mailer: SmtpMailer, producer_i
                     else record.message_id or message_id(producer_id, week))
         await repository.save_weekly_email(
             producer_id, week, status="sending", message_id=identity, attempts=attempts,
-            claimed_until=now + CLAIM, updated_at=now)
+            claimed_until=now + CLAIM, updated_at=now, asked_by=kept_actor(asked_by))
     # committed: the attempt is on record before anything goes out
     async with sessions() as session:
         repository = ExportsRepository(session)

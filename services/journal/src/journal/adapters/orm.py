@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from ardoise.db import schema_metadata
+from ardoise.db import change_columns, schema_metadata
 from ardoise.inbox import inbox_table
 from ardoise.outbox import outbox_table
 
@@ -96,6 +96,7 @@ settings = Table(
     Column("siren", String(9)),
     Column("legal_name", String(200)),
     Column("vat_regime", String(40), nullable=False, server_default="vat"),
+    *change_columns(),  # who last changed them by PUT …/journal/settings, and when
 )
 
 customers = Table(

@@ -4,13 +4,14 @@ settings, what the journal keeps of orders and customers, and reading chains bac
 import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Table, bindparam, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ardoise.changes import Change
 from journal.adapters.orm import (
     SCHEMA,
     chains,
@@ -51,6 +52,8 @@ class ProducerSettings:
     siren: str | None = None
     legal_name: str | None = None
     vat_regime: str = "vat"
+    change: Change = field(default_factory=Change)
+    """Who last changed them by PUT …/journal/settings, and when."""
 
     @property
     def bound_by_the_law(self) -> bool:
@@ -62,7 +65,8 @@ class ProducerSettings:
         return {"time_zone": self.time_zone, "fiscal_year_start": self.fiscal_year_start,
                 "fec_variant": self.fec_variant, "chart": self.chart or {},
                 "siren": self.siren, "legal_name": self.legal_name,
-                "vat_regime": self.vat_regime, "bound_by_the_law": self.bound_by_the_law}
+                "vat_regime": self.vat_regime, "bound_by_the_law": self.bound_by_the_law,
+                **self.change.view()}
 
 
 class JournalRepository:
@@ -315,4 +319,5 @@ def _order_values(state: OrderState) -> dict:
 
 def _settings_of(row) -> ProducerSettings:
     return ProducerSettings(row.time_zone, row.fiscal_year_start, row.fec_variant, row.chart,
-                            row.siren, row.legal_name, row.vat_regime)
+                            row.siren, row.legal_name, row.vat_regime,
+                            Change(row.changed_by, row.changed_at))

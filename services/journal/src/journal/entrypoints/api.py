@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ardoise.changes import Change, actor_of
 from ardoise.errors import Conflict, Invalid
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
@@ -57,7 +58,9 @@ def _entry(row: dict) -> dict:
                         "with the producer's), the time zone, SIREN and VAT regime the journal "
                         "knows, and whether the producer is bound by art. 286 I 3° bis CGI "
                         "(`bound_by_the_law`: false under the franchise en base or the "
-                        "remboursement forfaitaire agricole; the journal runs anyway).")
+                        "remboursement forfaitaire agricole; the journal runs anyway); who last "
+                        "changed them by PUT, and when (`changed_by`, `changed_at`; null until "
+                        "an operator does).")
 async def get_settings(producer: Producer, principal: CurrentPrincipal, request: Request) -> dict:
     check_operator_of(principal, producer)
     async with request.app.state.reads() as session:
@@ -69,7 +72,8 @@ async def get_settings(producer: Producer, principal: CurrentPrincipal, request:
             responses={409: {"description": "the fiscal year's start, once periods are closed"}},
             description="Fields left out keep their value. A fiscal year's start changes only "
                         "while no closing has been made (409 after). A bad account: 422 with "
-                        "`loc` `chart.<role>`.")
+                        "`loc` `chart.<role>`. Who changed them, and when, is kept "
+                        "(`changed_by`, `changed_at`).")
 async def put_settings(producer: Producer, body: JournalSettings, principal: CurrentPrincipal,
                        request: Request) -> dict:
     check_operator_of(principal, producer)
@@ -84,8 +88,8 @@ async def put_settings(producer: Producer, body: JournalSettings, principal: Cur
         if (changes.get("fiscal_year_start", current.fiscal_year_start) != current.fiscal_year_start
                 and await repository.head(producer, CLOSINGS) is not None):
             raise Conflict("the fiscal year's start cannot change once periods are closed")
-        if changes:
-            await repository.save_settings(producer, **changes)
+        await repository.save_settings(
+            producer, **changes, **Change.now_by(actor_of(principal)).columns())
         found = await repository.settings(producer)
     return handing_over.settings_view(found)
 

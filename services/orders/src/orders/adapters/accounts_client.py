@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from ardoise.auth import Principal, issue_token
 from ardoise.errors import Unavailable
+from ardoise.service_tokens import ServiceTokens
 from orders.domain.credit_limit import OVER_LIMIT_CHOICES, CreditStanding
 from orders.domain.invoices import Buyer
 
@@ -28,9 +28,12 @@ class CustomerFigures:
 
 
 class AccountsClient:
-    def __init__(self, base_url: str, jwt_secret: str, timeout_s: float = 2.0,
+    def __init__(self, base_url: str, credentials: ServiceTokens | str, timeout_s: float = 2.0,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self.base_url, self.jwt_secret, self.timeout_s = base_url.rstrip("/"), jwt_secret, timeout_s
+        self.base_url, self.timeout_s = base_url.rstrip("/"), timeout_s
+        self.credentials = (ServiceTokens('orders', dev_secret=credentials)
+                            if isinstance(credentials, str) else credentials)
+        """This service's own token (a development secret given: signed with it)."""
         self.transport = transport
 
     async def balance_cents(self, producer_id: str, customer_id: str) -> int | None:
@@ -42,13 +45,13 @@ class AccountsClient:
         A customer the accounts service has no account for (404) has a balance of 0: nothing
         has been settled or recorded for it yet.
         """
-        token = issue_token(self.jwt_secret, Principal("operator", producer_id), lifetime_s=60)
         url = f"{self.base_url}/v1/producers/{producer_id}/customers/{customer_id}/account"
         try:
+            authorization = await self.credentials.header()
             async with httpx.AsyncClient(timeout=self.timeout_s,
                                          transport=self.transport) as client:
                 answer = await client.get(url, params={"limit": 1},
-                                          headers={"Authorization": f"Bearer {token}"})
+                                          headers=authorization)
             if answer.status_code == 404:
                 return CustomerFigures(None, 0)
             body = answer.json() if answer.status_code == 200 else {}
@@ -66,11 +69,11 @@ class AccountsClient:
         when the accounts service cannot say (the order is then placed unchecked, and a warning
         logged). A customer not registered has nothing owed and nothing held: its available
         balance is 0 against the producer's default limit, asked then."""
-        token = issue_token(self.jwt_secret, Principal("operator", producer_id), lifetime_s=60)
         base = f"{self.base_url}/v1/producers/{producer_id}"
         try:
+            authorization = await self.credentials.header()
             async with httpx.AsyncClient(timeout=self.timeout_s, transport=self.transport,
-                                         headers={"Authorization": f"Bearer {token}"}) as client:
+                                         headers=authorization) as client:
                 answer = await client.get(f"{base}/customers/{customer_id}/credit-limit")
                 if answer.status_code == 404:
                     answer = await client.get(f"{base}/credit-limits")

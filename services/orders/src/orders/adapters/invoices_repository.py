@@ -8,6 +8,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from ardoise.changes import Change
+from ardoise.db import last_change
 from orders.adapters.orm import invoice_series, invoices, invoicing
 from orders.domain.invoices import INVOICE, Invoicing
 
@@ -26,8 +28,13 @@ class InvoicesRepository:
             invoicing.c.producer_id == producer_id))).first()
         return Invoicing.of(row)
 
-    async def save_invoicing(self, producer_id: str, value: Invoicing) -> None:
-        values = value.as_dict()
+    async def invoicing_change(self, producer_id: str) -> Change:
+        """Who last changed the producer's invoicing settings, and when."""
+        return await last_change(self.session, invoicing, producer_id)
+
+    async def save_invoicing(self, producer_id: str, value: Invoicing,
+                             change: Change | None = None) -> None:
+        values = {**value.as_dict(), **(change.columns() if change else {})}
         await self.session.execute(insert(invoicing).values(producer_id=producer_id, **values)
                                    .on_conflict_do_update(index_elements=[invoicing.c.producer_id],
                                                           set_=values))

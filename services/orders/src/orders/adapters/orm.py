@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from ardoise.db import schema_metadata
+from ardoise.db import change_columns, schema_metadata
 from ardoise.inbox import inbox_table
 from ardoise.outbox import outbox_table
 
@@ -92,6 +92,7 @@ invoicing = Table(
     Column("payment_terms", String(300), nullable=False),
     Column("invoice_on_delivery", Boolean, nullable=False),
     Column("receipt_shows_available", Boolean, nullable=False),
+    *change_columns(),  # who last changed them by PUT …/invoicing, and when
 )
 
 invoice_series = Table(

@@ -112,7 +112,9 @@ async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrinc
 
 
 async def _row(request: Request, producer: str, order_id: uuid.UUID, principal):
-    if not principal.can_reach_producer(producer):
+    """The order, for the producer's people, its customer, or a service reading orders (the
+    payments service, before a checkout: scope `orders:read`)."""
+    if not (principal.can_reach_producer(producer) or principal.may("orders:read")):
         raise NotFound("no such order")
     async with request.app.state.reads() as session:
         return await views.order_row(session, producer, order_id, principal)

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ardoise import companies
+from ardoise.changes import Change, actor_of
 from ardoise.errors import Invalid, NotFound
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
@@ -88,22 +89,29 @@ def _uow(request: Request) -> SqlOrdersUnitOfWork:
 @router.put("/invoicing")
 async def put_invoicing(producer: Producer, body: InvoicingBody, principal: CurrentPrincipal,
                         request: Request) -> dict:
-    """The producer's identity on its invoices and receipts, and how it invoices."""
+    """The producer's identity on its invoices and receipts, and how it invoices; who changed
+    them, and when, is kept (`changed_by`, `changed_at`, in the answer and the GET)."""
     check_operator_of(principal, producer)
     changes = body.model_dump(exclude_unset=True)
     for name in ("vat_regime", "default_vat_rate", "payment_terms", "invoice_on_delivery",
                  "receipt_shows_available"):
         if name in changes and changes[name] is None:
             raise Invalid("this setting cannot be cleared", name)
-    return (await invoicing.change_invoicing(producer, changes, _uow(request))).as_dict()
+    change = Change.now_by(actor_of(principal))
+    value = await invoicing.change_invoicing(producer, changes, _uow(request), change)
+    return {**value.as_dict(), **change.view()}
 
 
 @router.get("/invoicing")
 async def get_invoicing(producer: Producer, principal: CurrentPrincipal, request: Request
                         ) -> dict:
+    """The producer's identity and invoicing choices, and who last changed them, when
+    (`changed_by`, `changed_at`: null until an operator does)."""
     check_operator_of(principal, producer)
     async with request.app.state.reads() as session:
-        return (await views.invoicing_of(session, producer)).as_dict()
+        value = await views.invoicing_of(session, producer)
+        change = await views.invoicing_change_of(session, producer)
+    return {**value.as_dict(), **change.view()}
 
 
 @router.post("/orders/{order_id}/invoices", status_code=201, responses={

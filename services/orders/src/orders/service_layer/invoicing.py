@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from ardoise.changes import Change
 from ardoise.errors import Conflict, Invalid, NotFound
 from ardoise.events import (
     InvoiceIssued,
@@ -23,12 +24,14 @@ BuyerOf = Callable[[str, str], Awaitable[Buyer]]
 """The buyer as an invoice names it, asked of the accounts service (producer, customer)."""
 
 
-async def change_invoicing(producer_id: str, changes: dict, uow) -> Invoicing:
-    """The producer's identity and invoicing choices; a field left out keeps its value."""
+async def change_invoicing(producer_id: str, changes: dict, uow,
+                           change: Change | None = None) -> Invoicing:
+    """The producer's identity and invoicing choices, and who changed them when (`change`); a
+    field left out keeps its value."""
     async with uow:
         current = await uow.invoices.invoicing(producer_id)
         value = Invoicing(**{**current.as_dict(), **changes})
-        await uow.invoices.save_invoicing(producer_id, value)
+        await uow.invoices.save_invoicing(producer_id, value, change)
         uow.publish(InvoicingChanged(producer_id=producer_id, legal_name=value.legal_name,
                                      siret=value.siret, vat_regime=value.vat_regime))
         await uow.commit()

@@ -5,7 +5,7 @@ from datetime import date
 
 import httpx
 
-from ardoise.auth import Principal, issue_token
+from ardoise.service_tokens import ServiceTokens
 from payments.domain.settlement import KnownOrder
 
 
@@ -17,20 +17,23 @@ class OrdersUnavailable(Exception):
 
 
 class OrdersClient:
-    def __init__(self, base_url: str, jwt_secret: str, timeout_s: float = 3.0,
+    def __init__(self, base_url: str, credentials: ServiceTokens | str, timeout_s: float = 3.0,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self.base_url, self.jwt_secret, self.timeout_s = base_url.rstrip("/"), jwt_secret, timeout_s
+        self.base_url, self.timeout_s = base_url.rstrip("/"), timeout_s
+        self.credentials = (ServiceTokens('payments', dev_secret=credentials)
+                            if isinstance(credentials, str) else credentials)
+        """This service's own token (a development secret given: signed with it)."""
         self.transport = transport
 
     async def fetch(self, producer_id: str, order_id: uuid.UUID) -> KnownOrder | None:
         """The order as the orders gateway shows it; None when it does not exist there."""
-        token = issue_token(self.jwt_secret, Principal("operator", producer_id), lifetime_s=60)
         try:
+            authorization = await self.credentials.header()
             async with httpx.AsyncClient(timeout=self.timeout_s,
                                          transport=self.transport) as client:
                 answer = await client.get(
                     f"{self.base_url}/v1/producers/{producer_id}/orders/{order_id}",
-                    headers={"Authorization": f"Bearer {token}"})
+                    headers=authorization)
         except httpx.HTTPError as error:
             raise OrdersUnavailable(f"the orders service did not answer: {error!r}") from error
         if answer.status_code == 404:

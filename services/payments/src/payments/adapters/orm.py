@@ -17,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from ardoise.db import schema_metadata
+from ardoise.changes import ACTOR_LENGTH
+from ardoise.db import change_columns, schema_metadata
 from ardoise.inbox import inbox_table
 from ardoise.outbox import outbox_table
 
@@ -37,6 +38,7 @@ settings = Table(
     # the API key of the producer's SumUp account, sealed (adapters/credentials.py)
     Column("sumup_api_key_sealed", Text),
     Column("time_zone", String(64), nullable=False, server_default="Europe/Paris"),
+    *change_columns(),
 )
 
 orders = Table(
@@ -71,6 +73,8 @@ settlements = Table(
     Column("version", Integer, nullable=False),
     Column("credit_note_number", Integer),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # who recorded this version (an operator's name); null: the system (SumUp, a checkout)
+    Column("recorded_by", String(ACTOR_LENGTH)),
 )
 
 credit_notes = Table(
@@ -82,6 +86,7 @@ credit_notes = Table(
     Column("amount_cents", BigInteger, nullable=False),
     Column("status", String(10), nullable=False),
     Column("issued_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("issued_by", String(ACTOR_LENGTH)),  # who made the settlement that issued it
 )
 
 credit_note_counters = Table(
@@ -129,6 +134,7 @@ refunds = Table(
     Column("last_error", String(500)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("requested_by", String(ACTOR_LENGTH)),  # who asked for it
     Index("refunds_of_order", "producer_id", "order_id"),
     Index("refunds_by_key", "producer_id", "idempotency_key", unique=True,
           postgresql_where=text("idempotency_key IS NOT NULL")),
@@ -145,6 +151,7 @@ money_movements = Table(
     Column("amount_cents", BigInteger, nullable=False),
     Column("mode", String(20), nullable=False),
     Column("label", String(200), nullable=False),
+    Column("recorded_by", String(ACTOR_LENGTH)),  # who recorded it (MovementRecorded.actor)
     Index("money_movements_by_time", "producer_id", "at"),
 )
 """Top-ups and debits recorded by hand on customers' accounts with a mode: money that came in

@@ -7,6 +7,8 @@ from sqlalchemy import func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ardoise.changes import Change, kept_actor
+from ardoise.db import last_change
 from ardoise.events.vocabulary import CheckoutStatus
 from payments.adapters.orm import (
     checkouts,
@@ -70,8 +72,14 @@ class PaymentsRepository:
             settings.c.producer_id == producer_id).with_for_update())
         return await self.settings(producer_id)
 
-    async def save_settings(self, producer_id: str, value: PaymentSettings) -> None:
-        values = _columns(value)
+    async def settings_change(self, producer_id: str) -> Change:
+        """Who last changed the producer's settings, and when."""
+        return await last_change(self.session, settings, producer_id)
+
+    async def save_settings(self, producer_id: str, value: PaymentSettings,
+                            change: Change | None = None) -> None:
+        """The settings, and who changed them when `change` says."""
+        values = {**_columns(value), **(change.columns() if change else {})}
         statement = insert(settings).values(producer_id=producer_id, **values)
         await self.session.execute(statement.on_conflict_do_update(
             index_elements=[settings.c.producer_id], set_=values))
@@ -109,7 +117,8 @@ class PaymentsRepository:
         await self.session.execute(insert(money_movements).values(
             producer_id=producer_id, movement_id=movement.movement_id,
             customer_id=movement.customer_id, at=movement.at, amount_cents=movement.amount_cents,
-            mode=movement.mode, label=movement.label).on_conflict_do_nothing())
+            mode=movement.mode, label=movement.label,
+            recorded_by=kept_actor(movement.actor)).on_conflict_do_nothing())
 
     async def remember_customer(self, producer_id: str, customer_id: str, name: str) -> None:
         statement = insert(customers).values(producer_id=producer_id, customer_id=customer_id,
@@ -142,11 +151,13 @@ class PaymentsRepository:
                                        r.balance_applied_cents) for r in rows}
 
     async def save_settlement(self, producer_id: str, order_id: uuid.UUID, value: Settlement,
-                              credit_note_number: int | None) -> None:
+                              credit_note_number: int | None,
+                              recorded_by: str | None = None) -> None:
         values = {"mode": value.mode, "amount_paid_cents": value.amount_paid_cents,
                   "received": dict(value.received),
                   "balance_applied_cents": value.balance_applied_cents,
-                  "version": value.version, "credit_note_number": credit_note_number}
+                  "version": value.version, "credit_note_number": credit_note_number,
+                  "recorded_by": recorded_by}
         statement = insert(settlements).values(producer_id=producer_id, order_id=order_id,
                                                **values)
         await self.session.execute(statement.on_conflict_do_update(
@@ -166,7 +177,7 @@ class PaymentsRepository:
         ).values(status="cancelled"))
 
     async def issue_credit_note(self, producer_id: str, order_id: uuid.UUID,
-                                amount_cents: int) -> CreditNote:
+                                amount_cents: int, issued_by: str | None = None) -> CreditNote:
         """Numbered from the producer's counter, whose row stays locked until the transaction
         ends: concurrent notes get consecutive numbers, and a rolled-back one frees nothing."""
         counter = insert(credit_note_counters).values(producer_id=producer_id, last_number=1)
@@ -176,7 +187,7 @@ class PaymentsRepository:
         ).returning(credit_note_counters.c.last_number))).scalar_one()
         await self.session.execute(insert(credit_notes).values(
             producer_id=producer_id, number=number, order_id=order_id, amount_cents=amount_cents,
-            status="issued"))
+            status="issued", issued_by=issued_by))
         return CreditNote(number, amount_cents)
 
     async def paid_checkouts(self, producer_id: str, order_id: uuid.UUID) -> list[PaidCheckout]:
@@ -206,7 +217,8 @@ class PaymentsRepository:
         await self.session.execute(insert(refunds).values(
             producer_id=producer_id, refund_id=refund.refund_id, order_id=refund.order_id,
             checkout_id=refund.checkout_id, transaction_id=refund.transaction_id,
-            amount_cents=refund.amount_cents, status=refund.status, idempotency_key=key))
+            amount_cents=refund.amount_cents, status=refund.status, idempotency_key=key,
+            requested_by=refund.requested_by))
 
     async def refund_by_key(self, producer_id: str, key: str):
         return (await self.session.execute(select(refunds).where(

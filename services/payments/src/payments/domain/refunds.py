@@ -32,12 +32,15 @@ class Refund:
     transaction_id: str
     amount_cents: int
     status: str = REQUESTED
+    requested_by: str | None = None
+    """Who asked for it (an operator's name): the settlement change it makes is theirs."""
 
 
 def plan_refund(order_id: uuid.UUID, online_cents: int, pending_cents: int,
-                paid: list[PaidCheckout], amount_cents: int | None) -> Refund:
-    """The refund to ask for: `amount_cents` (by default all that was paid online and is not
-    already being refunded), from the latest paid checkout that still holds it."""
+                paid: list[PaidCheckout], amount_cents: int | None,
+                requested_by: str | None = None) -> Refund:
+    """The refund `requested_by` asks for: `amount_cents` (by default all that was paid online
+    and is not already being refunded), from the latest paid checkout that still holds it."""
     available = online_cents - pending_cents
     wanted = available if amount_cents is None else amount_cents
     if available <= 0:
@@ -47,7 +50,7 @@ def plan_refund(order_id: uuid.UUID, online_cents: int, pending_cents: int,
     for checkout in reversed(paid):
         if checkout.refundable_cents >= wanted:
             return Refund(uuid.uuid4(), order_id, checkout.checkout_id, checkout.transaction_id,
-                          wanted)
+                          wanted, requested_by=requested_by)
     largest = max((c.refundable_cents for c in paid), default=0)
     raise Conflict(f"one refund goes back through one SumUp payment: at most {largest} cents "
                    "at once")

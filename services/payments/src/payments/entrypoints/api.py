@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ardoise.changes import Change, actor_of
 from ardoise.errors import NotFound
 from ardoise.events.vocabulary import SettlementMode
 from ardoise.gateway import CurrentPrincipal, check_operator_of
@@ -68,12 +69,13 @@ def _uow(request: Request) -> SqlPaymentsUnitOfWork:
     return SqlPaymentsUnitOfWork(request.app.state.sessionmaker)
 
 
-def _settings_view(value: PaymentSettings) -> dict:
+def _settings_view(value: PaymentSettings, change: Change) -> dict:
     return {"payment_tracking": value.payment_tracking,
             "accepted_modes": list(value.accepted_modes),
             "online_payment_required": value.online_payment_required,
             "sumup_merchant_code": value.sumup_merchant_code,
-            "sumup_connected": value.sumup_connected, "time_zone": value.time_zone}
+            "sumup_connected": value.sumup_connected, "time_zone": value.time_zone,
+            **change.view()}
 
 
 @router.put("/settings", responses={409: {
@@ -81,36 +83,49 @@ def _settings_view(value: PaymentSettings) -> dict:
                    "payment tracking off"}})
 async def put_settings(producer: Producer, body: SettingsBody, principal: CurrentPrincipal,
                        request: Request) -> dict:
+    """The settings named in the body changed, and who changed them, now (`changed_by`,
+    `changed_at`, in the answer and in the GET)."""
     check_operator_of(principal, producer)
     changes = body.model_dump(exclude_unset=True)
-    return _settings_view(await handlers.change_settings(producer, changes, _uow(request),
-                                                         request.app.state.secret_box.seal))
+    change = Change.now_by(actor_of(principal))
+    return _settings_view(await handlers.change_settings(
+        producer, changes, _uow(request), request.app.state.secret_box.seal, change), change)
 
 
 @router.get("/settings")
 async def get_settings(producer: Producer, principal: CurrentPrincipal, request: Request) -> dict:
+    """The settings, and who last changed them and when (`changed_by`, `changed_at`: null
+    until an operator does)."""
     check_operator_of(principal, producer)
     async with request.app.state.sessionmaker() as session:
-        return _settings_view(await PaymentsRepository(session).settings(producer))
+        repository = PaymentsRepository(session)
+        return _settings_view(await repository.settings(producer),
+                              await repository.settings_change(producer))
 
 
 @router.put("/orders/{order_id}/settlement", responses={409: TRACKING_OFF})
 async def put_settlement(producer: Producer, order_id: uuid.UUID, body: SettlementBody,
                          principal: CurrentPrincipal, request: Request) -> dict:
+    """The order's settlement, recorded by the caller: the week's payments page and the
+    workbooks show who (`recorded_by`, "Saisi par"), as the account's movements and the credit
+    note it makes do."""
     check_operator_of(principal, producer)
     [answer] = await handlers.settle_orders(producer, [order_id], body.mode,
                                             body.amount_paid_cents, _uow(request),
-                                            request.app.state.orders.fetch)
+                                            request.app.state.orders.fetch,
+                                            actor=actor_of(principal))
     return answer
 
 
 @router.post("/settlements", responses={409: TRACKING_OFF})
 async def post_settlements(producer: Producer, body: ManySettlementsBody,
                            principal: CurrentPrincipal, request: Request) -> dict:
-    """Many orders at once, each paid its order total (or nothing, for account/not_delivered)."""
+    """Many orders at once, each paid its order total (or nothing, for account/not_delivered),
+    each recorded by the caller (`recorded_by`)."""
     check_operator_of(principal, producer)
     answers = await handlers.settle_orders(producer, body.order_ids, body.mode, None,
-                                           _uow(request), request.app.state.orders.fetch)
+                                           _uow(request), request.app.state.orders.fetch,
+                                           actor=actor_of(principal))
     return {"settlements": answers}
 
 
@@ -127,12 +142,13 @@ async def post_refund(producer: Producer, order_id: uuid.UUID, principal: Curren
                       idempotency_key: IdempotencyKey = None) -> dict:
     """Give back all or part of what the customer paid online for the order, through the
     producer's SumUp account. Money refunded leaves the customer's account ("Remboursement en
-    ligne") and the week's online total, once."""
+    ligne") and the week's online total, once; the refund and that movement keep who asked for
+    it (`requested_by`)."""
     check_operator_of(principal, producer)
     state = request.app.state
     view, replay = await refunds.refund_order(
         producer, order_id, body.amount_cents if body else None, idempotency_key, state.new_uow,
-        state.sumup, state.orders.fetch)
+        state.sumup, state.orders.fetch, actor_of(principal))
     response.status_code = 202 if view["status"] == "requested" else 200 if replay else 201
     return view
 
@@ -155,7 +171,8 @@ async def get_credit_notes(
     period_to: Annotated[date | None, Query(alias="to")] = None,
 ) -> dict:
     """The credit notes (avoirs) issued to the producer's customers, by number, with their date,
-    order and amount, those cancelled by a later change included (`status`); of one customer,
+    order, amount and who made the settlement that issued them (`issued_by`), those cancelled
+    by a later change included (`status`); of one customer,
     or of a period (`from`, `to`: the producer's dates). A customer reads its own only."""
     customer_id = _customer_scope(principal, producer, customer_id)
     async with request.app.state.sessionmaker() as session:
@@ -194,9 +211,10 @@ def _customer_scope(principal, producer: str, customer_id: str | None) -> str | 
 @router.get("/payments")
 async def payments_page(producer: Producer, principal: CurrentPrincipal, request: Request,
                         week: Annotated[str, Query(max_length=10)]) -> dict:
-    """The week's orders (`rows`, each with the money `received` per mode), the top-ups and
-    debits recorded by hand with a mode (`movements`), and `totals`: what came in by each mode,
-    from both, as the drawer and the bank count it."""
+    """The week's orders (`rows`, each with the money `received` per mode and who recorded its
+    settlement, `recorded_by`), the top-ups and debits recorded by hand with a mode
+    (`movements`, with `recorded_by`), and `totals`: what came in by each mode, from both, as
+    the drawer and the bank count it."""
     check_operator_of(principal, producer)
     monday, _sunday = parse_week(week)
     async with request.app.state.sessionmaker() as session:

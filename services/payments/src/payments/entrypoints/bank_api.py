@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ardoise.changes import actor_of
 from ardoise.errors import Invalid
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
@@ -51,7 +52,7 @@ async def import_statement(producer: Producer, principal: CurrentPrincipal,
     check_operator_of(principal, producer)
     data = await _file(request)
     return await bank.import_statement(producer, data, SqlPaymentsUnitOfWork(
-        request.app.state.sessionmaker))
+        request.app.state.sessionmaker), actor_of(principal))
 
 
 async def _file(request: Request) -> bytes:
@@ -131,4 +132,4 @@ async def _act(producer: str, transaction_id: uuid.UUID, principal, request: Req
     check_operator_of(principal, producer)
     return await bank.act(producer, transaction_id, action,
                           SqlPaymentsUnitOfWork(request.app.state.sessionmaker),
-                          customer_id, order_id)
+                          customer_id, order_id, actor_of(principal))

@@ -1,11 +1,15 @@
 """SumUp's notification endpoint. It only ever says which checkout to read back: the unsigned
-`return_url` notification, or a signed webhook whose signature is checked first."""
+`return_url` notification, or a signed webhook whose signature is checked first. Limited per
+client address (429 with Retry-After beyond): SumUp sends a notification again later, and
+pending checkouts are read back by the worker whatever is notified."""
 
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict
 
+from ardoise.rate_limit import SlidingWindow, client_address, too_many_requests
 from payments.adapters.sumup_signature import (
     SIGNATURE_HEADER,
     BadSignature,
@@ -48,8 +52,25 @@ def _unsigned_checkout_id(body: bytes) -> str | None:
     return None
 
 
-@router.post(WEBHOOK_PATH, status_code=204, response_class=Response)
-async def webhook(request: Request, background: BackgroundTasks) -> Response:
+def webhook_limit(limit: int, window_s: int) -> SlidingWindow:
+    """The notifications accepted per client address (`app.state.webhook_limit`)."""
+    return SlidingWindow(limit, window_s)
+
+
+async def within_limit(request: Request) -> None:
+    state = request.app.state
+    address = client_address(request.scope, state.trusted_proxies)
+    if wait_s := state.webhook_limit.hit(address):
+        log.warning("SumUp notification refused: too many from %s", address)
+        raise HTTPException(429, "too many notifications from this address; try again after "
+                                 "Retry-After", headers={"Retry-After": str(wait_s)})
+
+
+@router.post(WEBHOOK_PATH, status_code=204, response_class=Response,
+             responses=too_many_requests("too many notifications from this address (per "
+                                         "replica): SumUp tries again later"))
+async def webhook(request: Request, background: BackgroundTasks,
+                  _: Annotated[None, Depends(within_limit)]) -> Response:
     """Answered at once; the checkout (an order's or a top-up's) is read back from SumUp
     afterwards, never believed as sent."""
     body = await request.body()

@@ -30,9 +30,10 @@ def card_payout(line) -> bool:
     return line.amount_cents > 0 and "SUMUP" in text.replace(" ", "")
 
 
-async def import_statement(producer_id: str, data: bytes, uow) -> dict:
+async def import_statement(producer_id: str, data: bytes, uow, actor: str | None = None) -> dict:
     """The file's lines, each kept once however often it is imported; a file that is not a
-    statement: 422, nothing kept."""
+    statement: 422, nothing kept. What a sure match applies is recorded by `actor`, who
+    imported it."""
     try:
         statement = parse_statement(data)
     except NotAStatement as refused:
@@ -52,7 +53,7 @@ async def import_statement(producer_id: str, data: bytes, uow) -> dict:
                 bank_book.set_aside(tx, "versement de la carte (SumUp) : voir les versements")
                 if card_payout(tx.line) else bank_book.decide(tx, matcher.propose(tx.line)))
             await uow.bank.add(producer_id, import_id, decided, at)
-            await _carry_out(uow, producer_id, decided, effects)
+            await _carry_out(uow, producer_id, decided, effects, actor)
             found[decided.status] = found.get(decided.status, 0) + 1
         await uow.bank.add_statement(producer_id, import_id, at, statement.format,
                                      hashlib.sha256(data).hexdigest(), len(statement.lines),
@@ -64,9 +65,10 @@ async def import_statement(producer_id: str, data: bytes, uow) -> dict:
 
 
 async def act(producer_id: str, transaction_id: uuid.UUID, action: str, uow,
-              customer_id: str | None = None, order_id: uuid.UUID | None = None) -> dict:
+              customer_id: str | None = None, order_id: uuid.UUID | None = None,
+              actor: str | None = None) -> dict:
     """`confirm`, `reassign` (to `customer_id`, and `order_id` when given), `ignore` or `undo`
-    one transaction; 409 when the action does not apply to its status."""
+    one transaction, by `actor`; 409 when the action does not apply to its status."""
     async with uow:
         await uow.bank.lock(producer_id)
         tx = await uow.bank.get_for_update(producer_id, transaction_id)
@@ -78,7 +80,7 @@ async def act(producer_id: str, transaction_id: uuid.UUID, action: str, uow,
         else:
             after, effects = getattr(bank_book, action)(tx)
         await uow.bank.save(producer_id, transaction_id, tx, after, now())
-        await _carry_out(uow, producer_id, after, effects)
+        await _carry_out(uow, producer_id, after, effects, actor)
         await uow.commit()
     return transaction_view(transaction_id, after)
 
@@ -93,22 +95,25 @@ async def _check_target(uow, producer_id: str, customer_id: str | None,
             raise Invalid("no such order of this customer", "order_id")
 
 
-async def _carry_out(uow, producer_id: str, tx: Transaction, effects: list) -> None:
-    """Each effect once: an order's settlement changes by transfer, or the customer's account
-    moves (BankTransferApplied, told through the outbox with this transaction)."""
+async def _carry_out(uow, producer_id: str, tx: Transaction, effects: list,
+                     actor: str | None) -> None:
+    """Each effect once, recorded by `actor`: an order's settlement changes by transfer, or the
+    customer's account moves (BankTransferApplied, told through the outbox with this
+    transaction)."""
     for effect in effects:
         sign = 1 if isinstance(effect, Credit) else -1
         assert isinstance(effect, Credit | Reversal)
         if effect.order_id is not None:
-            await _settle(uow, producer_id, effect.order_id, sign * effect.amount_cents)
+            await _settle(uow, producer_id, effect.order_id, sign * effect.amount_cents, actor)
             continue
         uow.publish(BankTransferApplied(
             producer_id=producer_id, customer_id=effect.customer_id, transaction_key=effect.key,
             entry=effect.entry, amount_cents=sign * effect.amount_cents,
-            booked_on=tx.line.booking_date, label=_label(tx, sign)))
+            booked_on=tx.line.booking_date, label=_label(tx, sign), actor=actor))
 
 
-async def _settle(uow, producer_id: str, order_id: uuid.UUID, cents: int) -> None:
+async def _settle(uow, producer_id: str, order_id: uuid.UUID, cents: int,
+                  actor: str | None) -> None:
     async def unknown(_producer: str, _order: uuid.UUID):
         return None
 
@@ -116,7 +121,7 @@ async def _settle(uow, producer_id: str, order_id: uuid.UUID, cents: int) -> Non
     current = await uow.payments.settlements(producer_id, [order_id])
     before = current.get(order_id) or Settlement()
     after = receive_transfer(before, cents) if cents > 0 else take_back_transfer(before, -cents)
-    await handlers.keep_settlement(uow, producer_id, orders[order_id], after)
+    await handlers.keep_settlement(uow, producer_id, orders[order_id], after, actor)
 
 
 def _label(tx: Transaction, sign: int) -> str:

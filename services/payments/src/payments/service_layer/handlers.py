@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Awaitable, Callable
 
+from ardoise.changes import Change
 from ardoise.errors import NotFound
 from ardoise.events import (
     CustomerRegistered,
@@ -34,9 +35,11 @@ def settlement_view(order_id: uuid.UUID, value: Settlement) -> dict:
 
 
 async def change_settings(producer_id: str, changes: dict, uow: PaymentsUnitOfWork,
-                          seal: Callable[[str], str] | None = None) -> PaymentSettings:
-    """The settings named in `changes` replaced, the others kept; an event if anything changed.
-    A `sumup_api_key` among them connects the producer's SumUp account: it is kept sealed."""
+                          seal: Callable[[str], str] | None = None,
+                          change: Change | None = None) -> PaymentSettings:
+    """The settings named in `changes` replaced, the others kept, and who changed them when
+    (`change`); an event if anything changed. A `sumup_api_key` among them connects the
+    producer's SumUp account: it is kept sealed."""
     changes = dict(changes)
     api_key = changes.pop("sumup_api_key", None)
     if api_key is not None:
@@ -46,7 +49,7 @@ async def change_settings(producer_id: str, changes: dict, uow: PaymentsUnitOfWo
     async with uow:
         current = await uow.payments.settings_for_update(producer_id)
         value = current.changed(**changes)
-        await uow.payments.save_settings(producer_id, value)
+        await uow.payments.save_settings(producer_id, value, change)
         if api_key is not None:
             await uow.payments.save_sumup_key(producer_id, seal(api_key))
         if value != current:
@@ -61,19 +64,21 @@ async def change_settings(producer_id: str, changes: dict, uow: PaymentsUnitOfWo
 
 async def settle_orders(producer_id: str, order_ids: list[uuid.UUID], mode: str,
                         amount_paid_cents: int | None, uow: PaymentsUnitOfWork,
-                        fetch_order: FetchOrder,
-                        settings: PaymentSettings | None = None) -> list[dict]:
-    """All or nothing: any refused order leaves every settlement as it was."""
+                        fetch_order: FetchOrder, settings: PaymentSettings | None = None,
+                        actor: str | None = None) -> list[dict]:
+    """All or nothing: any refused order leaves every settlement as it was. Each settlement
+    changed is recorded by `actor` (an operator's name), as its credit note and its event."""
     async with uow:
         answers = await settle_within(uow, producer_id, order_ids, mode, amount_paid_cents,
-                                      fetch_order, settings)
+                                      fetch_order, settings, actor)
         await uow.commit()
     return answers
 
 
 async def settle_within(uow: PaymentsUnitOfWork, producer_id: str, order_ids: list[uuid.UUID],
                         mode: str, amount_paid_cents: int | None, fetch_order: FetchOrder,
-                        settings: PaymentSettings | None = None) -> list[dict]:
+                        settings: PaymentSettings | None = None,
+                        actor: str | None = None) -> list[dict]:
     """The settlements and their events, inside the caller's open unit of work."""
     order_ids = sorted(set(order_ids))
     settings = settings or await uow.payments.settings(producer_id)
@@ -85,7 +90,7 @@ async def settle_within(uow: PaymentsUnitOfWork, producer_id: str, order_ids: li
         before = current.get(order_id, Settlement())
         after = settle(before, orders[order_id].total_cents, mode, amount_paid_cents, settings)
         if after is not None:
-            await keep_settlement(uow, producer_id, orders[order_id], after)
+            await keep_settlement(uow, producer_id, orders[order_id], after, actor)
         answers.append(settlement_view(order_id, after or before))
     return answers
 
@@ -104,27 +109,30 @@ async def record_online_payment_within(uow: PaymentsUnitOfWork, producer_id: str
 
 
 async def refund_online_within(uow: PaymentsUnitOfWork, producer_id: str, order_id: uuid.UUID,
-                               refund_cents: int, fetch_order: FetchOrder) -> Settlement:
+                               refund_cents: int, fetch_order: FetchOrder,
+                               actor: str | None = None) -> Settlement:
     """Money SumUp gave back, taken off what the order received online, inside the caller's
-    unit of work (the caller has closed the refund, so it is taken off once)."""
+    unit of work (the caller has closed the refund, so it is taken off once); the change is
+    recorded by who asked for the refund (`actor`)."""
     orders = await orders_for_update(uow, producer_id, [order_id], fetch_order)
     before = (await uow.payments.settlements(producer_id, [order_id])).get(order_id, Settlement())
     after = refund_online(before, refund_cents)
-    await keep_settlement(uow, producer_id, orders[order_id], after)
+    await keep_settlement(uow, producer_id, orders[order_id], after, actor)
     return after
 
 
 async def keep_settlement(uow: PaymentsUnitOfWork, producer_id: str, order: KnownOrder,
-                after: Settlement) -> None:
-    """Save a changed settlement with its credit note, and tell it."""
-    credit_cents, number = await _revise_credit_note(uow, producer_id, order, after)
-    await uow.payments.save_settlement(producer_id, order.order_id, after, number)
+                          after: Settlement, actor: str | None = None) -> None:
+    """Save a changed settlement with its credit note, and tell it; both recorded by `actor`
+    (None: the system)."""
+    credit_cents, number = await _revise_credit_note(uow, producer_id, order, after, actor)
+    await uow.payments.save_settlement(producer_id, order.order_id, after, number, actor)
     uow.publish(SettlementChanged(
         producer_id=producer_id, order_id=order.order_id, customer_id=order.customer_id,
         version=after.version, total_cents=order.total_cents,
         delivery_date=order.delivery_date, mode=after.mode,
         amount_paid_cents=after.amount_paid_cents, received=dict(after.received),
-        credit_note_cents=credit_cents, credit_note_number=number))
+        credit_note_cents=credit_cents, credit_note_number=number, actor=actor))
 
 
 async def orders_for_update(uow: PaymentsUnitOfWork, producer_id: str, order_ids: list[uuid.UUID],
@@ -144,7 +152,7 @@ async def orders_for_update(uow: PaymentsUnitOfWork, producer_id: str, order_ids
 
 
 async def _revise_credit_note(uow: PaymentsUnitOfWork, producer_id: str, order: KnownOrder,
-                              after: Settlement) -> tuple[int, int | None]:
+                              after: Settlement, actor: str | None) -> tuple[int, int | None]:
     """The order's credit note after this change: its signed amount and its number, if any."""
     owed_cents = after.credit_note_for(order.total_cents)
     current = await uow.payments.credit_note_in_force(producer_id, order.order_id)
@@ -153,7 +161,7 @@ async def _revise_credit_note(uow: PaymentsUnitOfWork, producer_id: str, order: 
         await uow.payments.cancel_credit_note(producer_id, revision.cancel.number)
     if revision.issue_cents:
         issued = await uow.payments.issue_credit_note(producer_id, order.order_id,
-                                                      revision.issue_cents)
+                                                      revision.issue_cents, actor)
         return issued.amount_cents, issued.number
     if revision.kept:
         return revision.kept.amount_cents, revision.kept.number

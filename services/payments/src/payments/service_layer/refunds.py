@@ -21,16 +21,18 @@ gives up well before): its transaction is read back to learn whether SumUp made 
 
 def refund_view(row) -> dict:
     return {"refund_id": str(row.refund_id), "order_id": str(row.order_id),
-            "amount_cents": row.amount_cents, "status": row.status}
+            "amount_cents": row.amount_cents, "status": row.status,
+            "requested_by": row.requested_by}
 
 
 async def refund_order(producer_id: str, order_id: uuid.UUID, amount_cents: int | None,
                        key: str | None, new_uow: NewPaymentsUnitOfWork, gateways: GatewayFor,
-                       fetch_order: FetchOrder) -> tuple[dict, bool]:
+                       fetch_order: FetchOrder, actor: str | None = None) -> tuple[dict, bool]:
     """Give back `amount_cents` (by default all that was paid online) of an order's online
-    payment through SumUp; returns the refund, and whether it replays an earlier request with
-    the same key. Its status is `refunded` once SumUp took it, `requested` while SumUp did not
-    answer (it is then settled by reading the transaction back)."""
+    payment through SumUp, asked by `actor`; returns the refund, and whether it replays an
+    earlier request with the same key. Its status is `refunded` once SumUp took it,
+    `requested` while SumUp did not answer (it is then settled by reading the transaction
+    back). The settlement change a refund makes is recorded by who asked for it."""
     async with new_uow() as uow:
         if key is not None and (earlier := await uow.payments.refund_by_key(producer_id, key)):
             if earlier.order_id != order_id or amount_cents not in (None, earlier.amount_cents):
@@ -44,7 +46,7 @@ async def refund_order(producer_id: str, order_id: uuid.UUID, amount_cents: int 
         refund = plan_refund(order_id, current.received.get(ONLINE, 0),
                              await uow.payments.pending_refund_cents(producer_id, order_id),
                              await uow.payments.paid_checkouts(producer_id, order_id),
-                             amount_cents)
+                             amount_cents, actor)
         await uow.payments.add_refund(producer_id, refund, key)
         await uow.commit()
     gateway = await gateways(producer_id)
@@ -72,7 +74,7 @@ async def _close(producer_id: str, refund_id: uuid.UUID, status: str,
                                               error[:500] if error else None)
         if row is not None and status == REFUNDED:
             await refund_online_within(uow, producer_id, row.order_id, row.amount_cents,
-                                       fetch_order)
+                                       fetch_order, row.requested_by)
         await uow.commit()
     return row
 

@@ -4,9 +4,12 @@
 address the producer gave in its exports settings, and to a customer at the address its
 producer recorded for it. The answer is the same whether or not the address is known, so the
 page tells no one who is a customer where. Opening a link shows a button: the link is used by
-that POST, not by the GET, so a mail scanner that fetches links does not spend it."""
+that POST, not by the GET, so a mail scanner that fetches links does not spend it. Links are
+asked for a few times a minute per client address and a few times a quarter of an hour per
+e-mail address at most (docs/security.md); beyond, a 429 and no e-mail."""
 
 import logging
+import math
 import re
 from email.message import EmailMessage
 from typing import Annotated
@@ -17,7 +20,8 @@ from fastapi.responses import RedirectResponse
 
 from ardoise.auth import Principal
 from ardoise.ids import PRODUCER_ID_PATTERN
-from web import signin
+from ardoise.rate_limit import client_address
+from web import operators, signin
 from web.gateways import Refused, Unavailable
 from web.pages.common import COOKIE, CheckedSession, page
 
@@ -25,6 +29,8 @@ router = APIRouter(tags=["sign-in"])
 log = logging.getLogger(__name__)
 SENT = ("Si cette adresse est connue de la ferme, un lien de connexion vient d'y être envoyé. "
         "Il fonctionne une seule fois.")
+TOO_MANY_FROM_HERE = "Trop de demandes de lien depuis cette connexion."
+TOO_MANY_FOR_ADDRESS = "Trop de liens demandés pour cette adresse e-mail."
 
 
 def link_url(request: Request, token: str) -> str:
@@ -49,16 +55,26 @@ async def signin_page(request: Request):
 
 
 async def _whom(request: Request, role: str, producer: str, email: str) -> Principal | None:
-    """Who this address is at this farm, as the gateways know it; None when no one."""
-    gateways = request.app.state.gateways
-    operator = Principal("operator", producer)
+    """Who this address is at this farm; None when no one. An operator is one of the farm's
+    people; a farm with none yet takes in its own address (the weekly e-mail's) as the first.
+    A customer is the one customer with that address, as the accounts service knows it."""
+    gateways, db = request.app.state.gateways, request.app.state.sessionmaker
     wanted = email.strip().lower()
     if role == "operator":
-        settings = await gateways.json(operator, "exports", "GET",
-                                       f"/v1/producers/{producer}/exports/weekly-email")
-        known = (settings.get("email") or "").strip().lower()
-        return operator if known and known == wanted else None
-    found = await gateways.json(operator, "accounts", "GET",
+        person = await operators.active(db, producer, wanted)
+        if person is None and not await operators.has_any(db, producer):
+            settings = await gateways.json(gateways.itself, "exports", "GET",
+                                           f"/v1/producers/{producer}/exports/weekly-email")
+            known = (settings.get("email") or "").strip().lower()
+            if known and known == wanted:
+                try:
+                    person = await operators.add(db, producer, wanted, None,
+                                                 "adresse de la ferme", request.app.state.clock())
+                except operators.AlreadyAnOperator:
+                    person = await operators.active(db, producer, wanted)
+        return None if person is None else Principal("operator", producer,
+                                                     person=person.person_id, name=person.shown)
+    found = await gateways.json(gateways.itself, "accounts", "GET",
                                 f"/v1/producers/{producer}/customers",
                                 params={"email": wanted, "limit": 2})
     matches = [c for c in found.get("customers", [])
@@ -88,10 +104,17 @@ async def send_link(request: Request, to: str, url: str) -> None:
 async def ask_for_link(request: Request, producer: Annotated[str, Form()],
                        email: Annotated[str, Form(max_length=320)],
                        role: Annotated[str, Form(pattern="^(operator|customer)$")] = "customer"):
+    state = request.app.state
+    if wait_s := state.signin_per_address.hit(client_address(request.scope,
+                                                             state.trusted_proxies)):
+        return _too_many(request, wait_s, TOO_MANY_FROM_HERE, producer, email, role)
     if not re.fullmatch(PRODUCER_ID_PATTERN, producer) or "@" not in email:
         return page(request, "signin.html", status_code=422, producer=producer, email=email,
                     role=role, problem="Indiquez l'identifiant de la ferme et une adresse e-mail.",
                     link_minutes=request.app.state.settings.link_lifetime_s // 60)
+    # counted whether or not the address is known: a 429 tells no one who is a customer
+    if wait_s := state.signin_per_email.hit(email.strip().lower()):
+        return _too_many(request, wait_s, TOO_MANY_FOR_ADDRESS, producer, email, role)
     try:
         whom = await _whom(request, role, producer, email)
     except Refused:
@@ -113,6 +136,19 @@ async def ask_for_link(request: Request, producer: Annotated[str, Form()],
                         problem="L'e-mail n'a pas pu partir ; réessayez dans un instant.")
     return page(request, "signin.html", message=SENT, producer=producer, role=role,
                 link_minutes=request.app.state.settings.link_lifetime_s // 60)
+
+
+def _too_many(request: Request, wait_s: int, problem: str, producer: str, email: str,
+              role: str):
+    """429 with Retry-After, the form as it was sent, and no e-mail."""
+    minutes = math.ceil(wait_s / 60)
+    later = f"Réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+    log.warning("sign-in link refused: %s (%s s to wait)", problem, wait_s)
+    answer = page(request, "signin.html", status_code=429, producer=producer, email=email,
+                  role=role, link_minutes=request.app.state.settings.link_lifetime_s // 60,
+                  problem=f"{problem} {later}")
+    answer.headers["Retry-After"] = str(wait_s)
+    return answer
 
 
 @router.get("/connexion/lien")
