@@ -21,7 +21,11 @@ SAGA = {"orders": {topics.PAYMENTS}, "accounts": {topics.ORDERS}, "payments": {t
 def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
     """Each topic the worker subscribes to, with the options of its consumer and, when it is
     paced, its busy wait (`busy_ms`)."""
-    monkeypatch.setenv("ARDOISE_JWT_SECRET", "s" * 32)
+    # signed in as compose and Kubernetes sign in: the web's token endpoint, no HS256
+    monkeypatch.delenv("ARDOISE_AUTH_DEV_HS256", raising=False)
+    monkeypatch.setenv("ARDOISE_AUTH_ISSUER", "http://localhost:8000")
+    monkeypatch.setenv("ARDOISE_AUTH_TOKEN_URL", "http://web-gateway:8000/oauth/token")
+    monkeypatch.setenv("ARDOISE_CLIENT_SECRET", "c" * 32)
     monkeypatch.setenv("ARDOISE_SECRETS_KEYS", fernet_key())
     monkeypatch.setenv("JOURNAL_SIGNING_SECRET", "j" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u:p@127.0.0.1:1/ardoise")

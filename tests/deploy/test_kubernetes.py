@@ -1,4 +1,4 @@
-"""deploy/ rendered per overlay: valid for Kubernetes, and running what ardoise_tools.processes declares."""
+"""deploy/ per overlay: valid for Kubernetes, running what ardoise_tools.processes lists."""
 
 import copy
 

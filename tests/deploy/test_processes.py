@@ -1,4 +1,4 @@
-"""ardoise_tools.processes against the code: console scripts, Procfile, settings read, the Dockerfile."""
+"""ardoise_tools.processes against the code: console scripts, Procfile, settings, Dockerfile."""
 
 import importlib
 import tomllib

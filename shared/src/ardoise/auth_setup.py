@@ -28,8 +28,9 @@ def token_verifier(settings: ServiceSettings, client: httpx.AsyncClient) -> Toke
         raise ValueError("no way to verify tokens: set ARDOISE_AUTH_ISSUER (or "
                          "ARDOISE_AUTH_JWKS_URL); HS256 is for development only "
                          "(ARDOISE_AUTH_DEV_HS256=true with ARDOISE_JWT_SECRET)")
-    return TokenVerifier(settings.auth_audience, keys, settings.auth_issuer, dev_secret,
-                         revocations)
+    issuer = settings.auth_issuer.rstrip("/") if settings.auth_issuer else None
+    # the web signs `iss` without a trailing slash; an address written with one still matches
+    return TokenVerifier(settings.auth_audience, keys, issuer, dev_secret, revocations)
 
 
 def service_tokens(settings: ServiceSettings, service: str,

@@ -14,22 +14,40 @@ from ardoise_tools.devservers.stack import SCHEMA_OWNERS, SERVICES
 Kind = Literal["gateway", "worker", "stand-in"]
 
 SHARED_SETTINGS = ("KAFKA_BOOTSTRAP", "LOG_LEVEL", "HTTP_HOST")
-SHARED_SECRETS = ("DATABASE_URL", "ARDOISE_JWT_SECRET")
-"""Each process gets its own role's `DATABASE_URL` (a password inside: a secret)."""
+SHARED_SECRETS = ("DATABASE_URL",)
+"""Each process gets its own role's `DATABASE_URL` (a password inside: a secret). No process
+shares a token secret: the web signs tokens with its own keys (`ISSUER_SECRETS`), and
+`ARDOISE_JWT_SECRET` with `ARDOISE_AUTH_DEV_HS256` is for development only."""
+VERIFIER_SETTINGS = ("ARDOISE_AUTH_ISSUER", "ARDOISE_AUTH_JWKS_URL",
+                     "ARDOISE_AUTH_REVOCATIONS_URL")
+"""How a service's gateway checks bearer tokens (docs/sign-in.md). The issuer is the web, whose
+public address (`iss`) need not be reachable from inside compose or a cluster: the keys and the
+revoked operators are read at its internal address, and `ARDOISE_AUTH_ISSUER` (the web's public
+URL) is only compared with `iss`. A platform's own OpenID Connect provider needs the issuer
+alone (discovery). The audience keeps its default, `ardoise-api`."""
+CLIENT_SETTINGS = ("ARDOISE_AUTH_ISSUER", "ARDOISE_AUTH_TOKEN_URL")
+CLIENT_SECRETS = ("ARDOISE_CLIENT_SECRET",)
+"""A service calling another shows its own token, asked of the issuer's token endpoint with its
+client secret (`ardoise.service_tokens`): orders reads accounts, payments reads orders, from
+the gateway and the worker alike. The token endpoint is the web's internal address, as above."""
+ISSUER_SECRETS = ("ARDOISE_SIGNING_KEYS", "ARDOISE_CLIENT_SECRETS")
+"""The web's, as the issuer: its Ed25519 keys (the first signs, all are published) and each
+calling service's client secret (JSON, the same values as their `ARDOISE_CLIENT_SECRET`)."""
 SERVICE_SETTINGS = {
-    "orders": ("ACCOUNTS_URL",),
+    "orders": ("ACCOUNTS_URL",) + CLIENT_SETTINGS,
     # reminders of debts: mailed as the weekly e-mail is, with a link to the web's account page
     "accounts": ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS", "SMTP_STARTTLS",
                  "MAIL_FROM", "WEB_PUBLIC_URL"),
-    "payments": ("ORDERS_URL", "SUMUP_API_URL", "PUBLIC_BASE_URL"),
+    "payments": ("ORDERS_URL", "SUMUP_API_URL", "PUBLIC_BASE_URL") + CLIENT_SETTINGS,
     "exports": ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS", "SMTP_STARTTLS",
                 "MAIL_FROM"),
     "journal": (),
 }
 """Settings with a default fit for every deployment (the weekly e-mail's hour, how often the
 journal looks for periods to close: `JOURNAL_CLOSING_CHECK_S`) are left to the services."""
-SERVICE_SECRETS = {"orders": (), "accounts": ("SMTP_PASSWORD",),
-                   "payments": ("ARDOISE_SECRETS_KEYS", "SUMUP_WEBHOOK_SECRET"),
+SERVICE_SECRETS = {"orders": CLIENT_SECRETS, "accounts": ("SMTP_PASSWORD",),
+                   "payments": CLIENT_SECRETS + ("ARDOISE_SECRETS_KEYS",
+                                                 "SUMUP_WEBHOOK_SECRET"),
                    "exports": ("SMTP_PASSWORD",),
                    "journal": ("JOURNAL_SIGNING_SECRET",)}
 """Each producer's SumUp merchant code and API key are its own settings (the key sealed with
@@ -69,11 +87,16 @@ class Process:
                 "stand-in": "SUMUP_STANDIN_PORT"}[self.kind]
 
 
+def _names(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    """The groups' names in order, each once (a caller's gateway has the issuer twice)."""
+    return tuple(dict.fromkeys(name for group in groups for name in group))
+
+
 def _service_processes(service: str) -> tuple[Process, Process]:
     own, secrets = SERVICE_SETTINGS[service], SHARED_SECRETS + SERVICE_SECRETS[service]
     return (
         Process(f"{service}-gateway", service, "gateway", GATEWAY_PORTS[service],
-                SHARED_SETTINGS + ("HTTP_PORT",) + own, secrets),
+                _names(SHARED_SETTINGS, ("HTTP_PORT",), VERIFIER_SETTINGS, own), secrets),
         Process(f"{service}-worker", service, "worker", WORKER_METRICS_PORTS[service],
                 SHARED_SETTINGS + ("METRICS_PORT", "KAFKA_GROUP_PREFIX", "KAFKA_FETCH_MAX_WAIT_MS",
                                    "KAFKA_SAGA_FETCH_MAX_WAIT_MS") + own, secrets),
@@ -86,9 +109,11 @@ WEB = Process("web-gateway", "web", "gateway", 8000,
                                  "WEB_SECURE_COOKIES",
                                  "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_TLS",
                                  "SMTP_STARTTLS", "MAIL_FROM"),
-              SHARED_SECRETS + ("SMTP_PASSWORD",))
+              SHARED_SECRETS + ("SMTP_PASSWORD",) + ISSUER_SECRETS)
 """The producer's back office and the customer's account page: pages over the gateways, its
-own schema for sign-in links and sessions only."""
+own schema for sign-in links, sessions and operators only. It is the issuer (its
+`WEB_PUBLIC_URL` is the tokens' `iss`) and checks no bearer token itself (its pages use
+sessions), so it is given none of the gateways' `ARDOISE_AUTH_*` settings."""
 
 STANDIN = Process("sumup-standin", "sumup-standin", "stand-in", STANDIN_PORT,
                   ("SUMUP_STANDIN_HOST", "SUMUP_STANDIN_PORT", "SUMUP_STANDIN_PUBLIC_URL"))
