@@ -32,14 +32,16 @@ def create_app(settings: Settings | None = None,
     """The gateway; `clock` tells when an order is placed (its producer's day, by default)."""
     settings = settings or Settings()
 
+    accounts = AccountsClient(settings.accounts_url, service_tokens(settings, "orders"))
+
     def wire(app: FastAPI) -> None:
         app.state.clock = clock
-        app.state.accounts = AccountsClient(settings.accounts_url,
-                                            service_tokens(settings, "orders"))
+        app.state.accounts = accounts
         app.state.order_changes = OrderChanges(settings.asyncpg_dsn)
 
     async def unwire(app: FastAPI) -> None:
         await app.state.order_changes.close()
+        await accounts.aclose()
 
     return gateway_app(settings, orm.SCHEMA, routers=[router, invoices_api.router],
                        title="Ardoise orders",

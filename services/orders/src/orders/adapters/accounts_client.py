@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from ardoise.errors import Unavailable
+from ardoise.http_client import KeptClient
 from ardoise.service_tokens import ServiceTokens
 from orders.domain.credit_limit import OVER_LIMIT_CHOICES, CreditStanding
 from orders.domain.invoices import Buyer
@@ -34,7 +35,10 @@ class AccountsClient:
         self.credentials = (ServiceTokens('orders', dev_secret=credentials)
                             if isinstance(credentials, str) else credentials)
         """This service's own token (a development secret given: signed with it)."""
-        self.transport = transport
+        self.http = KeptClient(timeout_s, transport)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
 
     async def balance_cents(self, producer_id: str, customer_id: str) -> int | None:
         return (await self.customer(producer_id, customer_id)).balance_cents
@@ -48,10 +52,8 @@ class AccountsClient:
         url = f"{self.base_url}/v1/producers/{producer_id}/customers/{customer_id}/account"
         try:
             authorization = await self.credentials.header()
-            async with httpx.AsyncClient(timeout=self.timeout_s,
-                                         transport=self.transport) as client:
-                answer = await client.get(url, params={"limit": 1},
-                                          headers=authorization)
+            answer = await self.http.client().get(url, params={"limit": 1},
+                                                  headers=authorization)
             if answer.status_code == 404:
                 return CustomerFigures(None, 0)
             body = answer.json() if answer.status_code == 200 else {}
@@ -72,14 +74,14 @@ class AccountsClient:
         base = f"{self.base_url}/v1/producers/{producer_id}"
         try:
             authorization = await self.credentials.header()
-            async with httpx.AsyncClient(timeout=self.timeout_s, transport=self.transport,
-                                         headers=authorization) as client:
-                answer = await client.get(f"{base}/customers/{customer_id}/credit-limit")
-                if answer.status_code == 404:
-                    answer = await client.get(f"{base}/credit-limits")
-                    standing = _standing(answer, {"available_cents": 0})
-                else:
-                    standing = _standing(answer, {})
+            client = self.http.client()
+            answer = await client.get(f"{base}/customers/{customer_id}/credit-limit",
+                                      headers=authorization)
+            if answer.status_code == 404:
+                answer = await client.get(f"{base}/credit-limits", headers=authorization)
+                standing = _standing(answer, {"available_cents": 0})
+            else:
+                standing = _standing(answer, {})
         except (httpx.HTTPError, ValueError):
             standing = None
         if standing is None:

@@ -5,6 +5,7 @@ from datetime import date
 
 import httpx
 
+from ardoise.http_client import KeptClient
 from ardoise.service_tokens import ServiceTokens
 from payments.domain.settlement import KnownOrder
 
@@ -23,17 +24,18 @@ class OrdersClient:
         self.credentials = (ServiceTokens('payments', dev_secret=credentials)
                             if isinstance(credentials, str) else credentials)
         """This service's own token (a development secret given: signed with it)."""
-        self.transport = transport
+        self.http = KeptClient(timeout_s, transport)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
 
     async def fetch(self, producer_id: str, order_id: uuid.UUID) -> KnownOrder | None:
         """The order as the orders gateway shows it; None when it does not exist there."""
         try:
             authorization = await self.credentials.header()
-            async with httpx.AsyncClient(timeout=self.timeout_s,
-                                         transport=self.transport) as client:
-                answer = await client.get(
-                    f"{self.base_url}/v1/producers/{producer_id}/orders/{order_id}",
-                    headers=authorization)
+            answer = await self.http.client().get(
+                f"{self.base_url}/v1/producers/{producer_id}/orders/{order_id}",
+                headers=authorization)
         except httpx.HTTPError as error:
             raise OrdersUnavailable(f"the orders service did not answer: {error!r}") from error
         if answer.status_code == 404:
