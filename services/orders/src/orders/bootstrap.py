@@ -37,6 +37,9 @@ def create_app(settings: Settings | None = None,
     def wire(app: FastAPI) -> None:
         app.state.clock = clock
         app.state.accounts = accounts
+        # by producer, whether its last order found online payment required: a hint that
+        # saves asking the accounts service for a standing that would not matter
+        app.state.online_required = {}
         app.state.order_changes = OrderChanges(settings.asyncpg_dsn)
 
     async def unwire(app: FastAPI) -> None:

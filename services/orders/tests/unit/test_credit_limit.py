@@ -213,3 +213,29 @@ def time_out(request):
     lambda r: httpx.Response(200, json=[STANDING])])
 async def test_when_the_accounts_service_cannot_say_there_is_no_standing(handler):
     assert await client(handler).credit_standing(P, "c1") is None
+
+
+async def test_a_producer_known_to_require_online_payment_is_not_asked_for_a_standing():
+    store, known = Store(online_required={P: True}), {}
+    credit = told(standing(-4000, 5000, REFUSE))
+    for _ in range(3):
+        answer = await handlers.place_order(P, "c1", DAY, [Line("Panier", 1, 2000)],
+                                            FakeUnitOfWork(store), PLACED_AT, credit, known)
+        assert (answer["online_payment"], answer["over_credit_limit"]) == (True, False)
+    assert credit.asked == [(P, "c1")]  # the first order only: nothing known of P before
+    assert known == {P: True} and len(store.published) == 3
+
+
+async def test_online_payment_turned_off_since_the_last_order_has_the_standing_asked_after_all():
+    store, known = Store(online_required={P: False}), {P: True}
+    credit = told(standing(-4000, 5000, REFUSE))
+    with pytest.raises(CreditLimitReached):
+        await handlers.place_order(P, "c1", DAY, [Line("Panier", 1, 2000)],
+                                   FakeUnitOfWork(store), PLACED_AT, credit, known)
+    assert credit.asked == [(P, "c1")] and store.published == [] and known == {P: False}
+    answer = await handlers.place_order(P, "c1", DAY, [Line("Panier", 1, 2000)],
+                                        FakeUnitOfWork(store), PLACED_AT,
+                                        told(standing(-4000, 5000, ONLINE_PAYMENT)), known)
+    assert (answer["online_payment"], answer["over_credit_limit"]) == (True, True)
+    [event] = store.published
+    assert event.order_id == uuid.UUID(answer["order_id"]) and event.online_payment is True

@@ -103,7 +103,8 @@ async def place_order(producer: Producer, body: OrderIn, principal: CurrentPrinc
              for line in body.lines]
     placed = await handlers.place_order(producer, body.customer_id, body.delivery_date, lines,
                                         _uow(request), request.app.state.clock(),
-                                        request.app.state.accounts.credit_standing)
+                                        request.app.state.accounts.credit_standing,
+                                        request.app.state.online_required)
     delivery_date = placed.pop("delivery_date")
     page = _tagged(views.placed_order_view(placed, body.customer_id, delivery_date))
     return JSONResponse(placed, status_code=201, headers={
