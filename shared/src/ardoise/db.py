@@ -16,7 +16,8 @@ def plain_dsn(database_url: str) -> str:
     return database_url.replace("+asyncpg", "")
 
 
-def make_engine(database_url: str, schema: str, pool_size: int = 10) -> AsyncEngine:
+def make_engine(database_url: str, schema: str, pool_size: int = 10,
+                pool_timeout_s: float = 30.0) -> AsyncEngine:
     """An engine whose connections look only in the service's own schema.
 
     A pooled connection the server closed (a restart, an administrator) is replaced as it
@@ -27,6 +28,7 @@ def make_engine(database_url: str, schema: str, pool_size: int = 10) -> AsyncEng
         database_url,
         pool_size=pool_size,
         max_overflow=pool_size,
+        pool_timeout=pool_timeout_s,
         connect_args={"server_settings": {"search_path": schema, "application_name": schema}},
     )
     event.listen(engine.sync_engine, "checkout", _drop_if_closed)

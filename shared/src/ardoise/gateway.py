@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ardoise.auth import Principal, Unauthenticated
@@ -82,8 +83,14 @@ def install_error_handlers(app: FastAPI) -> None:
                                        "try again shortly"},
                             status_code=503, headers={"Retry-After": "2"})
 
+    async def too_busy(_: Request, __: Exception) -> JSONResponse:
+        return JSONResponse({"detail": "too many requests at once: nothing was written, try "
+                                       "again shortly"},
+                            status_code=503, headers={"Retry-After": "1"})
+
     for unavailable in DATABASE_UNAVAILABLE:
         app.add_exception_handler(unavailable, database_unavailable)
+    app.add_exception_handler(PoolTimeout, too_busy)
 
 
 DATABASE_UNAVAILABLE = (ConnectionError, DBAPIError, asyncpg.PostgresConnectionError,

@@ -65,3 +65,22 @@ async def test_a_refused_body_reaches_no_handler_and_a_2xx_route_drops_it_with_a
     assert refused.status_code in (413, 422) and "detail" in refused.json()
     assert dropped.status_code == 204 and dropped.content == b""
     assert handled == []
+
+
+async def test_a_request_finding_every_database_connection_busy_is_answered_503_to_retry():
+    from fastapi import FastAPI
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from ardoise.gateway import install_error_handlers
+
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/busy")
+    async def busy():
+        raise PoolTimeout("QueuePool limit of size 10 overflow 10 reached")
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as c:
+        answer = await c.get("/busy")
+    assert (answer.status_code, answer.headers["Retry-After"]) == (503, "1")
+    assert "try again" in answer.json()["detail"]
