@@ -12,8 +12,9 @@ from exports.adapters.workbooks import (
     DATE_FORMAT,
     EURO_FORMAT,
     _cell,
+    _new_sheet,
     _new_workbook,
-    _RefilledCell,
+    _RowWriter,
     _start_sheet,
     euros,
 )
@@ -48,7 +49,7 @@ def write_invoices(rows: Sequence[InvoiceRow], period_from: date, period_to: dat
     rates = rates_of(rows)
     period = f"Du {period_from:%d/%m/%Y} au {period_to:%d/%m/%Y}"
     workbook = _new_workbook(f"Factures — {producer_name}")
-    sheet = workbook.create_sheet(INVOICES_SHEET)
+    sheet = _new_sheet(workbook, INVOICES_SHEET)
     headings = [*DOCUMENT_HEADINGS]
     for rate in rates:
         headings += [f"Base HT {rate_text(rate)}", f"TVA {rate_text(rate)}"]
@@ -58,7 +59,7 @@ def write_invoices(rows: Sequence[InvoiceRow], period_from: date, period_to: dat
     totals = _write_documents(sheet, rows, rates)
     sheet.append(())
     sheet.append(_total_row(sheet, totals, rates))
-    vat_sheet = workbook.create_sheet(VAT_SHEET)
+    vat_sheet = _new_sheet(workbook, VAT_SHEET)
     _start_sheet(vat_sheet, (f"TVA par taux — {producer_name}", period), VAT_HEADINGS,
                  VAT_WIDTHS)
     for rate, amounts in totals.rates():
@@ -73,26 +74,21 @@ def write_invoices(rows: Sequence[InvoiceRow], period_from: date, period_to: dat
 def _write_documents(sheet: WriteOnlyWorksheet, rows: Sequence[InvoiceRow],
                      rates: list[str]) -> InvoiceTotals:
     totals = InvoiceTotals()
-    date_cell = _RefilledCell(sheet, DATE_FORMAT)
-    rate_cells = {rate: (_RefilledCell(sheet, EURO_FORMAT), _RefilledCell(sheet, EURO_FORMAT))
-                  for rate in rates}
-    total_cells = [_RefilledCell(sheet, EURO_FORMAT) for _ in TOTAL_HEADINGS]
+    writer = _RowWriter(sheet, (None, None, DATE_FORMAT, None, None, None,
+                                *[EURO_FORMAT] * (2 * len(rates) + len(TOTAL_HEADINGS))))
     for row in rows:
         totals.add(row)
-        date_cell.value = row.issue_date
         per_rate = []
-        for rate, (base_cell, vat_cell) in rate_cells.items():
+        for rate in rates:
             amounts = row.vat.get(rate)
             if amounts is None:  # an empty cell: the document has nothing at that rate
                 per_rate += [None, None]
-                continue
-            base_cell.value, vat_cell.value = euros(amounts.base_cents), euros(amounts.vat_cents)
-            per_rate += [base_cell, vat_cell]
-        for cell, cents in zip(total_cells, (row.total_ht_cents, row.total_vat_cents,
-                                             row.total_cents), strict=True):
-            cell.value = euros(cents)
-        sheet.append((row.number, row.kind_label, date_cell, row.customer_name,
-                      row.order_reference, row.corrects, *per_rate, *total_cells))
+            else:
+                per_rate += [euros(amounts.base_cents), euros(amounts.vat_cents)]
+        writer.append((row.number, row.kind_label, row.issue_date, row.customer_name,
+                       row.order_reference, row.corrects, *per_rate, euros(row.total_ht_cents),
+                       euros(row.total_vat_cents), euros(row.total_cents)))
+    writer.flush()
     return totals
 
 
