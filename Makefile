@@ -1,4 +1,5 @@
 # `make up` runs the whole system; `make test` runs every test. Both set themselves up first.
+# `make up REPLICAS=2` (or REPLICAS=payments-worker=2,orders-gateway=2) runs replicas: docs/replicas.md
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,7 +17,7 @@ $(STAMP): requirements/dev.txt requirements/constraints.txt shared/pyproject.tom
 install: $(STAMP)
 
 up: install
-	$(BIN)/ardoise up
+	$(BIN)/ardoise up $(if $(REPLICAS),--replicas $(REPLICAS))
 
 test: install
 	$(BIN)/python -m pytest

@@ -6,11 +6,19 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 
 from ardoise.cli import load_environment
-from ardoise_tools.devservers.stack import Stack, project_root
+from ardoise_tools.devservers.stack import (
+    Stack,
+    parse_replicas,
+    project_root,
+    replica_name,
+    replica_port,
+    replicated_procfile,
+)
 
 
 def environment_of(instance: str) -> dict[str, str]:
@@ -29,6 +37,10 @@ def register(commands) -> None:
     up = commands.add_parser("up", help="run the whole system in the foreground")
     up.add_argument("--instance", default="dev")
     up.add_argument("--keep-servers", action="store_true", help="leave PostgreSQL and the broker up")
+    up.add_argument("--replicas", default=os.environ.get("ARDOISE_REPLICAS", ""),
+                    help="how many of each gateway and worker: N for all, workers=N, "
+                         "gateways=N, NAME=N, comma-separated (default: ARDOISE_REPLICAS, else "
+                         "one each); replica n listens on the usual port + 100*(n-1)")
     up.set_defaults(run=cmd_up)
 
     servers = commands.add_parser("servers", help="start (up) or stop (down) the local servers")
@@ -42,18 +54,59 @@ def register(commands) -> None:
     demo.set_defaults(run=cmd_demo)
 
 
+def replicable() -> dict[str, str]:
+    """The processes that may run several times, and their kind: every gateway and worker (not
+    the SumUp stand-in, whose checkouts live in its memory, nor the mail sink)."""
+    from ardoise_tools.processes import PROCESSES
+
+    return {p.name: p.kind for p in PROCESSES if p.kind in ("gateway", "worker")}
+
+
+def replica_ports() -> dict[str, tuple[str, int]]:
+    """Each replicable process's own port variable (`ORDERS_HTTP_PORT`, `ORDERS_METRICS_PORT`:
+    a service's own name wins over the shared one) and its usual port."""
+    from ardoise_tools.processes import PROCESSES
+
+    suffix = {"gateway": "HTTP_PORT", "worker": "METRICS_PORT"}
+    return {p.name: (f"{p.package.upper()}_{suffix[p.kind]}", p.port) for p in PROCESSES
+            if p.kind in suffix}
+
+
+def procfile_for(stack: Stack, spec: str) -> Path:
+    """The project's Procfile, or with replicas asked for, one written under `.run/NAME/`."""
+    procfile = project_root() / "Procfile"
+    counts = parse_replicas(spec, replicable())
+    if all(count == 1 for count in counts.values()):
+        return procfile
+    ports = replica_ports()
+    written = stack.home / "Procfile"
+    written.write_text(replicated_procfile(procfile.read_text(), counts, ports))
+    for name, count in counts.items():
+        if count > 1:
+            variable, port = ports[name]
+            listed = ", ".join(f"{replica_name(name, n)} on {replica_port(port, n)}"
+                               for n in range(1, count + 1))
+            print(f"{count} replicas: {listed}", flush=True)
+    return written
+
+
 def cmd_up(args: argparse.Namespace) -> None:
     """Servers, migrations, then every gateway and worker in the foreground until Ctrl-C."""
     stack = Stack(args.instance)
+    try:
+        parse_replicas(args.replicas, replicable())
+    except ValueError as error:
+        sys.exit(str(error))
     env = stack.up()
     env.update(stack.issuer_environment(os.environ.get("WEB_PUBLIC_URL",
                                                        "http://127.0.0.1:8000")))
     env_file = stack.write_env_file(env)
     print(f"postgres and broker ready; environment in {env_file}", flush=True)
     root = project_root()
+    procfile = procfile_for(stack, args.replicas)
     path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"
     honcho = subprocess.Popen(
-        [sys.executable, "-m", "honcho", "start", "-f", str(root / "Procfile"), "-e", str(env_file),
+        [sys.executable, "-m", "honcho", "start", "-f", str(procfile), "-e", str(env_file),
          "-d", str(root)],
         env={**os.environ, "PATH": path},
     )

@@ -11,6 +11,9 @@ from pathlib import Path
 from ardoise_tools.devservers.process import is_root, port_open, run, wait_for_port
 
 SERVER_OPTIONS_FOR_TESTS = ("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off")
+SERVER_OPTIONS_DURABLE = ("-c fsync=on", "-c synchronous_commit=on", "-c full_page_writes=on")
+"""PostgreSQL's own defaults, spelled out (so that nothing in the data directory's configuration
+can turn them off): each commit flushed to disk before it is answered, as in production."""
 
 
 def find_bindir() -> Path:
@@ -76,11 +79,22 @@ class LocalPostgres:
         self._ensure_initialised(bindir)
         if self._is_running(bindir):
             return
+        self._start(bindir, SERVER_OPTIONS_FOR_TESTS if self.for_tests else ())
+
+    def restart(self, durable: bool) -> None:
+        """Stopped (if running) and started again with PostgreSQL's durable defaults
+        (`SERVER_OPTIONS_DURABLE`) or with the tests' settings, whatever `for_tests` says: a
+        benchmark compares both on one cluster. Until the next stop; `ensure_running` keeps it."""
+        self.stop()
+        bindir = find_bindir()
+        self._ensure_initialised(bindir)
+        self._start(bindir, SERVER_OPTIONS_DURABLE if durable else SERVER_OPTIONS_FOR_TESTS)
+
+    def _start(self, bindir: Path, server_options: tuple[str, ...]) -> None:
         if port_open("127.0.0.1", self.port):
             raise RuntimeError(f"port {self.port} is taken by something else: set ARDOISE_PG_PORT")
         options = [f"-p {self.port}", f"-k {self.socket_dir}", "-c listen_addresses=127.0.0.1"]
-        if self.for_tests:
-            options.extend(SERVER_OPTIONS_FOR_TESTS)
+        options.extend(server_options)
         log_file = self.data_dir / "server.log"
         run(self._as_owner([str(bindir / "pg_ctl"), "-D", str(self.data_dir), "-l", str(log_file),
                             "-o", " ".join(options), "-w", "-t", "60", "start"]))

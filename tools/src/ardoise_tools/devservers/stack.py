@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,73 @@ SCHEMA_OWNERS = (*SERVICES, "web")
 """Every login role with a schema of its own: the services, and the web pages' sessions."""
 DATABASE = "ardoise"
 DEV_PORTS = (55432, 59092)
+REPLICA_PORT_STEP = 100
+"""Replica n (1, 2, …) of a gateway or a worker listens on its usual port + 100·(n−1): the
+orders gateway on 8001, 8101, 8201…, the orders worker's /metrics on 9101, 9201… (up to nine
+replicas, no port met twice: the gateways' ports end in 0-5, the stand-in's in 9)."""
+MAX_REPLICAS = 9
+
+
+def replica_port(port: int, replica: int) -> int:
+    """The port of replica `replica` (1 for the first, which keeps the usual port)."""
+    return port + REPLICA_PORT_STEP * (replica - 1)
+
+
+def parse_replicas(spec: str, kinds: Mapping[str, str]) -> dict[str, int]:
+    """How many of each process to run, from `--replicas` / `ARDOISE_REPLICAS`.
+
+    `kinds` maps every process that may be replicated to its kind (`gateway`, `worker`). The
+    spec is comma-separated: a bare number applies to every one of them, `workers=N` /
+    `gateways=N` to every one of that kind, `NAME=N` to one process; later items win
+    (`2,web-gateway=1`). An empty spec runs one of each, as always.
+    """
+    counts = dict.fromkeys(kinds, 1)
+    for item in (part.strip() for part in spec.split(",")):
+        if not item:
+            continue
+        name, _, value = item.rpartition("=")
+        try:
+            count = int(value)
+        except ValueError:
+            raise ValueError(f"replicas: {item!r} is not NAME=N nor N") from None
+        if not 1 <= count <= MAX_REPLICAS:
+            raise ValueError(f"replicas: {item!r}: between 1 and {MAX_REPLICAS}")
+        if not name:
+            chosen = list(kinds)
+        elif name in ("gateways", "workers"):
+            chosen = [p for p, kind in kinds.items() if kind == name[:-1]]
+        elif name in kinds:
+            chosen = [name]
+        else:
+            raise ValueError(f"replicas: no process {name!r} can be replicated; one of "
+                             f"{', '.join(sorted(kinds))}, gateways, workers")
+        counts.update(dict.fromkeys(chosen, count))
+    return counts
+
+
+def replica_name(name: str, replica: int) -> str:
+    """`orders-worker` for the first, `orders-worker-2` for the second… (honcho's names allow
+    no dot)."""
+    return name if replica == 1 else f"{name}-{replica}"
+
+
+def replicated_procfile(procfile: str, counts: Mapping[str, int],
+                        ports: Mapping[str, tuple[str, int]]) -> str:
+    """The Procfile with replica n ≥ 2 of each process after its first, on its own port: its
+    line's command behind `VARIABLE=PORT` (`ports`: process → its port's variable and port).
+    Lines of processes run once are left exactly as they are."""
+    lines = []
+    for line in procfile.splitlines():
+        lines.append(line)
+        name, sep, command = line.partition(":")
+        if not sep or counts.get(name.strip(), 1) == 1:
+            continue
+        name, command = name.strip(), command.strip()
+        variable, port = ports[name]
+        for replica in range(2, counts[name] + 1):
+            lines.append(f"{replica_name(name, replica)}: "
+                         f"{variable}={replica_port(port, replica)} {command}")
+    return "\n".join(lines) + "\n"
 
 
 def fernet_key() -> str:

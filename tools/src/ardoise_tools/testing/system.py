@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from ardoise_tools.devservers.process import free_port, stop_pid
-from ardoise_tools.devservers.stack import SERVICES
+from ardoise_tools.devservers.stack import SERVICES, replica_name
 
 
 @dataclass
@@ -30,6 +30,16 @@ class RunningSystem:
     """The sign-in settings for the web at an address (`Stack.issuer_environment`): the web
     signs with the stack's key, the gateways verify by discovery, services get their own
     tokens. Without it, development HS256 tokens only."""
+    replicas: dict[str, int] = field(default_factory=dict)
+    """How many of a gateway or worker to run (one when not named), e.g. `{"orders-worker": 2}`.
+    Replica n ≥ 2 is the process `orders-worker-2`, on free ports of its own, with its own log;
+    the first keeps the usual name, `urls` and `metrics_urls` entries."""
+    replica_urls: dict[str, list[str]] = field(default_factory=dict)
+    """Each gateway's replicas' base URLs, the first's first, e.g. `replica_urls["orders"]`."""
+    process_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Each process's own environment (`env` with its replica's ports), kept for restarts."""
+    commands: dict[str, str] = field(default_factory=dict)
+    """Each process's console script (`orders-worker` for `orders-worker-2` too)."""
 
     def start(self, timeout_s: float = 90.0) -> "RunningSystem":
         bin_dir = Path(sys.executable).parent
@@ -61,26 +71,52 @@ class RunningSystem:
             commands[f"{service}-gateway"] = f"{service}-gateway"
             commands[f"{service}-worker"] = f"{service}-worker"
         commands["web-gateway"] = "web-gateway"
+        for service in (*SERVICES, "web"):
+            self.replica_urls[service] = [self.urls[service]]
+        for command in list(commands):
+            self.process_env[command] = env
+            for replica in range(2, self.replicas.get(command, 1) + 1):
+                name = replica_name(command, replica)
+                commands[name] = command
+                self.process_env[name] = {**env, **self._replica_ports(command, name)}
+        self.commands = commands
         for name, command in commands.items():
-            log = open(self.log_dir / f"{name}.log", "ab")
-            self.processes[name] = subprocess.Popen(
-                [str(bin_dir / command)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
-            )
+            self.processes[name] = self._spawn(name, command)
         self._wait_until_healthy(timeout_s)
         return self
 
+    def _replica_ports(self, command: str, name: str) -> dict[str, str]:
+        """A further replica's own port: its gateway's API, or its worker's /metrics."""
+        service, kind = command.rsplit("-", 1)
+        port = free_port()
+        if kind == "gateway":
+            self.replica_urls[service].append(f"http://127.0.0.1:{port}")
+            return {f"{service.upper()}_HTTP_PORT": str(port)}
+        if kind == "worker":
+            self.metrics_urls[name] = f"http://127.0.0.1:{port}"
+            return {f"{service.upper()}_METRICS_PORT": str(port)}
+        raise ValueError(f"{command} runs once: only gateways and workers have replicas")
+
+    def _spawn(self, name: str, command: str) -> subprocess.Popen:
+        bin_dir = Path(sys.executable).parent
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            return subprocess.Popen(
+                [str(bin_dir / command)], env=self.process_env.get(name, self.env), stdout=log,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+
     def _wait_until_healthy(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
-        pending = {*SERVICES, "web"}
+        pending = {url for service in (*SERVICES, "web")
+                   for url in self.replica_urls.get(service, [self.urls[service]])}
         while pending:
             for name, process in self.processes.items():
                 if process.poll() is not None:
                     raise RuntimeError(f"{name} exited: see {self.log_dir / (name + '.log')}")
-            for service in list(pending):
+            for url in list(pending):
                 try:
-                    if httpx.get(f"{self.urls[service]}/health", timeout=2).status_code == 200:
-                        pending.discard(service)
+                    if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                        pending.discard(url)
                 except httpx.HTTPError:
                     pass
             if time.monotonic() > deadline:
@@ -94,15 +130,14 @@ class RunningSystem:
 
     def restart(self, name: str, kill: bool = True) -> None:
         """Kill one process (SIGKILL by default) and start it again with the same environment."""
+        self.kill(name, hard=kill)
+        self.processes[name] = self._spawn(name, self.commands.get(name, name))
+
+    def kill(self, name: str, hard: bool = True) -> None:
+        """Stop one process (SIGKILL by default, else SIGTERM) and wait for it; not restarted."""
         process = self.processes[name]
-        process.kill() if kill else process.terminate()
+        process.kill() if hard else process.terminate()
         process.wait()
-        bin_dir = Path(sys.executable).parent
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            [str(bin_dir / name)], env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )
 
     def stop(self) -> None:
         for process in self.processes.values():
