@@ -67,9 +67,8 @@ def replica_ports() -> dict[str, tuple[str, int]]:
     a service's own name wins over the shared one) and its usual port."""
     from ardoise_tools.processes import PROCESSES
 
-    suffix = {"gateway": "HTTP_PORT", "worker": "METRICS_PORT"}
-    return {p.name: (f"{p.package.upper()}_{suffix[p.kind]}", p.port) for p in PROCESSES
-            if p.kind in suffix}
+    return {p.name: (f"{p.package.upper()}_{p.port_variable}", p.port) for p in PROCESSES
+            if p.kind in ("gateway", "worker")}
 
 
 def procfile_for(stack: Stack, spec: str) -> Path:

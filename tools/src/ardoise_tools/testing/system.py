@@ -14,6 +14,7 @@ import httpx
 
 from ardoise_tools.devservers.process import free_port, stop_pid
 from ardoise_tools.devservers.stack import SERVICES, replica_name
+from ardoise_tools.processes import process as described_process
 
 
 @dataclass
@@ -87,15 +88,15 @@ class RunningSystem:
 
     def _replica_ports(self, command: str, name: str) -> dict[str, str]:
         """A further replica's own port: its gateway's API, or its worker's /metrics."""
-        service, kind = command.rsplit("-", 1)
+        described = described_process(command)
+        if described.kind not in ("gateway", "worker"):
+            raise ValueError(f"{command} runs once: only gateways and workers have replicas")
         port = free_port()
-        if kind == "gateway":
-            self.replica_urls[service].append(f"http://127.0.0.1:{port}")
-            return {f"{service.upper()}_HTTP_PORT": str(port)}
-        if kind == "worker":
+        if described.kind == "gateway":
+            self.replica_urls[described.package].append(f"http://127.0.0.1:{port}")
+        else:
             self.metrics_urls[name] = f"http://127.0.0.1:{port}"
-            return {f"{service.upper()}_METRICS_PORT": str(port)}
-        raise ValueError(f"{command} runs once: only gateways and workers have replicas")
+        return {f"{described.package.upper()}_{described.port_variable}": str(port)}
 
     def _spawn(self, name: str, command: str) -> subprocess.Popen:
         bin_dir = Path(sys.executable).parent
