@@ -77,9 +77,11 @@ class OutboxRelay:
             if self._prepare is not None:  # after any failure too: the broker may be a new one
                 await self._prepare()
             while True:
+                # cleared before the batch is read: a row committed after that read notifies
+                # while the batch goes out, and the wait below returns at once
                 self._wake.clear()
-                if await self.relay_batch(connection) == 0:
-                    await self._wait_for_work()
+                if await self.relay_batch(connection) < self._batch_size:
+                    await self._wait_for_work()  # not a read more that would find nothing
         finally:
             await connection.close(timeout=2)
 

@@ -93,6 +93,36 @@ async def test_events_keep_the_order_they_were_committed_in(plumbing, servers, p
         await broker.stop()
 
 
+async def test_an_event_committed_while_a_batch_goes_out_follows_it_at_once(
+    plumbing, servers, producer_id
+):
+    """After a batch smaller than its size the relay waits for a notification rather than read
+    again: the one of a row committed meanwhile must wake it, long before its next poll."""
+    broker = make_broker(servers["KAFKA_BOOTSTRAP"], client_id="outbox-test")
+    await broker.start()
+    publish = broker_publisher(broker)
+
+    async def publish_and_commit_another(messages) -> None:
+        if any(json.loads(m.value)["number"] == 1 for m in messages):
+            async with plumbing.sessions() as session, session.begin():
+                await write_events(session, plumbing.outbox,
+                                   [ProbeRecorded(producer_id=producer_id, number=2)])
+        await publish(messages)
+
+    async with plumbing.sessions() as session, session.begin():
+        await write_events(session, plumbing.outbox,
+                           [ProbeRecorded(producer_id=producer_id, number=1)])
+    relay = OutboxRelay(plumbing.dsn, plumbing.name, publish_and_commit_another, idle_poll_s=60)
+    task = asyncio.create_task(relay.run())
+    try:
+        async with asyncio.timeout(15):  # the next poll would come after 60 s
+            assert await published_numbers(servers["KAFKA_BOOTSTRAP"], producer_id,
+                                           at_least=2) == [1, 2]
+    finally:
+        task.cancel()
+        await broker.stop()
+
+
 async def test_a_batch_keeps_its_order_whether_inserted_or_copied(plumbing, servers, producer_id):
     small, large = range(1, 4), range(4, 4 + COPY_FROM + 5)  # one INSERT, then one COPY
     for numbers in (small, large):
