@@ -8,6 +8,7 @@ from functools import partial
 
 import httpx
 import uvicorn
+import uvloop
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -101,7 +102,8 @@ def serve_gateway(app: FastAPI, settings: ServiceSettings, name: str) -> None:
     port = settings.http_port  # type: ignore[attr-defined]
     get_logger("ardoise.gateway").info(
         f"{name} gateway listening on http://{settings.http_host}:{port}")
-    uvicorn.run(app, host=settings.http_host, port=port, log_level="warning", log_config=None)
+    uvicorn.run(app, host=settings.http_host, port=port, log_level="warning", log_config=None,
+                loop="uvloop", http="httptools")
 
 
 def run_worker(
@@ -132,7 +134,8 @@ def run_worker(
         f"{schema} worker consuming {', '.join(consumed) or 'nothing'} "
         f"and relaying its outbox via {settings.kafka_bootstrap}"
     )
-    asyncio.run(worker_app(broker, background, banner, cleanup=[engine.dispose]).run())
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(worker_app(broker, background, banner, cleanup=[engine.dispose]).run())
 
 
 def group_id(settings: ServiceSettings, name: str) -> str:
