@@ -8,7 +8,7 @@ import pytest
 
 from ardoise import topics
 from ardoise.fetch_pace import paces
-from ardoise.kafka import make_broker
+from ardoise.kafka import FETCH_MAX_WAIT_MS, READ_MODEL_FETCH_MAX_WAIT_MS, make_broker
 from ardoise_tools.devservers.stack import fernet_key
 from ardoise_tools.processes import SERVICES
 
@@ -16,6 +16,8 @@ pytestmark = pytest.mark.unit
 SAGA = {"orders": {topics.PAYMENTS}, "accounts": {topics.ORDERS}, "payments": {topics.ACCOUNTS},
         "exports": set(), "journal": set()}
 """The topics whose subscriber a customer paying online waits on, per service."""
+READ_MODELS = {"exports", "journal"}
+"""The services whose subscribers follow every topic for a read model (or the journal)."""
 
 
 def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
@@ -47,10 +49,21 @@ def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_subscriber_takes_its_fetch_wait_from_the_settings(service, monkeypatch):
     options = subscribed(service, monkeypatch, KAFKA_FETCH_MAX_WAIT_MS="432",
-                         KAFKA_SAGA_FETCH_MAX_WAIT_MS="321")
+                         KAFKA_SAGA_FETCH_MAX_WAIT_MS="321",
+                         KAFKA_READ_MODEL_FETCH_MAX_WAIT_MS="654")
     waits = {topic: (args["fetch_max_wait_ms"], args["busy_ms"]) for topic, args in options.items()}
-    # the saga's subscribers wait 321 ms while events come (`ardoise.fetch_pace`), 432 otherwise
-    assert waits == {topic: (432, 321 if topic in SAGA[service] else None) for topic in waits}
+    # the saga's subscribers wait 321 ms while events come (`ardoise.fetch_pace`), 432 otherwise;
+    # a read model's, 654
+    wait = 654 if service in READ_MODELS else 432
+    assert waits == {topic: (wait, 321 if topic in SAGA[service] else None) for topic in waits}
+
+
+@pytest.mark.parametrize("service", sorted(READ_MODELS))
+def test_a_read_model_fetches_less_often_than_the_other_subscribers(service, monkeypatch):
+    """By default (the local broker): it takes its events in batches, and nobody waits on it."""
+    waits = {args["fetch_max_wait_ms"] for args in subscribed(service, monkeypatch).values()}
+    assert waits == {READ_MODEL_FETCH_MAX_WAIT_MS}
+    assert READ_MODEL_FETCH_MAX_WAIT_MS >= 5 * FETCH_MAX_WAIT_MS
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -60,5 +73,5 @@ def test_no_subscriber_a_customer_waits_on_holds_its_fetch_for_a_batch(service, 
     min_bytes = {topic: args["fetch_min_bytes"]
                  for topic, args in subscribed(service, monkeypatch).items()}
     assert all(min_bytes[topic] == 1 for topic in SAGA[service])
-    if service in ("exports", "journal"):
+    if service in READ_MODELS:
         assert all(value > 1 for value in min_bytes.values()), f"{service} fetches one by one"

@@ -22,6 +22,12 @@ SAGA_FETCH_MAX_WAIT_MS = 10
 where a customer waits for each hop: shorter fetches while events come (`ardoise.fetch_pace`), at
 the cost of more of them. Both are the defaults of `KAFKA_FETCH_MAX_WAIT_MS` /
 `KAFKA_SAGA_FETCH_MAX_WAIT_MS` (ServiceSettings)."""
+READ_MODEL_FETCH_MAX_WAIT_MS = 500
+"""For the read models' and the journal's subscribers, which nobody waits on and which take
+their events in batches: they fetch five times less often than the other subscribers (default
+of `KAFKA_READ_MODEL_FETCH_MAX_WAIT_MS`), and an event reaches them within half a second. On an
+idle local system the broker spent 47 ms of CPU a second answering the empty fetches of eleven
+subscribers at 100 ms, six of them these (measured 2026-12-06, issue #26)."""
 
 
 def make_broker(bootstrap: str, client_id: str, **kwargs: Any) -> KafkaBroker:

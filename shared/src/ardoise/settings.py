@@ -5,7 +5,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ardoise.auth import API_AUDIENCE
 from ardoise.db import plain_dsn
-from ardoise.kafka import FETCH_MAX_WAIT_MS, SAGA_FETCH_MAX_WAIT_MS
+from ardoise.kafka import (
+    FETCH_MAX_WAIT_MS,
+    READ_MODEL_FETCH_MAX_WAIT_MS,
+    SAGA_FETCH_MAX_WAIT_MS,
+)
 
 
 def service_alias(service: str, name: str) -> AliasChoices:
@@ -53,6 +57,9 @@ class ServiceSettings(BaseSettings):
                                    validation_alias="KAFKA_FETCH_MAX_WAIT_MS")
     saga_fetch_max_wait_ms: int = Field(SAGA_FETCH_MAX_WAIT_MS, ge=1, le=60_000,
                                         validation_alias="KAFKA_SAGA_FETCH_MAX_WAIT_MS")
+    read_model_fetch_max_wait_ms: int = Field(
+        READ_MODEL_FETCH_MAX_WAIT_MS, ge=1, le=60_000,
+        validation_alias="KAFKA_READ_MODEL_FETCH_MAX_WAIT_MS")
 
     @property
     def asyncpg_dsn(self) -> str:

@@ -99,7 +99,8 @@ def _service_processes(service: str) -> tuple[Process, Process]:
                 _names(SHARED_SETTINGS, ("HTTP_PORT",), VERIFIER_SETTINGS, own), secrets),
         Process(f"{service}-worker", service, "worker", WORKER_METRICS_PORTS[service],
                 SHARED_SETTINGS + ("METRICS_PORT", "KAFKA_GROUP_PREFIX", "KAFKA_FETCH_MAX_WAIT_MS",
-                                   "KAFKA_SAGA_FETCH_MAX_WAIT_MS") + own, secrets),
+                                   "KAFKA_SAGA_FETCH_MAX_WAIT_MS",
+                                   "KAFKA_READ_MODEL_FETCH_MAX_WAIT_MS") + own, secrets),
     )
 
 

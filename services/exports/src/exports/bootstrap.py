@@ -49,7 +49,7 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
     every = [topics.ORDERS, topics.PAYMENTS, topics.ACCOUNTS]
     return follow_every_topic(broker, "exports", every, settings.group_prefix,
                               partial(messagebus.handle_batch, sessions),
-                              settings.fetch_max_wait_ms, BATCH_BYTES)
+                              settings.read_model_fetch_max_wait_ms, BATCH_BYTES)
 
 
 def background(settings: Settings):
