@@ -18,10 +18,6 @@ from exports.entrypoints.api import router
 from exports.service_layer import messagebus, weekly
 
 log = logging.getLogger(__name__)
-BATCH_BYTES = 64 * 1024
-"""The broker keeps each fetch until this much has come (about 150 events) or the fetch wait
-(KAFKA_FETCH_MAX_WAIT_MS) ends: the read model is at most that wait behind, and it takes the
-busy hours' events by the hundred instead of one at a time, beside the checkouts."""
 
 
 def make_mailer(settings: Settings) -> SmtpMailer:
@@ -47,9 +43,8 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
     """The read model follows orders, settlements and customers' names, a batch at a time: one
     transaction and one offset commit per fetch rather than per event."""
     every = [topics.ORDERS, topics.PAYMENTS, topics.ACCOUNTS]
-    return follow_every_topic(broker, "exports", every, settings.group_prefix,
-                              partial(messagebus.handle_batch, sessions),
-                              settings.read_model_fetch_max_wait_ms, BATCH_BYTES)
+    return follow_every_topic(broker, "exports", every,
+                              partial(messagebus.handle_batch, sessions), settings)
 
 
 def background(settings: Settings):

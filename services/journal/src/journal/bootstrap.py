@@ -18,9 +18,6 @@ from journal.service_layer import closing, messagebus
 from journal.service_layer.technical import record_migrations
 
 log = logging.getLogger(__name__)
-BATCH_BYTES = 64 * 1024
-"""As the exports' read model: the journal takes the busy hours' events by the hundred, one
-transaction per fetch, at most the fetch wait behind."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,9 +29,8 @@ def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Setti
     """Sales, settlements and movements (and what the journal must know beside them), a batch
     at a time, each topic its own consumer group."""
     every = [topics.ORDERS, topics.PAYMENTS, topics.ACCOUNTS]
-    return follow_every_topic(broker, "journal", every, settings.group_prefix,
-                              partial(messagebus.handle_batch, sessions),
-                              settings.read_model_fetch_max_wait_ms, BATCH_BYTES)
+    return follow_every_topic(broker, "journal", every,
+                              partial(messagebus.handle_batch, sessions), settings)
 
 
 def background(settings: Settings):
