@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from ardoise import topics
 from ardoise.auth_setup import service_tokens
-from ardoise.consumer import subscribe_events
+from ardoise.consumer import subscribe_event_batches, subscribe_events
 from ardoise.events import Event
 from ardoise.rate_limit import parse_networks
 from ardoise.runtime import gateway_app, group_id
@@ -94,19 +94,22 @@ def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable,
                    sumup: GatewayFor, orders: OrdersClient) -> list[str]:
     """`subscribe` with its unit of work and clients given (fakes, in the unit tests)."""
     bus = MessageBus(new_uow, sumup, orders.fetch, settings.webhook_url)
-    consumed = [topics.ORDERS, topics.ACCOUNTS]
-    for topic in consumed:
-        name = f"payments.{topic.split('.')[1]}-events"
+    # orders placed, for the read models only: a fetch's worth in one transaction
+    name = "payments.orders-events"
+    subscribe_event_batches(broker, topics.ORDERS, group_id(settings, name),
+                            partial(bus.remember, consumer=name),
+                            fetch_max_wait_ms=settings.fetch_max_wait_ms)
+    # a hold taken for an order awaits its checkout: that subscriber takes each event as soon as
+    # it comes (a batch subscriber idles between empty polls), and fetches often
+    name = "payments.accounts-events"
 
-        async def handle(event: Event, consumer: str = name) -> None:
-            await bus.handle(event, consumer)
+    async def handle(event: Event) -> None:
+        await bus.handle(event, name)
 
-        # a hold taken for an order awaits its checkout: that subscriber fetches often
-        busy_wait_ms = settings.saga_fetch_max_wait_ms if topic == topics.ACCOUNTS else None
-        subscribe_events(broker, topic, group_id(settings, name), handle,
-                         fetch_max_wait_ms=settings.fetch_max_wait_ms,
-                         busy_fetch_max_wait_ms=busy_wait_ms)
-    return consumed
+    subscribe_events(broker, topics.ACCOUNTS, group_id(settings, name), handle,
+                     fetch_max_wait_ms=settings.fetch_max_wait_ms,
+                     busy_fetch_max_wait_ms=settings.saga_fetch_max_wait_ms)
+    return [topics.ORDERS, topics.ACCOUNTS]
 
 
 def background(settings: Settings):

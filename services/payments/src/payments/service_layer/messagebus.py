@@ -41,3 +41,17 @@ class MessageBus:
             if await uow.claim(consumer, event.event_id):
                 await handler(event, uow)
             await uow.commit()
+
+    async def remember(self, events: list[Event], consumer: str) -> None:
+        """A batch of events for the read models only, in one transaction (those the payments
+        service does not keep are skipped); each event once, even delivered twice in it."""
+        kept = [event for event in events if type(event) in READ_MODEL_HANDLERS]
+        if not kept:
+            return
+        async with self.new_uow() as uow:
+            fresh = await uow.claim_many(consumer, [event.event_id for event in kept])
+            for event in kept:
+                if event.event_id in fresh:
+                    fresh.discard(event.event_id)
+                    await READ_MODEL_HANDLERS[type(event)](event, uow)
+            await uow.commit()
