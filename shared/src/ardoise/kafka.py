@@ -54,7 +54,8 @@ def subscriber_options(group_id: str, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS
         "session_timeout_ms": SESSION_TIMEOUT_MS,
         "heartbeat_interval_ms": HEARTBEAT_INTERVAL_MS,
         "ack_policy": AckPolicy.MANUAL,
-        # records reaching the local broker while a fetch waits go out when this wait ends
+        # records reaching the local broker while a fetch waits go out up to about half of
+        # this wait later (bench/bench_fetch_wait.py)
         "fetch_max_wait_ms": fetch_max_wait_ms,
         "fetch_min_bytes": fetch_min_bytes,
     }

@@ -49,10 +49,10 @@ class ServiceSettings(BaseSettings):
     group_prefix: str = Field("", validation_alias="KAFKA_GROUP_PREFIX")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     # How long a consumer's fetch may wait for records. Records that reach the local broker
-    # while a fetch waits go out only when the wait ends, so the subscribers a customer waits on
-    # (the online-payment saga) wait little while events come (`ardoise.fetch_pace`), the
-    # other wait otherwise; Apache Kafka answers as soon as records arrive, so there both can be
-    # long (compose, k8s).
+    # while a fetch waits go out up to about half the wait later, so the subscribers a customer
+    # waits on (the online-payment saga) wait little while events come (`ardoise.fetch_pace`),
+    # the other wait otherwise; Apache Kafka answers as soon as records arrive, so there both
+    # can be long (compose, k8s).
     fetch_max_wait_ms: int = Field(FETCH_MAX_WAIT_MS, ge=1, le=60_000,
                                    validation_alias="KAFKA_FETCH_MAX_WAIT_MS")
     saga_fetch_max_wait_ms: int = Field(SAGA_FETCH_MAX_WAIT_MS, ge=1, le=60_000,
