@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import cycle
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -198,15 +199,19 @@ def groups_joined(system: RunningSystem, prefix: str) -> set[str]:
             if group.startswith(prefix)}
 
 
-def socket_owner(system: RunningSystem, port: int, listening: bool = False) -> str | None:
+def socket_owner(system: RunningSystem, port: int, listening: bool = False,
+                 remote_port: int | None = None) -> str | None:
     """The process (of this system) with a TCP socket on this local port: a relay's connection
-    to PostgreSQL, or (`listening`) a server's socket."""
+    to PostgreSQL (`remote_port`: the server's; Linux gives one local port to connections to
+    different servers), or (`listening`) a server's socket."""
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
             if (int(fields[1].rsplit(":", 1)[1], 16) == port
-                    and (not listening or fields[3] == "0A")):
+                    and (not listening or fields[3] == "0A")
+                    and (remote_port is None
+                         or int(fields[2].rsplit(":", 1)[1], 16) == remote_port)):
                 inodes.add(fields[9])
     for name, process in system.processes.items():
         try:
@@ -232,7 +237,9 @@ class RelayWatch:
     longest_free_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SERVICES, 0.0))
 
     async def run(self) -> None:
-        connection = await asyncpg.connect(plain_dsn(self.system.env["ARDOISE_ADMIN_DATABASE_URL"]))
+        dsn = plain_dsn(self.system.env["ARDOISE_ADMIN_DATABASE_URL"])
+        server_port = urlsplit(dsn).port or 5432
+        connection = await asyncpg.connect(dsn)
         owners: dict[int, str | None] = {}
         try:
             while True:
@@ -255,7 +262,8 @@ class RelayWatch:
                         self.longest_free_s[schema] = max(self.longest_free_s[schema],
                                                           now - self.free_since.pop(schema))
                     if ports[0] not in owners:
-                        owners[ports[0]] = socket_owner(self.system, ports[0])
+                        owners[ports[0]] = socket_owner(self.system, ports[0],
+                                                        remote_port=server_port)
                     owner = owners[ports[0]] or f"port {ports[0]}"
                     if not self.holders[schema] or self.holders[schema][-1] != owner:
                         self.holders[schema].append(owner)
