@@ -60,6 +60,10 @@ def producer_id() -> str:
     return f"p-{uuid.uuid4().hex[:12]}"
 
 
+REVOCATIONS_EVERY_S = "5"
+"""How often the running system's gateways read the revoked operators (`system`)."""
+
+
 @pytest.fixture(scope="session")
 def system(servers) -> Iterator["RunningSystem"]:
     """Every gateway and worker (and the SumUp stand-in) running against the test servers."""
@@ -67,7 +71,9 @@ def system(servers) -> Iterator["RunningSystem"]:
     from ardoise_tools.testing.system import RunningSystem
 
     stack = test_stack()
-    running = RunningSystem(servers, stack.home / "logs",
+    # a revocation reaches every gateway within seconds, not the production default's 30
+    env = {**servers, "ARDOISE_AUTH_REVOCATIONS_EVERY_S": REVOCATIONS_EVERY_S}
+    running = RunningSystem(env, stack.home / "logs",
                             issuer_environment=stack.issuer_environment).start()
     yield running
     running.stop()

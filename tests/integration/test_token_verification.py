@@ -227,6 +227,20 @@ def test_the_revocations_are_read_at_least_every_minute():
     assert Revocations.EVERY_S <= 60
 
 
+def test_a_gateway_reads_the_revocations_as_often_as_its_setting_says(monkeypatch):
+    monkeypatch.setenv("ARDOISE_AUTH_REVOCATIONS_EVERY_S", "5")
+    settings = ServiceSettings(jwt_secret="a-secret-of-some-length-00", auth_dev_hs256=True,
+                               auth_revocations_url="http://web/auth/revocations")
+    assert token_verifier(settings, httpx.AsyncClient()).revocations._every_s == 5
+    monkeypatch.delenv("ARDOISE_AUTH_REVOCATIONS_EVERY_S")
+    settings = ServiceSettings(jwt_secret="a-secret-of-some-length-00", auth_dev_hs256=True,
+                               auth_revocations_url="http://web/auth/revocations")
+    assert token_verifier(settings, httpx.AsyncClient()).revocations._every_s == 30
+    monkeypatch.setenv("ARDOISE_AUTH_REVOCATIONS_EVERY_S", "300")
+    with pytest.raises(ValueError, match="60"):  # never more than a minute
+        ServiceSettings(jwt_secret="a-secret-of-some-length-00")
+
+
 def test_a_gateway_with_no_issuer_and_no_development_setting_does_not_start():
     settings = ServiceSettings(auth_dev_hs256=False, jwt_secret="a-secret-of-some-length-00")
     with pytest.raises(ValueError, match="ARDOISE_AUTH_ISSUER"):

@@ -21,7 +21,8 @@ def token_verifier(settings: ServiceSettings, client: httpx.AsyncClient) -> Toke
     keys = None
     if settings.auth_issuer or settings.auth_jwks_url:
         keys = KeySet(client, settings.auth_jwks_url, settings.auth_issuer)
-    revocations = (Revocations(client, settings.auth_revocations_url)
+    revocations = (Revocations(client, settings.auth_revocations_url,
+                               settings.auth_revocations_every_s)
                    if settings.auth_revocations_url else None)
     dev_secret = _dev_secret(settings)
     if keys is None and dev_secret is None:

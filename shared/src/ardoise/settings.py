@@ -38,6 +38,10 @@ class ServiceSettings(BaseSettings):
     auth_revocations_url: str | None = Field(None,
                                              validation_alias="ARDOISE_AUTH_REVOCATIONS_URL")
     """The issuer's list of revoked operators (the local issuer's `/auth/revocations`)."""
+    auth_revocations_every_s: float | None = Field(
+        None, gt=0, le=60, validation_alias="ARDOISE_AUTH_REVOCATIONS_EVERY_S")
+    """How often at most the gateway reads that list again (default `Revocations.EVERY_S`,
+    30 s): a revoked operator is refused within this time. At most a minute."""
     client_secret: SecretStr | None = Field(None, validation_alias="ARDOISE_CLIENT_SECRET")
     """This service's secret at the issuer's token endpoint, for its calls to other services."""
     http_host: str = Field("127.0.0.1", validation_alias="HTTP_HOST")

@@ -93,25 +93,30 @@ class KeySet:
 
 
 class Revocations:
-    """The operators the issuer revoked (their `sub`), read from it at most every `EVERY_S`:
-    a revoked operator's next request is refused within that time, whatever its token."""
+    """The operators the issuer revoked (their `sub`), read from it at most every `every_s`
+    (`ARDOISE_AUTH_REVOCATIONS_EVERY_S`, else `EVERY_S`): a revoked operator's next request is
+    refused within that time, whatever its token."""
 
     EVERY_S = 30.0
 
-    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
-        self.client, self.url = client, url
+    def __init__(self, client: httpx.AsyncClient, url: str, every_s: float | None = None) -> None:
+        self.client, self.url, self.every_s = client, url, every_s
         self.revoked: frozenset[str] = frozenset()
         self.read_at = float("-inf")
         self._lock = asyncio.Lock()
 
+    @property
+    def _every_s(self) -> float:
+        return self.EVERY_S if self.every_s is None else self.every_s
+
     async def is_revoked(self, person: str) -> bool:
-        if time.monotonic() - self.read_at > self.EVERY_S:
+        if time.monotonic() - self.read_at > self._every_s:
             await self._read()
         return person in self.revoked
 
     async def _read(self) -> None:
         async with self._lock:
-            if time.monotonic() - self.read_at <= self.EVERY_S:
+            if time.monotonic() - self.read_at <= self._every_s:
                 return
             try:
                 answer = await self.client.get(self.url)
