@@ -60,7 +60,7 @@ def test_a_service_gets_a_token_of_its_scopes_only(system, producer_id):
         assert client.get(f"{system.urls['payments']}{base}/settings").status_code == 404
 
 
-def test_a_revoked_operator_is_signed_out_and_refused_within_the_gateways_interval(system, producer_id):
+def test_a_revoked_operator_is_signed_out_and_refused_by_every_gateway(system, producer_id):
     lea = signed_in(system, login_link(system, "operator", producer_id, "lea@example.org",
                                        "--name", "Léa Martin"))
     page = lea.get("/equipe")
