@@ -3,11 +3,11 @@
 The local broker (Tansu 0.6.0) does not answer a waiting fetch as soon as a record arrives: a
 record published meanwhile reached its consumer after 0.1 to 0.25 of the wait at the median, and
 after up to 0.45 of it (bench/bench_fetch_wait.py, waits of 10 ms to 1 s), so the subscribers a
-customer waits on (the online-payment saga) need short waits. Every empty fetch costs CPU, in the worker and in the
-broker, all day long: the saga's three subscribers at 5 ms took half a core of an idle system.
-A paced subscriber therefore fetches with its busy wait from the moment an event comes until
-`BUSY_FOR_S` pass without one, then with its idle wait again. The first event after a quiet
-spell waits up to the idle wait at that hop.
+customer waits on (the online-payment saga) need short waits. Every empty fetch costs CPU, in the
+worker and in the broker, all day long: the saga's three subscribers at 5 ms took half a core of
+an idle system. A paced subscriber therefore fetches with its busy wait from the moment an event
+comes until `BUSY_FOR_S` pass without one, then with its idle wait again. The first event after
+a quiet spell waits up to the idle wait at that hop.
 
 On Apache Kafka, which answers a fetch as soon as records arrive, both waits can be long and
 the same (compose, Kubernetes): pacing then changes nothing.
