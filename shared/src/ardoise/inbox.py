@@ -1,6 +1,8 @@
 """Idempotent consumers: an event's effect and its inbox row commit together, once."""
 
 import uuid
+from collections.abc import Iterable
+from typing import TypeVar
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func, text
 from sqlalchemy.dialects.postgresql import UUID, insert
@@ -44,3 +46,17 @@ async def claim_many(
                      " ON CONFLICT DO NOTHING RETURNING event_id")
     result = await session.execute(statement, {"consumer": consumer, "ids": list(event_ids)})
     return set(result.scalars())
+
+
+E = TypeVar("E")
+
+
+def first_deliveries(events: Iterable[E], claimed: set[uuid.UUID]) -> list[E]:
+    """The events of a batch whose ids were just claimed (`claim_many`), in the order given, each
+    once: an event delivered twice in one batch is applied once."""
+    left, first = set(claimed), []
+    for event in events:
+        if event.event_id in left:  # type: ignore[attr-defined]
+            left.discard(event.event_id)  # type: ignore[attr-defined]
+            first.append(event)
+    return first

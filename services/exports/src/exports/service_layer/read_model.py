@@ -11,7 +11,7 @@ from ardoise.events import (
     PaymentSettingsChanged,
     SettlementChanged,
 )
-from ardoise.inbox import claim_many
+from ardoise.inbox import claim_many, first_deliveries
 from exports.adapters.orm import inbox
 from exports.adapters.repository import ExportsRepository
 
@@ -32,10 +32,8 @@ async def apply_events(sessions: async_sessionmaker, consumer: str, events: list
         new = await claim_many(session, inbox, consumer, [event.event_id for event in kept])
         # rows written in key order (a stable sort: one key's events stay in the order they
         # came): two batches, of orders and of settlements, never wait on each other in a circle
-        for event in sorted(kept, key=_row_key):
-            if event.event_id in new:
-                new.remove(event.event_id)
-                await repository.keep(event)
+        for event in first_deliveries(sorted(kept, key=_row_key), new):
+            await repository.keep(event)
 
 
 def _row_key(event: Event) -> tuple[str, str, str]:

@@ -16,7 +16,7 @@ from ardoise.events import (
     PaymentSettingsChanged,
     SettlementChanged,
 )
-from ardoise.inbox import claim_many
+from ardoise.inbox import claim_many, first_deliveries
 from journal.adapters.orm import inbox
 from journal.adapters.repository import ENTRIES, EVENTS, JournalRepository
 from journal.domain import entries
@@ -44,11 +44,7 @@ async def record_events(sessions: async_sessionmaker, consumer: str, events: lis
         return
     async with sessions() as session, session.begin():
         new = await claim_many(session, inbox, consumer, [event.event_id for event in kept])
-        fresh = []
-        for event in kept:
-            if event.event_id in new:
-                new.discard(event.event_id)
-                fresh.append(event)
+        fresh = first_deliveries(kept, new)
         repository = JournalRepository(session)
         orders = await repository.orders_of(sorted({
             (event.producer_id, event.order_id) for event in fresh if hasattr(event, "order_id")}))

@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from ardoise.events import BalanceHeld, CustomerRegistered, Event, MovementRecorded, OrderPlaced
+from ardoise.inbox import first_deliveries
 from payments.adapters.sumup_accounts import GatewayFor
 from payments.service_layer import checkouts, handlers
 from payments.service_layer.handlers import FetchOrder
@@ -34,13 +35,7 @@ class MessageBus:
             await checkouts.open_checkout(event, self.new_uow, self.gateways, self.return_url,
                                           self.fetch_order, consumer)
             return
-        handler = READ_MODEL_HANDLERS.get(type(event))
-        if handler is None:
-            return
-        async with self.new_uow() as uow:
-            if await uow.claim(consumer, event.event_id):
-                await handler(event, uow)
-            await uow.commit()
+        await self.remember([event], consumer)
 
     async def remember(self, events: list[Event], consumer: str) -> None:
         """A batch of events for the read models only, in one transaction (those the payments
@@ -50,8 +45,6 @@ class MessageBus:
             return
         async with self.new_uow() as uow:
             fresh = await uow.claim_many(consumer, [event.event_id for event in kept])
-            for event in kept:
-                if event.event_id in fresh:
-                    fresh.discard(event.event_id)
-                    await READ_MODEL_HANDLERS[type(event)](event, uow)
+            for event in first_deliveries(kept, fresh):
+                await READ_MODEL_HANDLERS[type(event)](event, uow)
             await uow.commit()
