@@ -7,6 +7,7 @@ import importlib
 import pytest
 
 from ardoise import topics
+from ardoise.consumer import batch_every
 from ardoise.fetch_pace import paces
 from ardoise.kafka import FETCH_MAX_WAIT_MS, READ_MODEL_FETCH_MAX_WAIT_MS, make_broker
 from ardoise_tools.devservers.stack import fernet_key
@@ -16,13 +17,17 @@ pytestmark = pytest.mark.unit
 SAGA = {"orders": {topics.PAYMENTS}, "accounts": {topics.ORDERS}, "payments": {topics.ACCOUNTS},
         "exports": set(), "journal": set()}
 """The topics whose subscriber a customer paying online waits on, per service."""
+SPACED = {"orders": set(), "accounts": {topics.PAYMENTS}, "payments": {topics.ORDERS},
+          "exports": set(topics.ALL), "journal": set(topics.ALL)}
+"""The topics whose subscriber takes a batch at most every so often, per service: the read models
+at their wait, the others at the fetch wait."""
 READ_MODELS = {"exports", "journal"}
 """The services whose subscribers follow every topic for a read model (or the journal)."""
 
 
 def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
     """Each topic the worker subscribes to, with the options of its consumer and, when it is
-    paced, its busy wait (`busy_ms`)."""
+    paced, its busy wait (`busy_ms`), when its batches are spaced, how far (`every_ms`)."""
     # signed in as compose and Kubernetes sign in: the web's token endpoint, no HS256
     monkeypatch.delenv("ARDOISE_AUTH_DEV_HS256", raising=False)
     monkeypatch.setenv("ARDOISE_AUTH_ISSUER", "http://localhost:8000")
@@ -36,11 +41,11 @@ def subscribed(service: str, monkeypatch, **env: str) -> dict[str, dict]:
     settings = importlib.import_module(f"{service}.config").Settings()
     broker = make_broker("127.0.0.1:1", "test")
     importlib.import_module(f"{service}.bootstrap").subscribe(broker, None, settings=settings)
-    paced = paces(broker)
+    paced, spaced = paces(broker), batch_every(broker)
     options = {getattr(topic, "name", topic): {
                    **subscriber._connection_args,
                    "busy_ms": paced[subscriber.group_id].busy_ms if subscriber.group_id in paced
-                   else None}
+                   else None, "every_ms": spaced.get(subscriber.group_id)}
                for subscriber in broker.subscribers for topic in subscriber.topics}
     assert options, "the worker subscribes to nothing"
     return options
@@ -67,11 +72,16 @@ def test_a_read_model_fetches_less_often_than_the_other_subscribers(service, mon
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_no_subscriber_a_customer_waits_on_holds_its_fetch_for_a_batch(service, monkeypatch):
-    """Fetches kept back until enough bytes come (the exports read model, the journal) would add
-    the whole fetch wait to each hop of the online payment."""
-    min_bytes = {topic: args["fetch_min_bytes"]
-                 for topic, args in subscribed(service, monkeypatch).items()}
-    assert all(min_bytes[topic] == 1 for topic in SAGA[service])
-    if service in READ_MODELS:
-        assert all(value > 1 for value in min_bytes.values()), f"{service} fetches one by one"
+def test_no_subscriber_holds_its_fetch_for_a_batch_and_none_a_customer_waits_on_is_spaced(
+        service, monkeypatch):
+    """A fetch kept back until enough bytes came would add the whole fetch wait to each hop of the
+    online payment, and made the local broker list its stored records at each of its checks; the
+    subscribers nobody waits on take a batch at most every so often instead (`batch_every`):
+    a read model (the exports, the journal) every read-model wait, the others every fetch wait."""
+    subscribers = subscribed(service, monkeypatch, KAFKA_FETCH_MAX_WAIT_MS="432",
+                             KAFKA_READ_MODEL_FETCH_MAX_WAIT_MS="654")
+    assert {args["fetch_min_bytes"] for args in subscribers.values()} == {1}
+    every = 654 if service in READ_MODELS else 432
+    assert {topic: args["every_ms"] for topic, args in subscribers.items()} == {
+        topic: every if topic in SPACED[service] else None for topic in subscribers}
+    assert not SPACED[service] & SAGA[service]

@@ -1,9 +1,11 @@
 """Subscribing to a topic: decode each event, hand it to a handler, commit the offset after."""
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -66,19 +68,23 @@ subscribers woke 50 times a second for nothing: 2-3% of a core in the exports wo
 
 def subscribe_event_batches(
     broker: KafkaBroker, topic: str, group_id: str, handle: BatchHandler, max_records: int = 1000,
-    fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS, fetch_min_bytes: int = 1,
+    fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS, every_ms: int = 0,
 ) -> None:
     """Like `subscribe_events`, a poll's worth of events at a time (one transaction per batch).
 
     On failure every partition of the batch is rewound to its first record, so nothing is
-    committed past an event whose transaction did not commit.
+    committed past an event whose transaction did not commit. With `every_ms`, a batch is taken
+    at most that often (`batch_every`).
     """
     commits = offset_commits(broker)
+    if every_ms:
+        _EVERY_MS.setdefault(broker, {})[group_id] = every_ms
 
     @broker.subscriber(topic, batch=True, max_records=max_records, batch_timeout_ms=BATCH_IDLE_MS,
-                       **subscriber_options(group_id, fetch_max_wait_ms, fetch_min_bytes),
+                       **subscriber_options(group_id, fetch_max_wait_ms),
                        listener=commits)
     async def on_batch(bodies: list[Any]) -> None:
+        started = asyncio.get_running_loop().time()
         message = current_message(broker)
         events = [event for event in map(read_event, bodies) if event is not None]
         if events:
@@ -92,13 +98,26 @@ def subscribe_event_batches(
                 await message.nack()
                 raise
         commits.handled(message.consumer, message.raw_message)
+        if every_ms:
+            await asyncio.sleep(started + every_ms / 1000 - asyncio.get_running_loop().time())
 
 
-READ_MODEL_FETCH_MIN_BYTES = 64 * 1024
-"""The broker keeps a read model's fetch until this much has come (about 150 events) or its
-wait (`KAFKA_READ_MODEL_FETCH_MAX_WAIT_MS`) ends: the read model is at most that wait behind, and
-it takes the busy hours' events by the hundred, one transaction per fetch, instead of one at a
-time beside the checkouts."""
+_EVERY_MS: WeakKeyDictionary[object, dict[str, int]] = WeakKeyDictionary()
+
+
+def batch_every(broker: object) -> dict[str, int]:
+    """The batch subscribers of this broker that take a batch at most every so many ms, by group.
+
+    Such a subscriber waits, after each batch, until that time has passed since the batch came.
+    Meanwhile its client fetches each partition once and keeps what came, so the next batch
+    holds everything those partitions got, the busy hours' events by the hundred in one
+    transaction, and the broker answers few fetches that carry records. The local broker
+    (Tansu 0.6.0, memory storage) lists every batch it ever stored in a partition to answer such
+    a fetch: its CPU per answer grows with the records it holds (bench/bench_broker_growth.py).
+    Asking it to hold a fetch until enough bytes came (`fetch_min_bytes`) made it list them again
+    at each of its checks during the wait.
+    """
+    return dict(_EVERY_MS.get(broker, {}))
 
 
 def follow_every_topic(broker: KafkaBroker, service: str, topics: list[str],
@@ -112,7 +131,7 @@ def follow_every_topic(broker: KafkaBroker, service: str, topics: list[str],
         subscribe_event_batches(broker, topic, f"{settings.group_prefix}{name}",
                                 partial(handle, name),
                                 fetch_max_wait_ms=settings.read_model_fetch_max_wait_ms,
-                                fetch_min_bytes=READ_MODEL_FETCH_MIN_BYTES)
+                                every_ms=settings.read_model_fetch_max_wait_ms)
     return topics
 
 

@@ -31,7 +31,7 @@ subscribers at 100 ms, six of them these (measured 2026-12-06, issue #26)."""
 
 
 def make_broker(bootstrap: str, client_id: str, **kwargs: Any) -> KafkaBroker:
-    """A broker whose producer waits for all replicas; idempotence stays off (see ARCHITECTURE.md)."""
+    """A broker whose producer waits for all replicas; idempotence stays off (ARCHITECTURE.md)."""
     return KafkaBroker(
         bootstrap,
         client_id=client_id,
@@ -42,12 +42,10 @@ def make_broker(bootstrap: str, client_id: str, **kwargs: Any) -> KafkaBroker:
     )
 
 
-def subscriber_options(group_id: str, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS,
-                       fetch_min_bytes: int = 1) -> dict[str, Any]:
+def subscriber_options(group_id: str, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS) -> dict[str, Any]:
     """One group per subscriber; offsets are committed only after the handler's transaction,
     by the subscriber itself (`ardoise.offsets`: together, a moment later), never by FastStream.
-    `fetch_min_bytes` above 1: the broker keeps a fetch until that much has come or the wait
-    ends, so a subscriber nobody waits on takes its events in batches."""
+    A fetch asks for no minimum of bytes (`fetch_min_bytes` 1): any record there answers it."""
     return {
         "group_id": group_id,
         "auto_offset_reset": "earliest",
@@ -57,7 +55,7 @@ def subscriber_options(group_id: str, fetch_max_wait_ms: int = FETCH_MAX_WAIT_MS
         # records reaching the local broker while a fetch waits go out up to about half of
         # this wait later (bench/bench_fetch_wait.py)
         "fetch_max_wait_ms": fetch_max_wait_ms,
-        "fetch_min_bytes": fetch_min_bytes,
+        "fetch_min_bytes": 1,
     }
 
 

@@ -163,3 +163,33 @@ async def test_a_batch_retried_one_by_one_that_meets_an_outage_is_rewound(monkey
             await test_broker.publish_batch(encode_event(placed()), encode_event(placed()),
                                             topic=topics.ORDERS)
     assert len(rewound) == 1
+
+
+async def test_a_spaced_batch_subscriber_takes_a_batch_at_most_every_so_often_counting_its_work():
+    """A read model's subscriber waits after a batch until `every_ms` has passed since the batch
+    came (the client keeps what comes meanwhile): the handler's own time counts in that wait."""
+    import asyncio
+    import time
+
+    broker = make_broker("127.0.0.1:1", client_id="unit")
+    work_s = {topics.ORDERS: 0.0, topics.PAYMENTS: 0.4}
+
+    def handler(topic):
+        async def handle(events):
+            await asyncio.sleep(work_s[topic])
+        return handle
+
+    subscribe_event_batches(broker, topics.ORDERS, "unit.orders", handler(topics.ORDERS),
+                            every_ms=300)
+    subscribe_event_batches(broker, topics.PAYMENTS, "unit.payments", handler(topics.PAYMENTS),
+                            every_ms=400)
+    took = {}
+    async with TestKafkaBroker(broker) as test_broker:
+        for topic in (topics.ORDERS, topics.PAYMENTS):
+            started = time.monotonic()
+            await test_broker.publish_batch(encode_event(placed()), topic=topic)
+            took[topic] = time.monotonic() - started
+    # an idle handler waits out the interval; a busy one waits only what is left of it (waiting
+    # 400 ms more after its 400 ms of work would take 800)
+    assert took[topics.ORDERS] >= 0.3
+    assert 0.4 <= took[topics.PAYMENTS] < 0.7

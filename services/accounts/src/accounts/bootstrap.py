@@ -41,10 +41,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def subscribe(broker: KafkaBroker, sessions: async_sessionmaker, settings: Settings) -> list[str]:
     new_uow = partial(SqlAccountsUnitOfWork, sessions)
     # The inbox is keyed by the stable consumer name, never by the (prefixable) group id.
+    # settlements, top-ups, transfers, checkouts closed: no hop of an online payment waits on
+    # them; at most a batch every fetch wait (`ardoise.consumer.batch_every`), a batch's
+    # settlements in one transaction
     name = "accounts.payments-events"
     subscribe_event_batches(broker, topics.PAYMENTS, group_id(settings, name),
                             partial(messagebus.handle_batch, new_uow=new_uow, consumer=name),
-                            fetch_max_wait_ms=settings.fetch_max_wait_ms)
+                            fetch_max_wait_ms=settings.fetch_max_wait_ms,
+                            every_ms=settings.fetch_max_wait_ms)
     # an order placed waits for its hold (online payment): each one is taken as soon as it
     # arrives (a batch subscriber idles between empty polls), and fetched more often
     name = "accounts.orders-events"

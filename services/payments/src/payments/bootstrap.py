@@ -94,11 +94,13 @@ def subscribe_with(broker: KafkaBroker, settings: Settings, new_uow: Callable,
                    sumup: GatewayFor, orders: OrdersClient) -> list[str]:
     """`subscribe` with its unit of work and clients given (fakes, in the unit tests)."""
     bus = MessageBus(new_uow, sumup, orders.fetch, settings.webhook_url)
-    # orders placed, for the read models only: a fetch's worth in one transaction
+    # orders placed, for the read models only: at most a batch every fetch wait, each in one
+    # transaction (`ardoise.consumer.batch_every`)
     name = "payments.orders-events"
     subscribe_event_batches(broker, topics.ORDERS, group_id(settings, name),
                             partial(bus.remember, consumer=name),
-                            fetch_max_wait_ms=settings.fetch_max_wait_ms)
+                            fetch_max_wait_ms=settings.fetch_max_wait_ms,
+                            every_ms=settings.fetch_max_wait_ms)
     # a hold taken for an order awaits its checkout: that subscriber takes each event as soon as
     # it comes (a batch subscriber idles between empty polls), and fetches often
     name = "payments.accounts-events"
