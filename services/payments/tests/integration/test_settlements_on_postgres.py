@@ -129,3 +129,28 @@ async def test_concurrent_settings_changes_each_keep_the_others_fields(new_uow, 
     async with new_uow() as uow:
         stored = await uow.payments.settings(producer_id)
     assert stored.accepted_modes == ("cash", "online") and stored.time_zone == "Indian/Reunion"
+
+
+async def test_orders_remembered_together_keep_the_first_known_and_pass_the_statement_limit(
+        new_uow, producer_id, monkeypatch):
+    """A read model's batch of orders placed goes in one statement per chunk of rows (PostgreSQL
+    takes at most 65 535 parameters a statement): an order already known stays as it was."""
+    from payments.adapters import repository
+    from payments.adapters.orm import orders
+
+    monkeypatch.setattr(repository, "_ROWS_PER_INSERT", 2)
+    known = an_order(1500)
+    await remembered(new_uow, producer_id, known)
+    batch = [an_order(1000 + n) for n in range(4)]
+    changed = KnownOrder(known.order_id, "c9", 9999, known.delivery_date)
+    async with new_uow() as uow:
+        await uow.payments.remember_orders(
+            [(producer_id, o) for o in [batch[0], changed, *batch[1:]]])
+        await uow.commit()
+    async with new_uow() as uow:
+        rows = await uow.session.execute(
+            select(orders.c.order_id, orders.c.customer_id, orders.c.total_cents)
+            .where(orders.c.producer_id == producer_id))
+        found = {r.order_id: (r.customer_id, r.total_cents) for r in rows}
+    assert found == {known.order_id: ("c1", 1500),
+                     **{o.order_id: ("c1", o.total_cents) for o in batch}}

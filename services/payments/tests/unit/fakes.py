@@ -44,6 +44,8 @@ class Store:
     now: datetime = datetime(2026, 11, 28, 9, 0)
     inbox: set = field(default_factory=set)
     published: list = field(default_factory=list)
+    statements: list = field(default_factory=list)
+    """The read models' writes that one statement makes, with how many rows each took."""
 
     def written(self) -> tuple:
         """Everything a refused request must leave as it was."""
@@ -73,7 +75,12 @@ class FakePayments:
         self.store.sumup_keys[producer_id] = sealed
 
     async def remember_order(self, producer_id, order):
-        self.store.orders.setdefault((producer_id, order.order_id), order)
+        await self.remember_orders([(producer_id, order)])
+
+    async def remember_orders(self, orders):
+        self.store.statements.append(("remember_orders", len(orders)))
+        for producer_id, order in orders:
+            self.store.orders.setdefault((producer_id, order.order_id), order)
 
     async def remember_customer(self, producer_id, customer_id, name):
         self.store.customers[(producer_id, customer_id)] = name

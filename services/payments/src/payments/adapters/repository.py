@@ -28,6 +28,9 @@ from payments.domain.credit_notes import CreditNote
 from payments.domain.refunds import REFUNDED, REQUESTED, PaidCheckout, Refund
 from payments.domain.settlement import KnownOrder, PaymentSettings, Settlement
 
+_ROWS_PER_INSERT = 10_000
+"""Five parameters a row: PostgreSQL takes at most 65 535 in one statement."""
+
 
 def _seconds(delta) -> str:
     return f"interval '{int(delta.total_seconds())} seconds'"
@@ -107,10 +110,18 @@ class PaymentsRepository:
         return [(row.producer_id, row.sumup_api_key_sealed) for row in rows]
 
     async def remember_order(self, producer_id: str, order: KnownOrder) -> None:
-        await self.session.execute(insert(orders).values(
-            producer_id=producer_id, order_id=order.order_id, customer_id=order.customer_id,
-            total_cents=order.total_cents, delivery_date=order.delivery_date,
-        ).on_conflict_do_nothing())
+        await self.remember_orders([(producer_id, order)])
+
+    async def remember_orders(self, known: list[tuple[str, KnownOrder]]) -> None:
+        """One statement for the lot (a read model's batch), in chunks below PostgreSQL's
+        65 535 parameters; a row already there is left as it is."""
+        rows = [{"producer_id": producer_id, "order_id": order.order_id,
+                 "customer_id": order.customer_id, "total_cents": order.total_cents,
+                 "delivery_date": order.delivery_date} for producer_id, order in known]
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            await self.session.execute(
+                insert(orders).values(rows[start:start + _ROWS_PER_INSERT])
+                .on_conflict_do_nothing())
 
     async def remember_movement(self, producer_id: str, movement) -> None:
         """A top-up or debit recorded by hand with a mode (MovementRecorded); once."""

@@ -168,10 +168,12 @@ async def _revise_credit_note(uow: PaymentsUnitOfWork, producer_id: str, order: 
     return 0, None
 
 
-async def remember_order(event: OrderPlaced, uow: PaymentsUnitOfWork) -> None:
-    """An order placed, for its settlement and the week's page."""
-    await uow.payments.remember_order(event.producer_id, KnownOrder(
-        event.order_id, event.customer_id, event.total_cents, event.delivery_date))
+async def remember_orders(events: list[OrderPlaced], uow: PaymentsUnitOfWork) -> None:
+    """Orders placed, for their settlement and the week's page: one statement for the lot."""
+    if events:
+        await uow.payments.remember_orders([(event.producer_id, KnownOrder(
+            event.order_id, event.customer_id, event.total_cents, event.delivery_date))
+            for event in events])
 
 
 async def remember_movement(event: MovementRecorded, uow: PaymentsUnitOfWork) -> None:

@@ -12,12 +12,13 @@ from payments.service_layer.ports import NewPaymentsUnitOfWork, PaymentsUnitOfWo
 
 READ_MODEL_HANDLERS: dict[type[Event], Callable[[Event, PaymentsUnitOfWork],
                                                 Awaitable[None]]] = {
-    OrderPlaced: handlers.remember_order,
     CustomerRegistered: handlers.remember_customer,
     MovementRecorded: handlers.remember_movement,
 }
-"""What the payments service keeps of the other services' events."""
-CONSUMED = (BalanceHeld, *READ_MODEL_HANDLERS)
+"""What the payments service keeps of the other services' events, one event at a time; the
+orders placed of a batch are kept together (`handlers.remember_orders`)."""
+KEPT = (OrderPlaced, *READ_MODEL_HANDLERS)
+CONSUMED = (BalanceHeld, *KEPT)
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,16 @@ class MessageBus:
     async def remember(self, events: list[Event], consumer: str) -> None:
         """A batch of events for the read models only, in one transaction (those the payments
         service does not keep are skipped); each event once, even delivered twice in it."""
-        kept = [event for event in events if type(event) in READ_MODEL_HANDLERS]
+        kept = [event for event in events if type(event) in KEPT]
         if not kept:
             return
         async with self.new_uow() as uow:
             fresh = await uow.claim_many(consumer, [event.event_id for event in kept])
+            placed = []
             for event in first_deliveries(kept, fresh):
-                await READ_MODEL_HANDLERS[type(event)](event, uow)
+                if isinstance(event, OrderPlaced):
+                    placed.append(event)
+                else:
+                    await READ_MODEL_HANDLERS[type(event)](event, uow)
+            await handlers.remember_orders(placed, uow)
             await uow.commit()
