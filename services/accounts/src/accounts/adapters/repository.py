@@ -46,14 +46,21 @@ class AccountRepository:
     async def get_or_open_many_for_update(
         self, keys: list[tuple[str, str]]
     ) -> dict[tuple[str, str], Account]:
-        """Accounts locked in key order (so concurrent batches cannot deadlock), opened if new."""
+        """Accounts locked in key order (so concurrent batches cannot deadlock), opened if new.
+
+        One account (a hold, a top-up) is locked at once when it exists, as it nearly always
+        does, and opened first otherwise. Several are all opened first, then locked: locking
+        some before opening the others could deadlock with a batch that opened one of those
+        and then waits for one of ours."""
         keys = sorted(set(keys))
         if not keys:
             return {}
         producers, customers = [k[0] for k in keys], [k[1] for k in keys]
         connection = await self._driver()
-        await connection.execute(_OPEN_MANY, producers, customers)
-        rows = await connection.fetch(_LOCK_MANY, producers, customers)
+        rows = await connection.fetch(_LOCK_MANY, producers, customers) if len(keys) == 1 else []
+        if not rows:
+            await connection.execute(_OPEN_MANY, producers, customers)
+            rows = await connection.fetch(_LOCK_MANY, producers, customers)
         return {(r["producer_id"], r["customer_id"]): self._seen(_account(_Row(r))) for r in rows}
 
     async def tracking_is_on(self, producer_id: str) -> bool:
