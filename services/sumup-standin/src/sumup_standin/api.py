@@ -13,8 +13,9 @@ from sumup_standin.service import CheckoutService
 from sumup_standin.validation import parse_new_checkout
 
 
-def require_bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
+async def require_bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
     """Accept any non-empty bearer token, as a sandbox key would be; refuse calls without one.
+    The dependencies here are `async def`: FastAPI runs a plain `def` in a worker thread.
     The token is the caller's API key: it belongs to the merchant of the first checkout it
     creates, and then sees that merchant's checkouts and transactions only."""
     scheme, _, token = (authorization or "").partition(" ")
@@ -23,7 +24,7 @@ def require_bearer_token(authorization: Annotated[str | None, Header()] = None) 
     return token.strip()
 
 
-def get_service(request: Request) -> CheckoutService:
+async def get_service(request: Request) -> CheckoutService:
     """The stand-in's checkout service, made by `create_app`."""
     return request.app.state.service
 

@@ -17,12 +17,12 @@ from sumup_standin.validation import parse_simulation
 router = APIRouter(tags=["stand-in controls"])
 
 
-def get_notifier(request: Request) -> Notifier:
+async def get_notifier(request: Request) -> Notifier:
     """The notifier made by `create_app`."""
     return request.app.state.notifier
 
 
-def get_faults(request: Request) -> Faults:
+async def get_faults(request: Request) -> Faults:
     """The fault plan made by `create_app`."""
     return request.app.state.faults
 

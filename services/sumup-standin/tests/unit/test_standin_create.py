@@ -174,3 +174,25 @@ async def test_a_call_without_a_bearer_token_is_refused_with_a_problem(
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["status"] == 401
+
+
+async def test_no_request_of_the_checkouts_api_is_handed_to_a_worker_thread(
+        create_checkout, api, monkeypatch):
+    """FastAPI runs a dependency written as a plain `def` in anyio's thread pool: a thread
+    hand-off on each call the payments worker makes for each order."""
+    import anyio.to_thread
+
+    handed_off = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def recorded(func, *args, **kwargs):
+        handed_off.append(func)
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", recorded)
+    checkout = await create_checkout()
+    read = await api.get(f"/v0.1/checkouts/{checkout['id']}")
+    listed = await api.get("/v0.1/checkouts", params={"checkout_reference":
+                                                      checkout["checkout_reference"]})
+    assert read.status_code == listed.status_code == 200
+    assert handed_off == []
