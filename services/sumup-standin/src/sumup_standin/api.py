@@ -13,9 +13,9 @@ from sumup_standin.service import CheckoutService
 from sumup_standin.validation import parse_new_checkout
 
 
+# The request dependencies are `async def`: FastAPI runs a plain `def` in a worker thread.
 async def require_bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
     """Accept any non-empty bearer token, as a sandbox key would be; refuse calls without one.
-    The dependencies here are `async def`: FastAPI runs a plain `def` in a worker thread.
     The token is the caller's API key: it belongs to the merchant of the first checkout it
     creates, and then sees that merchant's checkouts and transactions only."""
     scheme, _, token = (authorization or "").partition(" ")
