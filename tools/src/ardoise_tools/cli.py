@@ -4,6 +4,7 @@ alone, `demo` plays the online-payment walkthrough; and where a local stack's en
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -36,7 +37,8 @@ def environment_of(instance: str) -> dict[str, str]:
 def register(commands) -> None:
     up = commands.add_parser("up", help="run the whole system in the foreground")
     up.add_argument("--instance", default="dev")
-    up.add_argument("--keep-servers", action="store_true", help="leave PostgreSQL and the broker up")
+    up.add_argument("--keep-servers", action="store_true",
+                    help="leave PostgreSQL and the broker up")
     up.add_argument("--replicas", default=os.environ.get("ARDOISE_REPLICAS", ""),
                     help="how many of each gateway and worker: N for all, workers=N, "
                          "gateways=N, NAME=N, comma-separated (default: ARDOISE_REPLICAS, else "
@@ -99,19 +101,26 @@ def cmd_up(args: argparse.Namespace) -> None:
     env = stack.up()
     env.update(stack.issuer_environment(os.environ.get("WEB_PUBLIC_URL",
                                                        "http://127.0.0.1:8000")))
+    env["MAIL_SINK_DIR"] = os.environ.get("MAIL_SINK_DIR", str(stack.home / "mail"))
     env_file = stack.write_env_file(env)
     print(f"postgres and broker ready; environment in {env_file}", flush=True)
     root = project_root()
     procfile = procfile_for(stack, args.replicas)
     path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"
+    # the processes inherit the environment itself: honcho's env-file reader takes a value to
+    # the end of its line, and the signing key's PEM spans several
     honcho = subprocess.Popen(
-        [sys.executable, "-m", "honcho", "start", "-f", str(procfile), "-e", str(env_file),
+        [sys.executable, "-m", "honcho", "start", "-f", str(procfile), "-e", os.devnull,
          "-d", str(root)],
-        env={**os.environ, "PATH": path},
+        env={**os.environ, **env, "PATH": path},
     )
+    # Ctrl-C reaches honcho too (the terminal's whole group); a SIGINT or SIGTERM sent to this
+    # process alone is passed on (honcho stops its processes once, however many it gets)
+    signal.signal(signal.SIGTERM, lambda *_: honcho.send_signal(signal.SIGTERM))
     try:
         honcho.wait()
     except KeyboardInterrupt:
+        honcho.send_signal(signal.SIGINT)
         honcho.wait()
     finally:
         if not args.keep_servers:

@@ -5,6 +5,7 @@ attachments beside it (the weekly XLSX), so a developer sees what a producer wou
 """
 
 import asyncio
+import os
 import re
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -42,14 +43,18 @@ def keep(folder: Path, content: bytes, recipients: list[str]) -> Path:
 def register(commands) -> None:
     sink = commands.add_parser("mail-sink", help="keep the e-mails the system sends "
                                                  "(.run/dev/mail/), deliver none")
-    sink.add_argument("--port", type=int, default=8025)
+    sink.add_argument("--port", type=int, default=int(os.environ.get("SMTP_PORT", "8025")),
+                      help="where it listens (default SMTP_PORT, where the services send, "
+                           "else 8025)")
     sink.add_argument("--dir", type=Path, default=None,
-                      help="where to keep them (default .run/dev/mail)")
+                      help="where to keep them (default MAIL_SINK_DIR, which `ardoise up` sets "
+                           "to its stack's mail/, else .run/dev/mail)")
     sink.set_defaults(run=serve)
 
 
 def serve(args) -> None:
-    folder = args.dir or project_root() / ".run" / "dev" / "mail"
+    folder = args.dir or Path(os.environ.get("MAIL_SINK_DIR")
+                              or project_root() / ".run" / "dev" / "mail")
     controller = Controller(KeepEveryMessage(folder), hostname="127.0.0.1", port=args.port)
     controller.start()
     print(f"mail sink on 127.0.0.1:{args.port}, keeping messages in {folder}", flush=True)

@@ -5,6 +5,7 @@ import base64
 import json
 import os
 import secrets
+import shlex
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -116,7 +117,8 @@ class Stack:
     def _secrets(self) -> dict[str, str]:
         path = self.home / "secrets.json"
         values = json.loads(path.read_text()) if path.exists() else {}
-        wanted = {name: lambda: secrets.token_urlsafe(24) for name in ("postgres", "jwt", *SCHEMA_OWNERS)}
+        wanted = {name: lambda: secrets.token_urlsafe(24)
+                  for name in ("postgres", "jwt", *SCHEMA_OWNERS)}
         wanted["secrets_key"] = fernet_key
         wanted["journal_signing"] = lambda: secrets.token_urlsafe(32)
         wanted["signing_key"] = new_key_pem
@@ -206,9 +208,11 @@ class Stack:
         return env
 
     def write_env_file(self, env: dict[str, str]) -> Path:
+        """`.run/NAME/env`, for a shell to read back exactly (`set -a; . .run/dev/env`): each
+        value quoted, the signing key's PEM lines and the client secrets' JSON included."""
         path = self.home / "env"
         path.touch(mode=0o600)
-        path.write_text("".join(f"{k}={v}\n" for k, v in sorted(env.items())))
+        path.write_text("".join(f"{k}={shlex.quote(v)}\n" for k, v in sorted(env.items())))
         return path
 
     def down(self) -> None:

@@ -1,0 +1,119 @@
+"""`make up`, the README's first command, as a developer runs it: `ardoise up` starts its own
+PostgreSQL and broker, every gateway and worker, the web pages, the SumUp stand-in and the mail
+sink under honcho; all of them answer, a token signed with the stack's key (a PEM of several
+lines) is accepted, the environment file reads back exactly, and Ctrl-C stops it all."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+from ardoise.auth import Principal
+from ardoise.issuer import SigningKeys
+from ardoise_tools.devservers.process import free_port
+from ardoise_tools.devservers.stack import SERVICES, Stack
+
+ARDOISE = Path(sys.executable).parent / "ardoise"
+INSTANCE = "make-up"
+OWN_SERVERS = ("DATABASE_URL", "KAFKA_BOOTSTRAP", "ARDOISE_PG_PORT", "ARDOISE_KAFKA_PORT",
+               "MAIL_SINK_DIR")
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def environment_on_free_ports() -> tuple[dict[str, str], dict[str, str]]:
+    """The developer's environment, every port moved off the usual ones (a `make up` of the
+    checkout may be running), and none of the test servers' addresses: the stack starts its own."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in OWN_SERVERS and not k.endswith("_DATABASE_URL")}
+    urls = {}
+    for service in SERVICES:
+        env[f"{service.upper()}_HTTP_PORT"] = str(port := free_port())
+        urls[service] = env[f"{service.upper()}_URL"] = f"http://127.0.0.1:{port}"
+        env[f"{service.upper()}_METRICS_PORT"] = str(free_port())
+    env["WEB_HTTP_PORT"] = str(port := free_port())
+    urls["web"] = env["WEB_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
+    env["SUMUP_STANDIN_PORT"] = str(port := free_port())
+    urls["sumup"] = env["SUMUP_API_URL"] = env["SUMUP_URL"] = f"http://127.0.0.1:{port}"
+    env["SMTP_PORT"] = str(free_port())
+    return env, urls
+
+
+def shell_reads(env_file: Path) -> dict[str, str]:
+    """What `set -a; . FILE` gives a shell."""
+    dump = "import json, os; print(json.dumps(dict(os.environ)))"
+    read = subprocess.run(["bash", "-c", f'set -a; . "$1"; exec "{sys.executable}" -c "{dump}"',
+                           "bash", str(env_file)], env={"PATH": os.environ["PATH"]},
+                          capture_output=True, text=True, check=True)
+    return json.loads(read.stdout)
+
+
+def wait_until_healthy(urls: dict[str, str], up: subprocess.Popen, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    waiting = dict(urls)
+    while waiting and time.monotonic() < deadline:
+        assert up.poll() is None, f"ardoise up ended (rc={up.returncode})"
+        for name, url in list(waiting.items()):
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    del waiting[name]
+            except httpx.TransportError:
+                pass
+        time.sleep(0.5)
+    assert not waiting, f"never healthy: {sorted(waiting)}"
+
+
+def test_make_up_runs_every_process_with_the_stacks_key_and_ctrl_c_stops_it_all(tmp_path):
+    stack = Stack(INSTANCE)
+    env, urls = environment_on_free_ports()
+    output = tmp_path / "up.log"
+    with output.open("w") as log:
+        up = subprocess.Popen([ARDOISE, "up", "--instance", INSTANCE], env=env, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until_healthy(urls, up, timeout_s=150)
+        assert listening(int(env["SMTP_PORT"])), "the mail sink is not on SMTP_PORT"
+
+        written = shell_reads(stack.home / "env")
+        expected = stack.issuer_environment(urls["web"])
+        for name, value in expected.items():
+            assert written[name] == value, name
+        assert json.loads(written["ARDOISE_CLIENT_SECRETS"]).keys() == {"orders", "payments"}
+        assert written["MAIL_SINK_DIR"] == str(stack.home / "mail")
+
+        producer = f"p-{uuid.uuid4().hex[:12]}"
+        token = SigningKeys(written["ARDOISE_SIGNING_KEYS"]).token(
+            urls["web"], Principal("operator", producer), 300)
+        for service in SERVICES:
+            answer = httpx.get(f"{urls[service]}/v1/whoami", timeout=10,
+                               headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 200, (service, answer.text)
+            assert answer.json()["producer_id"] == producer
+        assert httpx.get(f"{urls['web']}/", timeout=10).status_code in (200, 303)
+    finally:
+        if up.poll() is None:
+            os.killpg(up.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole group
+        try:
+            up.wait(timeout=90)
+        finally:
+            if up.poll() is None:
+                os.killpg(up.pid, signal.SIGKILL)
+            stack.down()
+    said = output.read_text()
+    assert up.returncode == 0, said[-3000:]
+    assert "stopped the broker and PostgreSQL" in said
+    assert f"keeping messages in {stack.home / 'mail'}" in said
+    pg_port, broker_port = stack._ports()
+    assert not listening(pg_port) and not listening(broker_port)
+    assert not any(listening(int(env[f"{s.upper()}_HTTP_PORT"])) for s in SERVICES)
