@@ -74,13 +74,29 @@ def wait_until_healthy(urls: dict[str, str], up: subprocess.Popen, timeout_s: fl
     assert not waiting, f"never healthy: {sorted(waiting)}"
 
 
+def start_up(env: dict[str, str], output: Path) -> subprocess.Popen:
+    with output.open("w") as log:
+        return subprocess.Popen([ARDOISE, "up", "--instance", INSTANCE], env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def ctrl_c(up: subprocess.Popen) -> None:
+    """What Ctrl-C does in the terminal: SIGINT to the whole foreground group."""
+    if up.poll() is None:
+        os.killpg(up.pid, signal.SIGINT)
+    try:
+        up.wait(timeout=90)
+    finally:
+        if up.poll() is None:
+            os.killpg(up.pid, signal.SIGKILL)
+
+
 def test_make_up_runs_every_process_with_the_stacks_key_and_ctrl_c_stops_it_all(tmp_path):
     stack = Stack(INSTANCE)
+    stack.down()
     env, urls = environment_on_free_ports()
     output = tmp_path / "up.log"
-    with output.open("w") as log:
-        up = subprocess.Popen([ARDOISE, "up", "--instance", INSTANCE], env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+    up = start_up(env, output)
     try:
         wait_until_healthy(urls, up, timeout_s=150)
         assert listening(int(env["SMTP_PORT"])), "the mail sink is not on SMTP_PORT"
@@ -101,19 +117,43 @@ def test_make_up_runs_every_process_with_the_stacks_key_and_ctrl_c_stops_it_all(
             assert answer.status_code == 200, (service, answer.text)
             assert answer.json()["producer_id"] == producer
         assert httpx.get(f"{urls['web']}/", timeout=10).status_code in (200, 303)
+
+        # a second `make up` of the same stack stops at once and leaves the first one whole
+        second = subprocess.run([ARDOISE, "up", "--instance", INSTANCE], env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0
+        assert f"already runs the {INSTANCE} stack (pid {up.pid})" in second.stderr
+        wait_until_healthy(urls, up, timeout_s=5)
     finally:
-        if up.poll() is None:
-            os.killpg(up.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole group
-        try:
-            up.wait(timeout=90)
-        finally:
-            if up.poll() is None:
-                os.killpg(up.pid, signal.SIGKILL)
-            stack.down()
+        ctrl_c(up)
+        stack.down()
     said = output.read_text()
     assert up.returncode == 0, said[-3000:]
-    assert "stopped the broker and PostgreSQL" in said
+    assert "stopped PostgreSQL and the broker" in said
     assert f"keeping messages in {stack.home / 'mail'}" in said
-    pg_port, broker_port = stack._ports()
+    pg_port, broker_port = stack.ports()
     assert not listening(pg_port) and not listening(broker_port)
     assert not any(listening(int(env[f"{s.upper()}_HTTP_PORT"])) for s in SERVICES)
+
+
+def test_make_up_leaves_up_the_servers_that_were_up_before_it(tmp_path):
+    stack = Stack(INSTANCE)
+    env, urls = environment_on_free_ports()
+    subprocess.run([ARDOISE, "servers", "up", "--instance", INSTANCE], env=env, check=True,
+                   capture_output=True, timeout=120)
+    output = tmp_path / "up.log"
+    try:
+        up = start_up(env, output)
+        try:
+            wait_until_healthy({"orders": urls["orders"]}, up, timeout_s=150)
+        finally:
+            ctrl_c(up)
+        said = output.read_text()
+        assert up.returncode == 0, said[-3000:]
+        assert "left PostgreSQL and the broker running, as before" in said
+        assert "stopped" not in said.replace("stopped (rc=", "")
+        pg_port, broker_port = stack.ports()
+        assert listening(pg_port) and listening(broker_port)
+        assert not listening(int(env["ORDERS_HTTP_PORT"]))
+    finally:
+        stack.down()

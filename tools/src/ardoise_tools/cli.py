@@ -3,15 +3,19 @@ package): `up` runs the whole system on local servers, `servers` starts or stops
 alone, `demo` plays the online-payment walkthrough; and where a local stack's environment is."""
 
 import argparse
+import fcntl
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 from ardoise.cli import load_environment
+from ardoise_tools.devservers.process import port_open
 from ardoise_tools.devservers.stack import (
     Stack,
     parse_replicas,
@@ -91,6 +95,24 @@ def procfile_for(stack: Stack, spec: str) -> Path:
     return written
 
 
+@contextmanager
+def running_alone(stack: Stack) -> Iterator[None]:
+    """Hold the stack for this `ardoise up`: a second one on the same stack stops at once (its
+    processes would find their ports taken, and its exit would stop the first one's servers)."""
+    stack.home.mkdir(parents=True, exist_ok=True)
+    with open(stack.home / "up.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            sys.exit(f"ardoise up already runs the {stack.name} stack (pid {lock.read().strip()}):"
+                     f" stop it first (Ctrl-C), or run another with --instance NAME")
+        lock.truncate(0)
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield
+
+
 def cmd_up(args: argparse.Namespace) -> None:
     """Servers, migrations, then every gateway and worker in the foreground until Ctrl-C."""
     stack = Stack(args.instance)
@@ -98,6 +120,15 @@ def cmd_up(args: argparse.Namespace) -> None:
         parse_replicas(args.replicas, replicable())
     except ValueError as error:
         sys.exit(str(error))
+    with running_alone(stack):
+        run_stack(stack, args)
+
+
+def run_stack(stack: Stack, args: argparse.Namespace) -> None:
+    # the servers that were up before (`ardoise servers up`) are left up at the end
+    postgres_port, broker_port = stack.ports()
+    were_up = {"PostgreSQL": port_open("127.0.0.1", postgres_port),
+               "the broker": port_open("127.0.0.1", broker_port)}
     env = stack.up()
     env.update(stack.issuer_environment(os.environ.get("WEB_PUBLIC_URL",
                                                        "http://127.0.0.1:8000")))
@@ -124,8 +155,16 @@ def cmd_up(args: argparse.Namespace) -> None:
         honcho.wait()
     finally:
         if not args.keep_servers:
-            stack.down()
-            print("stopped the broker and PostgreSQL", flush=True)
+            started = [name for name, up in were_up.items() if not up]
+            if "the broker" in started:
+                stack.broker().stop()
+            if "PostgreSQL" in started:
+                stack.postgres().stop()
+            if started:
+                print(f"stopped {' and '.join(started)}", flush=True)
+            if len(started) < len(were_up):
+                kept = " and ".join(name for name, up in were_up.items() if up)
+                print(f"left {kept} running, as before", flush=True)
 
 
 def cmd_servers(args: argparse.Namespace) -> None:

@@ -131,9 +131,10 @@ class Stack:
             path.write_text(json.dumps(values))
         return values
 
-    def _ports(self) -> tuple[int, int]:
-        """Fixed ports for `dev`; other instances get ports of their own checkout, so that two
-        checkouts (or a developer's and CI's) can run their tests side by side."""
+    def ports(self) -> tuple[int, int]:
+        """PostgreSQL's port and the broker's: fixed for `dev`; other instances get ports of
+        their own checkout, so that two checkouts (or a developer's and CI's) can run their
+        tests side by side."""
         pg, kafka = DEV_PORTS
         if self.name != "dev":
             # below the kernel's ephemeral range, so no free port handed to a test process
@@ -144,11 +145,11 @@ class Stack:
                 int(os.environ.get("ARDOISE_KAFKA_PORT", kafka)))
 
     def postgres(self) -> LocalPostgres:
-        return LocalPostgres(self.home, self._ports()[0], self._secrets()["postgres"],
+        return LocalPostgres(self.home, self.ports()[0], self._secrets()["postgres"],
                              for_tests=self.name != "dev")
 
     def broker(self) -> LocalBroker:
-        return LocalBroker(self.home, self._ports()[1])
+        return LocalBroker(self.home, self.ports()[1])
 
     def environment(self) -> dict[str, str]:
         """KAFKA_BOOTSTRAP, the secrets (ARDOISE_JWT_SECRET, ARDOISE_SECRETS_KEYS,
@@ -167,7 +168,7 @@ class Stack:
                "ARDOISE_AUTH_DEV_HS256": os.environ.get("ARDOISE_AUTH_DEV_HS256", "true")}
         env["KAFKA_BOOTSTRAP"] = os.environ.get("KAFKA_BOOTSTRAP") or self.broker().bootstrap
         external = os.environ.get("DATABASE_URL")
-        pg_port = self._ports()[0]
+        pg_port = self.ports()[0]
         for service in SCHEMA_OWNERS:
             key = f"{service.upper()}_DATABASE_URL"
             local = (f"postgresql+asyncpg://{service}:{values[service]}@127.0.0.1:{pg_port}"
