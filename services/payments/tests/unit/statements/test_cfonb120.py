@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payments.domain.statements.cfonb120 import Record, amount, french_iban, parse
+from payments.domain.statements.cfonb120 import Record, amount, parse
 from payments.domain.statements.model import BankLine, NotAStatement, Statement
+from payments.domain.statements.rib import iban_of_rib
 
 CORPUS = Path(__file__).parent / "corpus"
 RIB_A, IBAN_A = ("30004", "00823", "00010123456"), "FR7630004008230001012345669"
@@ -135,14 +136,14 @@ def test_the_number_of_decimals_places_the_point(decimals):
 
 
 def test_the_iban_is_computed_from_the_rib_with_its_key():
-    assert french_iban("30006", "00001", "12345678901") == "FR7630006000011234567890189"
-    assert french_iban(*RIB_B) == IBAN_B
+    assert iban_of_rib("30006", "00001", "12345678901") == "FR7630006000011234567890189"
+    assert iban_of_rib(*RIB_B) == IBAN_B
 
 
 @given(st.text("0123456789", min_size=10, max_size=10),
        st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=11, max_size=11))
 def test_every_iban_computed_passes_both_checks_mod_97(bank_and_branch, account):
-    iban = french_iban(bank_and_branch[:5], bank_and_branch[5:], account)
+    iban = iban_of_rib(bank_and_branch[:5], bank_and_branch[5:], account)
     assert int("".join(str(int(c, 36)) for c in iban[4:] + iban[:4])) % 97 == 1
     rib_digits = bank_and_branch + account.translate(str.maketrans(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")) + iban[-2:]
@@ -289,7 +290,7 @@ def statement_files(draw) -> tuple[list[str], Statement]:
     records, lines, accounts = [], [], []
     for _ in range(draw(st.integers(1, 4))):
         rib, currency = draw(RIBS), draw(st.sampled_from(["EUR", "USD", "XPF"]))
-        accounts += [french_iban(*rib)] if french_iban(*rib) not in accounts else []
+        accounts += [iban_of_rib(*rib)] if iban_of_rib(*rib) not in accounts else []
         decimals = draw(st.integers(0, 3))
         zones = dict(decimals=str(decimals), currency=currency)
         cents_step = 100 // 10 ** min(decimals, 2)  # what the decimals can say exactly
@@ -310,7 +311,7 @@ def statement_files(draw) -> tuple[list[str], Statement]:
                         for q, text in draw(st.permutations(complements)) if text]
             balance += cents
             lines.append(BankLine(
-                french_iban(*rib), booked, cents,
+                iban_of_rib(*rib), booked, cents,
                 label if lib in (None, label) else f"{label} {lib}", valued,
                 counterparty=party, reference=reference, currency=currency))
         records.append(record("07", rib, day=draw(DAYS).strftime("%d%m%y"),

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from payments.domain.statements.model import BankLine, NotAStatement, Statement
+from payments.domain.statements.rib import iban_of_rib
 
 WIDTH = 120
 CODES = ("01", "04", "05", "07")
@@ -108,24 +109,13 @@ def day(record: Record, where: slice, what: str, required: bool = True) -> date 
         raise record.fail(f"the {what} {text!r} is not a date JJMMAA") from None
 
 
-def french_iban(bank: str, branch: str, account: str) -> str:
-    """The IBAN of a French RIB: its key (97 - (89 bank + 15 branch + 3 account) mod 97, the
-    account's letters read as digits), then the IBAN's own check digits."""
-    account_digits = account.translate(str.maketrans(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789"))
-    key = 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account_digits)) % 97
-    bban = f"{bank}{branch}{account}{key:02d}"
-    number = int("".join(str(int(c, 36)) for c in bban + "FR00"))
-    return f"FR{98 - number % 97:02d}{bban}"
-
-
 def account_of(record: Record) -> str:
     """The IBAN of the account a record is about (bank, branch and account number)."""
     rib = record.text[BANK] + record.text[BRANCH] + record.text[ACCOUNT].upper()
     if not _ACCOUNT.fullmatch(rib):
         raise record.fail(f"the account {rib!r} is not a bank code and a branch code of 5 "
                           "digits and an account number of 11 digits or letters")
-    return french_iban(rib[:5], rib[5:10], rib[10:])
+    return iban_of_rib(rib[:5], rib[5:10], rib[10:])
 
 
 def currency_of(record: Record, default: str = "EUR") -> str:

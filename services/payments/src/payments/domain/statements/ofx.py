@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from payments.domain.statements.model import BankLine, NotAStatement, Statement
+from payments.domain.statements.rib import iban_of_rib, is_iban, rib_key
 
 EXPECTED = "an OFX file (an OFX 1.x SGML or 2.x XML bank or credit card statement) was expected"
 OFX_START = re.compile(r"<\s*OFX\s*>", re.I)
@@ -29,7 +30,6 @@ TOKEN = re.compile(  # a comment never closed runs to the end: read once, not on
 AMOUNT = re.compile(r"[+-]?(?=[.,]?[0-9])[0-9]{0,15}(?:[.,][0-9]{0,5})?")
 MAX_DEPTH = 40
 """Far deeper than any statement goes (about 10): deeper is no statement, only slower."""
-RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
 
 
 def parse(data: bytes) -> Statement:
@@ -127,7 +127,7 @@ def _account(stmt: ET.Element) -> str:
         raise NotAStatement(f"{EXPECTED}: a statement names no account (BANKACCTFROM or "
                             "CCACCTFROM with an ACCTID)")
     compact = "".join(acctid.split()).upper()
-    if _is_iban(compact):
+    if is_iban(compact):
         return compact
     if bank is None:
         return acctid
@@ -143,21 +143,9 @@ def _french_iban(bank_id: str, branch_id: str, acctid: str, key: str | None) -> 
     if not (re.fullmatch(r"[0-9]{5}", bank_id) and re.fullmatch(r"[0-9]{5}", branch_id)
             and re.fullmatch(r"[0-9A-Z]{11}", acctid)):
         return None
-    number = int(acctid.translate(RIB_LETTERS))
-    expected_key = 97 - (89 * int(bank_id) + 15 * int(branch_id) + 3 * number) % 97
-    if key is not None and key != f"{expected_key:02d}":
+    if key is not None and key != f"{rib_key(bank_id, branch_id, acctid):02d}":
         return None
-    bban = f"{bank_id}{branch_id}{acctid}{expected_key:02d}"
-    return f"FR{98 - _mod97(bban + 'FR00'):02d}{bban}"
-
-
-def _is_iban(text: str) -> bool:
-    return bool(re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}", text)) \
-        and _mod97(text[4:] + text[:4]) == 1
-
-
-def _mod97(text: str) -> int:
-    return int("".join(str(int(c, 36)) for c in text)) % 97
+    return iban_of_rib(bank_id, branch_id, acctid)
 
 
 def _line(trn: ET.Element, account: str, currency: str) -> BankLine:
