@@ -4,10 +4,12 @@ SumUp account, believe only SumUp, give up on a checkout left unpaid past its va
 
 import logging
 from datetime import datetime
+from typing import Protocol
 
 from ardoise.events import BalanceHeld, CheckoutClosed, CheckoutOpened
 from ardoise.events.vocabulary import MODES, CheckoutStatus
 from payments.adapters.sumup_accounts import GatewayFor
+from payments.adapters.sumup_client import Checkout
 from payments.domain import checkouts as saga
 from payments.domain.checkouts import CheckoutRecord
 from payments.domain.settlement import PaymentSettings
@@ -78,6 +80,43 @@ def _closed(record: CheckoutRecord, status: str) -> CheckoutClosed:
                           checkout_id=record.checkout_id or "", status=status)
 
 
+class ReadBack(Protocol):
+    """What a checkout read back from SumUp is checked against: an order's or a top-up's."""
+
+    producer_id: str
+    currency: str
+
+    def is_abandoned(self, now: datetime) -> bool: ...
+
+    def paid_as_asked(self, paid_cents: int, currency: str) -> bool: ...
+
+
+async def final_checkout(checkout_id: str, record: ReadBack, asked_cents: int,
+                         gateways: GatewayFor, now: datetime, what: str) -> Checkout | str:
+    """The checkout as its producer's SumUp account ends it (paid as asked, failed or expired),
+    deactivated first when it is still unpaid past its validity; else why nothing is recorded.
+    `what` names it in the log: `checkout`, `top-up checkout`."""
+    gateway = await gateways(record.producer_id)
+    if gateway is None:
+        return "no SumUp account"
+    checkout = await gateway.get_checkout(checkout_id)
+    if checkout.merchant_code not in (None, gateway.merchant_code):
+        log.error("%s %s belongs to merchant %s, not %s's: not recorded", what, checkout_id,
+                  checkout.merchant_code, record.producer_id)
+        return "another merchant"
+    if checkout.status == PENDING and record.is_abandoned(now):
+        checkout = await gateway.deactivate(checkout_id)  # a paid one comes back as it is
+    if checkout.status == PAID:
+        paid_cents = checkout.paid_amount_cents or checkout.amount_cents
+        if not record.paid_as_asked(paid_cents, checkout.currency):
+            log.error("%s %s paid %s %s, expected %s %s: not recorded", what, checkout_id,
+                      paid_cents, checkout.currency, asked_cents, record.currency)
+            return "amount differs"
+    elif checkout.status not in (FAILED, EXPIRED):
+        return "still pending"
+    return checkout
+
+
 async def sync_checkout(checkout_id: str, new_uow: NewPaymentsUnitOfWork, gateways: GatewayFor,
                         fetch_order: FetchOrder, now: datetime | None = None) -> str:
     """Read the checkout back from its producer's SumUp account and record what it says, once;
@@ -90,24 +129,10 @@ async def sync_checkout(checkout_id: str, new_uow: NewPaymentsUnitOfWork, gatewa
     record, db_now = found
     if record.is_final:
         return "already recorded"
-    gateway = await gateways(record.producer_id)
-    if gateway is None:
-        return "no SumUp account"
-    checkout = await gateway.get_checkout(checkout_id)
-    if checkout.merchant_code not in (None, gateway.merchant_code):
-        log.error("checkout %s belongs to merchant %s, not %s's: not recorded", checkout_id,
-                  checkout.merchant_code, record.producer_id)
-        return "another merchant"
-    if checkout.status == PENDING and record.is_abandoned(now or db_now):
-        checkout = await gateway.deactivate(checkout_id)  # a paid one comes back as it is
-    if checkout.status == PAID:
-        paid_cents = checkout.paid_amount_cents or checkout.amount_cents
-        if not record.paid_as_asked(paid_cents, checkout.currency):
-            log.error("checkout %s paid %s %s, expected %s %s: not recorded", checkout_id,
-                      paid_cents, checkout.currency, record.amount_due_cents, record.currency)
-            return "amount differs"
-    elif checkout.status not in (FAILED, EXPIRED):
-        return "still pending"
+    checkout = await final_checkout(checkout_id, record, record.amount_due_cents, gateways,
+                                    now or db_now, "checkout")
+    if isinstance(checkout, str):
+        return checkout
     async with new_uow() as uow:
         if not await uow.payments.close_checkout(checkout_id, checkout.status,
                                                  checkout.transaction_id):

@@ -17,13 +17,12 @@ from payments.adapters.sumup_accounts import GatewayFor
 from payments.adapters.sumup_client import SumUpError, SumUpUnavailable
 from payments.domain import top_ups as rules
 from payments.domain.top_ups import TopUp
-from payments.service_layer.checkouts import sync_checkout
+from payments.service_layer.checkouts import final_checkout, sync_checkout
 from payments.service_layer.handlers import FetchOrder
 from payments.service_layer.ports import PaymentsRepository
 
 log = logging.getLogger(__name__)
-PAID, FAILED, EXPIRED, PENDING = (CheckoutStatus.PAID, CheckoutStatus.FAILED,
-                                  CheckoutStatus.EXPIRED, CheckoutStatus.PENDING)
+PAID = CheckoutStatus.PAID
 DESCRIPTION = "Recharge du compte client"
 
 
@@ -128,24 +127,10 @@ async def sync_top_up(checkout_id: str, new_uow: NewTopUpsUnitOfWork, gateways: 
     top_up, db_now = found
     if top_up.is_final:
         return "already recorded"
-    gateway = await gateways(top_up.producer_id)
-    if gateway is None:
-        return "no SumUp account"
-    checkout = await gateway.get_checkout(checkout_id)
-    if checkout.merchant_code not in (None, gateway.merchant_code):
-        log.error("checkout %s belongs to merchant %s, not %s's: not recorded", checkout_id,
-                  checkout.merchant_code, top_up.producer_id)
-        return "another merchant"
-    if checkout.status == PENDING and top_up.is_abandoned(now or db_now):
-        checkout = await gateway.deactivate(checkout_id)  # a paid one comes back as it is
-    if checkout.status == PAID:
-        paid_cents = checkout.paid_amount_cents or checkout.amount_cents
-        if not top_up.paid_as_asked(paid_cents, checkout.currency):
-            log.error("top-up checkout %s paid %s %s, expected %s %s: not recorded", checkout_id,
-                      paid_cents, checkout.currency, top_up.amount_cents, top_up.currency)
-            return "amount differs"
-    elif checkout.status not in (FAILED, EXPIRED):
-        return "still pending"
+    checkout = await final_checkout(checkout_id, top_up, top_up.amount_cents, gateways,
+                                    now or db_now, "top-up checkout")
+    if isinstance(checkout, str):
+        return checkout
     async with new_uow() as uow:
         if not await uow.top_ups.close(checkout_id, checkout.status, checkout.transaction_id):
             return "already recorded"
