@@ -35,6 +35,17 @@ def form_of(html: str, kind: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
 
 
+def history_row(html: str, label: str) -> list[str]:
+    """The cells of the account history's first row whose operation is `label`."""
+    history = html.split("<h2>Historique du compte</h2>", 1)[1]
+    for row in re.findall(r"<tr>(.*?)</tr>", history, re.S):
+        cells = [" ".join(re.sub(r"<[^>]+>", "", c).split())
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        if len(cells) > 1 and cells[1] == label:
+            return cells
+    raise AssertionError(f"no movement {label!r} in the history")
+
+
 def balance(operator: Caller, producer_id: str, customer_id: str) -> tuple[int, int]:
     """The balance and the number of movements, as the accounts gateway has them."""
     account = operator.request("GET", "accounts",
@@ -101,6 +112,9 @@ def test_a_top_up_through_the_form_is_recorded_once_and_shows_the_new_balance(
     assert re.search(r'id="balance"><span class="credit">15,50 €</span>', after)
     assert "Chèque de juin" in after
     assert balance(operator, producer_id, "c2") == (1550, 2)
+    # the history says who recorded each movement: the signed-in person, the API's operator
+    assert history_row(after, "Chèque de juin")[-1] == "ferme@example.org"
+    assert history_row(after, "Crédit")[-1] == "opérateur"
 
     # the same form sent again (a double click, a reload): one movement all the same
     again = web.post("/clients/c2/mouvements", data=form)

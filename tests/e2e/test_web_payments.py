@@ -89,6 +89,8 @@ def test_an_order_paid_25_euros_in_cash_for_20_shows_its_credit_note_on_the_week
     words = text_of(after.text)
     assert "Règlement enregistré : Espèces, 25,00 € reçus. Avoir n°1 de 5,00 € émis" in words
     assert "n°1 : 5,00 €" in words
+    assert "Espèces par ferme@example.org" in words  # who recorded the settlement
+    assert "recorded-by" not in shown  # before it, nobody had
     # the totals: 25,00 € in cash, all that came in
     assert re.search(r"Espèces 25,00 €.*Total reçu 25,00 €", words)
     # the message is shown once
@@ -249,6 +251,6 @@ def test_top_ups_and_debits_with_a_mode_are_listed_and_counted_in_the_week(
     shown = until(lambda: web.get("/paiements"), lambda r: movement_id in r.text
                   and "Claire Martin" in r.text).text
     words = text_of(shown)
-    assert "Claire Martin" in words and "Versement Virement Avance 50,00 €" in words
+    assert "Claire Martin" in words and "Versement Virement Avance 50,00 € opérateur" in words
     assert re.search(rf'name="movement_ids"\s+value="{movement_id}"', shown)
     assert re.search(r"Virement 50,00 €.*Total reçu 50,00 €", words)
