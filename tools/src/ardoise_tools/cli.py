@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 
 from ardoise.cli import load_environment
+from ardoise_tools.devservers.broker import LocalBroker
+from ardoise_tools.devservers.postgres import LocalPostgres
 from ardoise_tools.devservers.process import port_open
 from ardoise_tools.devservers.stack import (
     Stack,
@@ -124,11 +126,19 @@ def cmd_up(args: argparse.Namespace) -> None:
         run_stack(stack, args)
 
 
-def run_stack(stack: Stack, args: argparse.Namespace) -> None:
-    # the servers that were up before (`ardoise servers up`) are left up at the end
+def servers_to_start(stack: Stack) -> dict[str, LocalPostgres | LocalBroker]:
+    """The stack's servers that `stack.up()` is about to start, by name: not those already up
+    (`ardoise servers up`), nor those the environment sends elsewhere (`DATABASE_URL`,
+    `KAFKA_BOOTSTRAP`)."""
     postgres_port, broker_port = stack.ports()
-    were_up = {"PostgreSQL": port_open("127.0.0.1", postgres_port),
-               "the broker": port_open("127.0.0.1", broker_port)}
+    servers = {"PostgreSQL": (stack.postgres(), "DATABASE_URL", postgres_port),
+               "the broker": (stack.broker(), "KAFKA_BOOTSTRAP", broker_port)}
+    return {name: server for name, (server, elsewhere, port) in servers.items()
+            if not os.environ.get(elsewhere) and not port_open("127.0.0.1", port)}
+
+
+def run_stack(stack: Stack, args: argparse.Namespace) -> None:
+    started = servers_to_start(stack)  # stopped at the end, and only those
     env = stack.up()
     env.update(stack.issuer_environment(os.environ.get("WEB_PUBLIC_URL",
                                                        "http://127.0.0.1:8000")))
@@ -155,16 +165,13 @@ def run_stack(stack: Stack, args: argparse.Namespace) -> None:
         honcho.wait()
     finally:
         if not args.keep_servers:
-            started = [name for name, up in were_up.items() if not up]
-            if "the broker" in started:
-                stack.broker().stop()
-            if "PostgreSQL" in started:
-                stack.postgres().stop()
+            for server in started.values():
+                server.stop()
             if started:
                 print(f"stopped {' and '.join(started)}", flush=True)
-            if len(started) < len(were_up):
-                kept = " and ".join(name for name, up in were_up.items() if up)
-                print(f"left {kept} running, as before", flush=True)
+            kept = [name for name in ("PostgreSQL", "the broker") if name not in started]
+            if kept:
+                print(f"left {' and '.join(kept)} running, as before", flush=True)
 
 
 def cmd_servers(args: argparse.Namespace) -> None:

@@ -43,7 +43,7 @@ def keep(folder: Path, content: bytes, recipients: list[str]) -> Path:
 def register(commands) -> None:
     sink = commands.add_parser("mail-sink", help="keep the e-mails the system sends "
                                                  "(.run/dev/mail/), deliver none")
-    sink.add_argument("--port", type=int, default=int(os.environ.get("SMTP_PORT", "8025")),
+    sink.add_argument("--port", type=int, default=None,
                       help="where it listens (default SMTP_PORT, where the services send, "
                            "else 8025)")
     sink.add_argument("--dir", type=Path, default=None,
@@ -55,9 +55,10 @@ def register(commands) -> None:
 def serve(args) -> None:
     folder = args.dir or Path(os.environ.get("MAIL_SINK_DIR")
                               or project_root() / ".run" / "dev" / "mail")
-    controller = Controller(KeepEveryMessage(folder), hostname="127.0.0.1", port=args.port)
+    port = args.port or int(os.environ.get("SMTP_PORT") or 8025)
+    controller = Controller(KeepEveryMessage(folder), hostname="127.0.0.1", port=port)
     controller.start()
-    print(f"mail sink on 127.0.0.1:{args.port}, keeping messages in {folder}", flush=True)
+    print(f"mail sink on 127.0.0.1:{port}, keeping messages in {folder}", flush=True)
     try:
         asyncio.run(asyncio.Event().wait())
     except KeyboardInterrupt:
