@@ -56,3 +56,22 @@ def test_the_operator_issues_an_orders_invoice_and_downloads_its_pdf(page, sign_
     assert pdf.value.suggested_filename == "F000001.pdf"
     with open(pdf.value.path(), "rb") as content:
         assert content.read(4) == b"%PDF"
+
+    # a mistake on it: cancelled in full by a facture d'avoir, once the box is ticked
+    page.get_by_text("Annuler cette facture").click()
+    button = page.get_by_role("button", name="Annuler par un avoir")
+    expect(button).to_be_visible()
+    button.click()  # the box not ticked: the browser keeps the form
+    expect(page.get_by_label("Émission de la facture")).to_contain_text("Facture n° F000001")
+    page.get_by_label("J'annule la facture F000001 par une facture d'avoir").check()
+    shot(page, "facture-annulation")
+    button.click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Facture d'avoir FA000001 émise : elle annule la facture F000001.")
+    expect(page.get_by_label("Émission de la facture")).to_contain_text(
+        "Documents émis pour cette commande : Facture F000001 · Avoir FA000001")
+    with page.expect_download() as credit_pdf:
+        page.get_by_role("link", name="Avoir FA000001").click()
+    assert credit_pdf.value.suggested_filename == "FA000001.pdf"
+    page.get_by_role("button", name="Émettre la facture").click()
+    expect(page.get_by_role("status")).to_contain_text("Facture F000002 émise.")

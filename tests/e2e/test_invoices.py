@@ -121,6 +121,11 @@ async def test_a_facture_davoir_cancels_an_invoice_and_the_order_is_invoiced_ane
     listed = operator.request("GET", "orders", f"{base}/invoices").json()["invoices"]
     assert [(i["number"], i["in_force"]) for i in listed] == [
         ("F000001", False), ("FA000001", None), ("F000002", True)]
+    of_order = operator.request("GET", "orders", f"{base}/orders/{order_id}/invoice",
+                                params={"format": "json"}).json()
+    assert of_order["invoice_number"] == "F000002"
+    assert [(i["number"], i["kind"]) for i in of_order["invoices"]] == [
+        ("F000001", "invoice"), ("FA000001", "credit_invoice"), ("F000002", "invoice")]
 
 
 async def test_a_business_customer_gets_factur_x_with_the_orders_totals(operator, producer_id):

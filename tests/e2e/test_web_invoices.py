@@ -31,6 +31,14 @@ def an_order_of_claire(operator: Caller, producer_id: str) -> str:
     return place(operator, producer_id, "c1", a_week_ahead()[1], 2350)
 
 
+def state_the_farm(operator: Caller, producer_id: str) -> None:
+    """The farm's identity through the API (the page's switches aside)."""
+    assert operator.request("PUT", "orders", f"/v1/producers/{producer_id}/invoicing", json={
+        k: v for k, v in FARM.items() if k not in ("invoice_on_delivery",
+                                                   "receipt_shows_available")}
+    ).status_code == 200
+
+
 def test_the_operator_states_the_farms_identity_issues_the_invoice_and_downloads_its_pdf(
     system, operator: Caller, producer_id
 ):
@@ -89,10 +97,7 @@ def test_the_customer_downloads_its_own_invoice_from_mon_compte_and_no_one_elses
 ):
     order_id = an_order_of_claire(operator, producer_id)
     base = f"/v1/producers/{producer_id}"
-    assert operator.request("PUT", "orders", f"{base}/invoicing", json={
-        k: v for k, v in FARM.items() if k not in ("invoice_on_delivery",
-                                                   "receipt_shows_available")}
-    ).status_code == 200
+    state_the_farm(operator, producer_id)
     number = operator.request("POST", "orders", f"{base}/orders/{order_id}/invoices").json()[
         "number"]
     claire = customer_pages(system, producer_id, "c1")
@@ -139,3 +144,70 @@ def test_a_business_customer_without_an_address_is_not_invoiced_and_the_page_say
     assert "il manque l'adresse du client" in text_of(refused.text)
     assert 'href="/clients/c9"' in refused.text and 'href="/facturation"' in refused.text
     assert "Émettre la facture" in web.get(f"/commandes/{order_id}/facture/etat").text
+
+
+def test_the_operator_cancels_an_invoice_by_a_facture_davoir_then_invoices_the_order_anew(
+    system, operator: Caller, producer_id
+):
+    order_id = an_order_of_claire(operator, producer_id)
+    base = f"/v1/producers/{producer_id}"
+    state_the_farm(operator, producer_id)
+    assert operator.request("POST", "orders", f"{base}/orders/{order_id}/invoices"
+                            ).json()["number"] == "F000001"
+    web = operator_pages(system, producer_id)
+    state = web.get(f"/commandes/{order_id}/facture/etat").text
+    assert f'action="/commandes/{order_id}/facture/annuler"' in state
+    csrf = csrf_of(state)
+    cancel = {"csrf": csrf, "number": "F000001", "confirm": "on"}
+
+    def in_force() -> list[tuple[str, bool | None]]:
+        listed = operator.request("GET", "orders", f"{base}/invoices").json()["invoices"]
+        return [(i["number"], i["in_force"]) for i in listed]
+
+    # refused, nothing issued: unconfirmed, without the session's token, by the customer, or
+    # naming an invoice that is not this order's invoice in force
+    unconfirmed = web.post(f"/commandes/{order_id}/facture/annuler",
+                           data={**cancel, "confirm": ""})
+    assert unconfirmed.status_code == 422
+    assert "cochez la case qui confirme l'annulation" in text_of(unconfirmed.text)
+    assert web.post(f"/commandes/{order_id}/facture/annuler",
+                    data={**cancel, "csrf": ""}).status_code == 403
+    claire = customer_pages(system, producer_id, "c1")
+    assert claire.post(f"/commandes/{order_id}/facture/annuler", data={
+        **cancel, "csrf": csrf_of(claire.get("/mon-compte").text)}).status_code == 403
+    other = web.post(f"/commandes/{order_id}/facture/annuler",
+                     data={**cancel, "number": "F000009"})
+    assert other.status_code == 409
+    assert "est maintenant F000001, pas F000009" in text_of(other.text)
+    assert in_force() == [("F000001", True)]
+
+    done = web.post(f"/commandes/{order_id}/facture/annuler", data=cancel)
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/commandes/{order_id}/facture"
+    said = text_of(web.get(f"/commandes/{order_id}/facture/etat").text)
+    assert ("Facture d'avoir FA000001 émise : elle annule la facture F000001. "
+            "La commande peut être facturée à nouveau.") in said
+    assert "Émettre la facture" in said and "Facture n°" not in said
+    assert "Documents émis pour cette commande : Facture F000001 · Avoir FA000001" in said
+    assert in_force() == [("F000001", False), ("FA000001", None)]
+    # the same form again (a second click, a page left open): nothing more is issued
+    twice = web.post(f"/commandes/{order_id}/facture/annuler", data=cancel)
+    assert twice.status_code == 409
+    assert "la facture F000001 est déjà annulée" in text_of(twice.text)
+    assert in_force() == [("F000001", False), ("FA000001", None)]
+
+    pdf = web.get("/factures/FA000001.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"] == 'inline; filename="FA000001.pdf"'
+    assert web.get("/factures/FA999999.pdf").status_code == 404
+    assert claire.get("/factures/FA000001.pdf").status_code == 403  # hers: /mon-compte/…
+    assert claire.get("/mon-compte/factures/FA000001.pdf").content.startswith(b"%PDF")
+    assert 'href="/mon-compte/factures/FA000001.pdf"' in claire.get(
+        f"/commandes/{order_id}/facture/etat").text
+
+    assert web.post(f"/commandes/{order_id}/facture/emettre",
+                    data={"csrf": csrf}).status_code == 303
+    said = text_of(web.get(f"/commandes/{order_id}/facture/etat").text)
+    assert "Facture n° F000002" in said
+    assert "Facture F000001 · Avoir FA000001 · Facture F000002" in said
+    assert in_force() == [("F000001", False), ("FA000001", None), ("F000002", True)]

@@ -12,8 +12,10 @@ from web.pages.invoicing_views import (
     invoice_number,
     invoicing_body,
     issue_problem,
+    issued_documents,
     missing_field,
     pdf_headers,
+    stale_cancel_problem,
     typed_values,
 )
 
@@ -129,3 +131,49 @@ def test_the_invoice_pages_fragment_offers_issuing_to_the_operator_only():
     assert "Facture n° F000001" in issued and "Facture F000001 émise." in issued
     assert 'href="/commandes/0b8f5a3c/facture.pdf" download>Télécharger le PDF' in issued
     assert "Émettre la facture" not in issued
+
+
+def test_the_operator_may_cancel_the_invoice_in_force_once_confirmed_the_customer_may_not():
+    issued = state(operator=True, number="F000003")
+    assert 'action="/commandes/0b8f5a3c/facture/annuler"' in issued
+    assert 'name="number" value="F000003"' in issued and 'name="csrf" value="tok"' in issued
+    assert 'name="confirm" value="on" required' in issued
+    assert "J'annule la facture F000003 par une facture d'avoir" in issued
+    assert "facture/annuler" not in state(number="F000003")
+    assert "facture/annuler" not in state(operator=True)  # nothing in force: nothing to cancel
+
+
+def test_the_orders_documents_are_listed_with_links_each_reader_may_follow():
+    documents = [{"number": "F000001", "kind": "invoice"},
+                 {"number": "FA000001", "kind": "credit_invoice"}]
+    operator = state(operator=True, documents=documents)
+    assert "Émettre la facture" in operator  # cancelled: the order may be invoiced anew
+    assert 'href="/factures/F000001.pdf"' in operator
+    assert 'href="/factures/FA000001.pdf"' in operator
+    assert "download>Facture F000001</a>" in operator and "download>Avoir FA000001</a>" in operator
+    customer = state(documents=documents)
+    assert 'href="/mon-compte/factures/FA000001.pdf"' in customer
+    assert 'href="/factures/' not in customer
+    # one invoice in force and nothing else: its line above says it all
+    assert "Documents émis" not in state(operator=True, number="F000001",
+                                          documents=documents[:1])
+    assert "Documents émis" in state(operator=True, number="F000002",
+                                     documents=[*documents, {"number": "F000002",
+                                                             "kind": "invoice"}])
+
+
+def test_only_well_formed_documents_are_listed():
+    assert issued_documents([{"number": "F000001", "kind": "invoice"},
+                             {"number": "FA000001", "kind": "credit_invoice"},
+                             {"number": "<script>", "kind": "invoice"},
+                             {"number": "F000002", "kind": "other"}, "F000003", None]) == [
+        {"number": "F000001", "kind": "invoice"},
+        {"number": "FA000001", "kind": "credit_invoice"}]
+    assert issued_documents(None) == [] and issued_documents({"number": "F000001"}) == []
+
+
+def test_a_cancel_from_a_page_left_open_says_what_is_in_force_now():
+    assert stale_cancel_problem("F000001", None) == (
+        "Facture non annulée : la facture F000001 est déjà annulée, et la commande n'a pas "
+        "d'autre facture en vigueur.")
+    assert "est maintenant F000002, pas F000001" in stale_cancel_problem("F000001", "F000002")

@@ -214,15 +214,19 @@ async def retry_payment(producer: Producer, order_id: uuid.UUID, principal: Curr
 async def invoice(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
                   request: Request, format: Format = None) -> Response:
     """The order's invoice in force, as HTML (a preview, marked so, while none is issued),
-    PDF, or JSON with `Accept: application/json` (API.md's fields, and `invoice_number`)."""
+    PDF, or JSON with `Accept: application/json` (API.md's fields, `invoice_number`, and
+    `invoices`: every invoice and facture d'avoir issued for the order, in order of issue)."""
     row = await _row(request, producer, order_id, principal)
     kind = printing.wanted(request, format)
     async with request.app.state.reads() as session:
         issued = await views.live_invoice(session, producer, order_id)
+        issued_for = (await views.invoices_of_orders(session, producer, [order_id])
+                      if kind == "json" else {})
     if kind == "json":
         printout = await printing.printout_of(request, row, issued)
         return JSONResponse({**invoice_document(printout),
-                             "invoice_number": issued.number if issued else None})
+                             "invoice_number": issued.number if issued else None,
+                             "invoices": issued_for.get(order_id, [])})
     if issued is not None:
         return await printing.document_answer(request, issued.document, row, kind)
     if kind == "pdf":

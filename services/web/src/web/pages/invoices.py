@@ -27,8 +27,10 @@ from web.pages.invoicing_views import (
     invoice_number,
     invoicing_body,
     issue_problem,
+    issued_documents,
     missing_field,
     pdf_headers,
+    stale_cancel_problem,
     typed_values,
 )
 
@@ -113,7 +115,8 @@ async def invoice_state(request: Request, session: AnySession, order_id: str):
     except Unavailable as down:
         return page(request, "invoices_state.html", session, **shown, problem=down.message)
     answer = page(request, "invoices_state.html", session, **shown,
-                  number=invoice_number(invoice.get("invoice_number")))
+                  number=invoice_number(invoice.get("invoice_number")),
+                  documents=issued_documents(invoice.get("invoices")))
     return _taken(answer, FLASH, path, said)
 
 
@@ -147,6 +150,57 @@ async def issue_invoice(request: Request, session: CheckedOperator, order_id: st
     return _flash(request, RedirectResponse(back, status_code=303), FLASH, back, said)
 
 
+@router.post("/commandes/{order_id}/facture/annuler")
+async def cancel_invoice(request: Request, session: CheckedOperator, order_id: str,
+                         number: Annotated[str, Form(max_length=40)] = "",
+                         confirm: Annotated[str, Form(max_length=10)] = ""):
+    """The order's invoice in force cancelled in full by a facture d'avoir (orders `POST
+    …/invoices/{number}/credit-invoice`); the order can then be invoiced anew. Only the invoice
+    the page showed is cancelled: a page left open after another change (the invoice cancelled
+    or issued again meanwhile) cancels nothing and says why."""
+    found = order_uuid(order_id)
+    if found is None:
+        return _not_found(request, session)
+    refused_page = {"order_id": found, "heading": "Facture non annulée"}
+    asked = invoice_number(number)
+    if asked is None or confirm != "on":
+        return page(request, "invoices_refused.html", session, **refused_page, status_code=422,
+                    problem="Facture non annulée : cochez la case qui confirme l'annulation "
+                            "de la facture affichée, puis validez.")
+    calls = gateways(request)
+    try:
+        invoice = await calls.json(session.principal, "orders", "GET",
+                                   f"{_base(session)}/orders/{found}/invoice",
+                                   params={"format": "json"})
+        if invoice.get("invoice_number") != asked:
+            return page(request, "invoices_refused.html", session, **refused_page,
+                        status_code=409, problem=stale_cancel_problem(
+                            asked, invoice_number(invoice.get("invoice_number"))))
+        answer = await calls.call(session.principal, "orders", "POST",
+                                  f"{_base(session)}/invoices/{asked}/credit-invoice",
+                                  timeout=30)
+    except Refused as refused:
+        if refused.status in (403, 404, 422):
+            return _not_found(request, session)
+        return page(request, "invoices_refused.html", session, **refused_page, status_code=409,
+                    problem=stale_cancel_problem(asked, None))
+    except Unavailable:
+        return page(request, "invoices_refused.html", session, **refused_page, status_code=503,
+                    problem="Facture non annulée : un service ne répond pas pour le moment. "
+                            "Rien n'a été émis ; réessayez dans un instant.")
+    credit = invoice_number(answer.json().get("number")) or "?"
+    said = (f"Facture d'avoir {credit} émise : elle annule la facture {asked}. "
+            "La commande peut être facturée à nouveau.")
+    back = f"/commandes/{found}/facture"
+    return _flash(request, RedirectResponse(back, status_code=303), FLASH, back, said)
+
+
+@router.get("/factures/{number}.pdf")
+async def document_pdf(request: Request, session: OperatorSession, number: str):
+    """Any invoice or facture d'avoir of the producer, by its number, as a PDF."""
+    return await _numbered_pdf(request, session, number)
+
+
 @router.get("/commandes/{order_id}/facture.pdf")
 async def invoice_pdf(request: Request, session: AnySession, order_id: str):
     """The order's issued invoice as a PDF, for the operator and the order's customer."""
@@ -170,6 +224,10 @@ async def invoice_pdf(request: Request, session: AnySession, order_id: str):
 @router.get("/mon-compte/factures/{number}.pdf")
 async def my_invoice_pdf(request: Request, session: CustomerSession, number: str):
     """One of the customer's own invoices (the orders gateway knows no other's: 404)."""
+    return await _numbered_pdf(request, session, number)
+
+
+async def _numbered_pdf(request: Request, session: signin.Session, number: str):
     found = invoice_number(number)
     if found is None:
         return _no_invoice(request, session)

@@ -110,6 +110,25 @@ def invoice_number(text: str | None) -> str | None:
     return text if text and _NUMBER.match(text) else None
 
 
+def issued_documents(listed: Any) -> list[dict[str, str]]:
+    """The order's invoices and factures d'avoir as the orders service lists them (`number`,
+    `kind`), keeping only well-formed entries, in their order of issue."""
+    if not isinstance(listed, list):
+        return []
+    return [{"number": item["number"], "kind": item.get("kind")} for item in listed
+            if isinstance(item, dict) and invoice_number(item.get("number"))
+            and item.get("kind") in ("invoice", "credit_invoice")]
+
+
+def stale_cancel_problem(asked: str, in_force: str | None) -> str:
+    """Why the invoice the page showed was not cancelled: it is no longer the one in force."""
+    if in_force is None:
+        return (f"Facture non annulée : la facture {asked} est déjà annulée, et la commande "
+                "n'a pas d'autre facture en vigueur.")
+    return (f"Facture non annulée : la facture en vigueur de cette commande est maintenant "
+            f"{in_force}, pas {asked}. Rechargez la page avant d'annuler.")
+
+
 def missing_field(detail: Any) -> str | None:
     """The field a 422 names first (`loc`'s last part), e.g. `invoicing.siret`."""
     if isinstance(detail, list) and detail and isinstance(detail[0], dict):
