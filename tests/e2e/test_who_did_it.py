@@ -2,7 +2,8 @@
 names her, tops up Claire's account by 20,00 € in cash and records Claire's 20,00 € order as
 paid 25,00 € in cash. The account's history shows her name on the top-up and on the order's
 movements (told by the settlement's event), the week's payments page and the payments workbook
-say she recorded them ("Saisi par"), and the exports she asked for are logged as hers."""
+say she recorded them ("Saisi par"), and the exports she asked for are logged as hers; the
+invoices she issues and every journal entry of what she did name her."""
 
 import io
 
@@ -12,6 +13,9 @@ from ardoise.auth import Principal
 from ardoise_tools.testing.polling import eventually
 
 from .conftest import Caller
+from .test_accounts import register
+from .test_invoices import FARM
+from .test_invoices import place as place_to_invoice
 from .test_settlements_scenario import place, settle
 
 LEA = "Léa Martin"
@@ -81,3 +85,30 @@ async def test_a_settings_change_shows_who_made_it(system, producer_id):
     assert put.status_code == 200, put.text
     got = lea.request("GET", "payments", path).json()
     assert (got["changed_by"], got["changed_at"]) == (LEA, put.json()["changed_at"])
+
+
+async def test_the_invoices_léa_issues_and_the_journal_name_her(system, producer_id):
+    lea = Caller(system, Principal("operator", producer_id, person="op-1", name=LEA))
+    base = f"/v1/producers/{producer_id}"
+    assert lea.request("PUT", "orders", f"{base}/invoicing", json=FARM).status_code == 200
+    register(lea, producer_id, "c1", "Claire Martin")
+    order_id = place_to_invoice(lea, producer_id, "c1")
+    assert settle(lea, producer_id, order_id, mode="cash",
+                  amount_paid_cents=4100).status_code == 200
+    assert lea.request("POST", "accounts", f"{base}/customers/c1/movements", json={
+        "direction": "credit", "amount_cents": 1000, "mode": "cheque"}).status_code == 201
+    first = lea.request("POST", "orders", f"{base}/orders/{order_id}/invoices").json()["number"]
+    assert lea.request("POST", "orders",
+                       f"{base}/invoices/{first}/credit-invoice").status_code == 201
+    listed = lea.request("GET", "orders", f"{base}/invoices").json()["invoices"]
+    assert [(i["number"], i["issued_by"]) for i in listed] == [
+        ("F000001", LEA), ("FA000001", LEA)]
+
+    async def entries() -> list[dict]:
+        return (await lea.arequest("GET", "journal", f"{base}/journal/entries")).json()["entries"]
+
+    kinds = {"invoice", "credit_invoice", "settlement", "payment", "movement"}
+    found = await eventually(entries, lambda got: kinds <= {e["kind"] for e in got})
+    assert {(e["kind"], e["content"]["actor"]) for e in found} == {(k, LEA) for k in kinds}
+    verified = lea.request("GET", "journal", f"{base}/journal/verify").json()
+    assert verified["valid"] is True, verified

@@ -7,8 +7,14 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ardoise.events import PAYING_MODES, SettlementChanged
-from journal.domain.entries import recording_day, settlement_entries
+from ardoise.events import PAYING_MODES, InvoiceIssued, MovementRecorded, SettlementChanged
+from ardoise.events.orders import VatAmounts
+from journal.domain.entries import (
+    invoice_entry,
+    movement_entry,
+    recording_day,
+    settlement_entries,
+)
 
 ORDER = uuid.UUID(int=7)
 modes = st.sampled_from(sorted(PAYING_MODES))
@@ -53,3 +59,29 @@ def test_a_day_already_closed_gives_way_to_the_first_open_one():
     assert recording_day(date(2026, 3, 1), date(2026, 2, 28)) == date(2026, 3, 1)
     assert recording_day(date(2026, 3, 1), date(2026, 3, 1)) == date(2026, 3, 2)
     assert recording_day(date(2026, 2, 1), date(2026, 3, 4)) == date(2026, 3, 5)
+
+
+def test_every_entry_names_who_made_what_it_records_and_none_for_the_system():
+    by_marie = settlement(1, {"cash": 2000}, 3, 500).model_copy(update={"actor": "Marie Dupont"})
+    found, _ = settlement_entries(by_marie, None)
+    assert {entry.kind for entry in found} == {"settlement", "payment", "credit_note"}
+    assert {entry.content["actor"] for entry in found} == {"Marie Dupont"}
+    by_system, _ = settlement_entries(settlement(1, {"online": 2000}, None, 0), None)
+    assert [entry.content["actor"] for entry in by_system] == [None, None]
+
+    movement = MovementRecorded(
+        producer_id="p-1", customer_id="c-1", movement_id=uuid.UUID(int=1),
+        at=datetime(2026, 3, 1, 9, tzinfo=UTC), amount_cents=5000, mode="transfer",
+        label="Avance", actor="Paul Martin")
+    assert movement_entry(movement).content["actor"] == "Paul Martin"
+
+    invoice = InvoiceIssued(
+        producer_id="p-1", order_id=ORDER, customer_id="c-1", number="FA000001",
+        kind="credit_invoice", issued_at=datetime(2026, 3, 2, 8, tzinfo=UTC),
+        issue_date=date(2026, 3, 2), corrects="F000001", customer_name="Claire",
+        total_ht_cents=-1896, total_vat_cents=-104, total_cents=-2000,
+        vat=[VatAmounts(rate="5.5", base_cents=-1896, vat_cents=-104, total_cents=-2000)],
+        actor="Marie Dupont")
+    assert invoice_entry(invoice, 1, False, ["cash"]).content["actor"] == "Marie Dupont"
+    earlier = InvoiceIssued.model_validate(invoice.model_dump(exclude={"actor"}))
+    assert invoice_entry(earlier, 1, False, []).content["actor"] is None

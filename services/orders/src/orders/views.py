@@ -176,7 +176,8 @@ async def invoice_rows(session: AsyncSession, producer_id: str, customer_id: str
              "customer_id": row.customer_id, "customer_name": row.customer_name,
              "issue_date": row.issue_date, "issued_at": row.issued_at.isoformat(),
              "total_cents": row.total_cents, "corrects": row.corrects,
-             "in_force": row.in_force if row.kind == INVOICE else None}
+             "in_force": row.in_force if row.kind == INVOICE else None,
+             "issued_by": row.issued_by}
             for row in rows]
 
 

@@ -79,6 +79,9 @@ class InvoiceIssued(_OrderEvent):
     vat: list[VatAmounts]
     lines: list[InvoiceLine] = []
     """The document's lines (empty in events published before lines were told)."""
+    actor: str | None = None
+    """Who issued it (an operator's name); None: the system (invoicing on delivery), or an
+    event from before it was told."""
 
 
 class InvoicingChanged(Event):

@@ -2,6 +2,9 @@
 
 A source key names what an entry records (an invoice's number, an order's settlement version,
 a movement), so that an event told twice, or republished under another id, records nothing more.
+Every entry names who made what it records (`actor`: an operator's name, as the event tells it;
+None: the system, or an event from before it was told); entries chained before it have no such
+key, and their hashes stay as they were.
 """
 
 from dataclasses import dataclass, field
@@ -48,7 +51,7 @@ def invoice_entry(event: InvoiceIssued, corrects_seq: int | None, online_payment
         "total_cents": event.total_cents,
         "vat": [row.model_dump() for row in event.vat],
         "lines": [line.model_dump() for line in event.lines],
-        "payment_modes": sorted(payment_modes),
+        "payment_modes": sorted(payment_modes), "actor": event.actor,
     })
 
 
@@ -68,13 +71,14 @@ def settlement_entries(event: SettlementChanged, known: OrderState | None
         "total_cents": event.total_cents, "delivery_date": event.delivery_date.isoformat(),
         "mode": str(event.mode), "amount_paid_cents": event.amount_paid_cents,
         "received": received, "credit_note_cents": event.credit_note_cents,
-        "credit_note_number": event.credit_note_number})]
+        "credit_note_number": event.credit_note_number, "actor": event.actor})]
     for mode in sorted(set(received) | set(state.received)):
         moved = received.get(mode, 0) - state.received.get(mode, 0)
         if moved:
             found.append(NewEntry("payment", f"payment:{order}:{event.version}:{mode}", at, {
                 "order_id": order, "customer_id": event.customer_id, "mode": mode,
-                "amount_cents": moved, "settlement_version": event.version}))
+                "amount_cents": moved, "settlement_version": event.version,
+                "actor": event.actor}))
     now_cents = event.credit_note_cents if event.credit_note_number is not None else 0
     if (event.credit_note_number, now_cents) != (state.credit_note_number,
                                                  state.credit_note_cents):
@@ -92,7 +96,7 @@ def _credit_note(event: SettlementChanged, number: int, cents: int, cancels: boo
     source = f"credit-note:{event.order_id}:{event.version}:{'cancel' if cancels else 'issue'}"
     return NewEntry("credit_note", source, event.occurred_at, {
         "number": number, "order_id": str(event.order_id), "customer_id": event.customer_id,
-        "amount_cents": cents, "cancels": cancels})
+        "amount_cents": cents, "cancels": cancels, "actor": event.actor})
 
 
 def movement_entry(event: MovementRecorded) -> NewEntry:
@@ -100,7 +104,8 @@ def movement_entry(event: MovementRecorded) -> NewEntry:
     return NewEntry("movement", f"movement:{event.movement_id}", event.at, {
         "movement_id": str(event.movement_id), "customer_id": event.customer_id,
         "at": _iso(event.at), "amount_cents": event.amount_cents,
-        "mode": None if event.mode is None else str(event.mode), "label": event.label})
+        "mode": None if event.mode is None else str(event.mode), "label": event.label,
+        "actor": event.actor})
 
 
 def recording_day(occurred_local: date, closed_through: date | None) -> date:

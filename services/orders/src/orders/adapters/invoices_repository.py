@@ -58,12 +58,12 @@ class InvoicesRepository:
         return sequence, issued_at
 
     async def add(self, producer_id: str, document: dict, sequence: int, customer_id: str,
-                  issued_at: datetime) -> None:
+                  issued_at: datetime, issued_by: str | None = None) -> None:
         corrects = document["corrects"]["number"] if document["corrects"] else None
         await self.session.execute(invoices.insert().values(
             producer_id=producer_id, number=document["number"], kind=document["kind"],
             sequence=sequence, order_id=uuid.UUID(document["order_id"]), customer_id=customer_id,
-            corrects=corrects, issued_at=issued_at, document=document))
+            corrects=corrects, issued_at=issued_at, document=document, issued_by=issued_by))
 
     async def get(self, producer_id: str, number: str):
         return (await self.session.execute(select(invoices).where(
@@ -86,6 +86,7 @@ class InvoicesRepository:
         """Issued documents by number order (invoices and factures d'avoir by issue date)."""
         query = (select(invoices.c.number, invoices.c.kind, invoices.c.order_id,
                         invoices.c.customer_id, invoices.c.corrects, invoices.c.issued_at,
+                        invoices.c.issued_by,
                         invoices.c.document["issue_date"].astext.label("issue_date"),
                         invoices.c.document["total_cents"].as_integer().label("total_cents"),
                         invoices.c.document["buyer"]["name"].astext.label("customer_name"),

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from ardoise.changes import ACTOR_LENGTH
 from ardoise.db import change_columns, schema_metadata
 from ardoise.inbox import inbox_table
 from ardoise.outbox import outbox_table
@@ -118,6 +119,8 @@ invoices = Table(
     Column("corrects", String(16)),
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("document", JSONB, nullable=False),
+    # who issued it (an operator's name); null: the system (invoicing on delivery), or before
+    Column("issued_by", String(ACTOR_LENGTH)),
     UniqueConstraint("producer_id", "kind", "sequence"),
     Index("invoices_by_order", "producer_id", "order_id"),
     Index("invoices_by_date", "producer_id", "issued_at"),

@@ -120,11 +120,12 @@ async def get_invoicing(producer: Producer, principal: CurrentPrincipal, request
 async def post_invoice(producer: Producer, order_id: uuid.UUID, principal: CurrentPrincipal,
                        request: Request) -> JSONResponse:
     """Invoice the order: the next number of the producer's series, once (asked again, the
-    same invoice answers 200); after a facture d'avoir cancelled it, a new invoice."""
+    same invoice answers 200); after a facture d'avoir cancelled it, a new invoice. Who issued
+    it is kept (`issued_by` in the list; `actor` in its event, for the journal)."""
     check_operator_of(principal, producer)
     document, issued = await invoicing.issue_invoice(
         producer, order_id, _uow(request), request.app.state.accounts.buyer,
-        request.app.state.clock())
+        request.app.state.clock(), actor_of(principal))
     return JSONResponse(document, status_code=201 if issued else 200, headers={
         "Location": f"/v1/producers/{producer}/invoices/{document['number']}"})
 
@@ -137,7 +138,7 @@ async def post_credit_invoice(producer: Producer, number: Number, principal: Cur
     the order can then be invoiced anew. An issued invoice itself never changes."""
     check_operator_of(principal, producer)
     document = await invoicing.cancel_invoice(producer, number, _uow(request),
-                                              request.app.state.clock())
+                                              request.app.state.clock(), actor_of(principal))
     return JSONResponse(document, status_code=201, headers={
         "Location": f"/v1/producers/{producer}/invoices/{document['number']}"})
 
@@ -152,7 +153,8 @@ async def list_invoices(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict:
     """Invoices and factures d'avoir in the order of their issue (issue dates `from`–`to`,
-    inclusive); a customer sees its own only. `in_force`: not cancelled by a facture d'avoir."""
+    inclusive); a customer sees its own only. `in_force`: not cancelled by a facture d'avoir.
+    `issued_by`: the operator who issued it (null: the system, invoicing on delivery)."""
     if not principal.can_reach_producer(producer):
         raise NotFound("no such producer")
     if principal.role == "customer":

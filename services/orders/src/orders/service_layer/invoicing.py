@@ -39,9 +39,10 @@ async def change_invoicing(producer_id: str, changes: dict, uow,
 
 
 async def issue_invoice(producer_id: str, order_id: uuid.UUID, uow, buyer_of: BuyerOf,
-                        now: datetime) -> tuple[dict, bool]:
-    """The order's invoice in force, issued now unless it already is (then `False`): the
-    order's row stays locked while its number is given, so an order has one at a time."""
+                        now: datetime, actor: str | None = None) -> tuple[dict, bool]:
+    """The order's invoice in force, issued now by `actor` (None: the system) unless it already
+    is (then `False`): the order's row stays locked while its number is given, so an order has
+    one at a time."""
     async with uow:
         order = await uow.orders.get_for_update(producer_id, order_id)
         if order is None:
@@ -64,13 +65,15 @@ async def issue_invoice(producer_id: str, order_id: uuid.UUID, uow, buyer_of: Bu
             invoices.number_text(INVOICE, sequence), issued_at,
             await _local_date(uow, producer_id, issued_at), order,
             [Line.stored(line) for line in order.lines], invoicing, buyer)
-        await _record(uow, producer_id, document, sequence, customer_id, issued_at)
+        await _record(uow, producer_id, document, sequence, customer_id, issued_at, actor)
         await uow.commit()
     return document, True
 
 
-async def cancel_invoice(producer_id: str, number: str, uow, now: datetime) -> dict:
-    """The facture d'avoir cancelling invoice `number`; the order can then be invoiced anew."""
+async def cancel_invoice(producer_id: str, number: str, uow, now: datetime,
+                         actor: str | None = None) -> dict:
+    """The facture d'avoir cancelling invoice `number`, issued by `actor`; the order can then be
+    invoiced anew."""
     async with uow:
         invoice = await uow.invoices.get(producer_id, number)
         if invoice is None:
@@ -83,7 +86,8 @@ async def cancel_invoice(producer_id: str, number: str, uow, now: datetime) -> d
         document = invoices.cancel_invoice(
             invoice.document, invoices.number_text(CREDIT_INVOICE, sequence), issued_at,
             await _local_date(uow, producer_id, issued_at), invoicing)
-        await _record(uow, producer_id, document, sequence, invoice.customer_id, issued_at)
+        await _record(uow, producer_id, document, sequence, invoice.customer_id, issued_at,
+                      actor)
         await uow.commit()
     return document
 
@@ -94,8 +98,8 @@ async def _local_date(uow, producer_id: str, moment: datetime) -> str:
 
 
 async def _record(uow, producer_id: str, document: dict, sequence: int, customer_id: str,
-                  issued_at: datetime) -> None:
-    await uow.invoices.add(producer_id, document, sequence, customer_id, issued_at)
+                  issued_at: datetime, actor: str | None) -> None:
+    await uow.invoices.add(producer_id, document, sequence, customer_id, issued_at, actor)
     uow.publish(InvoiceIssued(
         producer_id=producer_id, order_id=uuid.UUID(document["order_id"]),
         customer_id=customer_id, number=document["number"], kind=document["kind"],
@@ -105,7 +109,7 @@ async def _record(uow, producer_id: str, document: dict, sequence: int, customer
         total_vat_cents=document["total_vat_cents"], total_cents=document["total_cents"],
         vat=[VatAmounts(**row) for row in document["vat"]],
         lines=[InvoiceLine(**{name: line[name] for name in InvoiceLine.model_fields})
-               for line in document["lines"]]))
+               for line in document["lines"]], actor=actor))
 
 
 async def invoice_delivered(event: SettlementChanged, uow, buyer_of: BuyerOf,
