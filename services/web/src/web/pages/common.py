@@ -40,7 +40,16 @@ def moment(value: str | datetime | None, zone: str = "Europe/Paris") -> str:
     return f"{parsed.astimezone(ZoneInfo(zone)):%d/%m/%Y %H:%M}"
 
 
-templates.env.filters.update(euros=euros, day=day, moment=moment)
+def credit_limit(cents: int | None) -> str:
+    """A credit limit as the pages say it (cents the available balance may go below zero)."""
+    if cents is None:
+        return "aucun plafond"
+    if cents == 0:
+        return "aucune dette (0,00 €)"
+    return f"jusqu'à {euros(-cents)}"
+
+
+templates.env.filters.update(euros=euros, day=day, moment=moment, credit_limit=credit_limit)
 
 
 class SignInRequired(Exception):

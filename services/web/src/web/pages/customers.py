@@ -31,6 +31,7 @@ from web.pages.common import (
     gateways,
     page,
 )
+from web.pages.payments import plain_euros, shown_with_flash, taken_flash
 
 router = APIRouter(tags=["customers"])
 
@@ -45,6 +46,9 @@ SETTLEMENT_MODES = {**MANUAL_MODES, "online": "En ligne", "account": "Sur le com
 ORDER_STATUSES = {"placed": "Passée", "awaiting_payment": "En attente de paiement",
                   "accepted": "Acceptée", "cancelled": "Annulée"}
 NOTE_STATUSES = {"issued": "En vigueur", "cancelled": "Annulé"}
+REMINDER_STATUSES = {"sent": "Envoyée", "refused": "Refusée par la messagerie",
+                     "failed": "Non partie (réessayée)", "cancelled": "Annulée (payé entre-temps)",
+                     "sending": "En cours d'envoi"}
 KINDS = {"credit": "Crédit", "debit": "Débit", "order": "Commande", "payment": "Paiement"}
 MOVEMENTS = {
     # form → (direction, whether a mode is required, allowed, what the page says when done)
@@ -121,6 +125,12 @@ def page_count(page_size: int, total: int | None) -> int | None:
 def customer_url(customer_id: str, **params: Any) -> str:
     kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
     return f"/clients/{quote(customer_id, safe='')}" + (f"?{urlencode(kept)}" if kept else "")
+
+
+def own_limit(standing: dict | None) -> str:
+    """The customer's own credit limit as its field shows it (`50,00`); empty for none."""
+    cents = (standing or {}).get("customer_credit_limit_cents")
+    return "" if cents is None else plain_euros(cents)
 
 
 def done_message(done: str | None, amount: str | None) -> str | None:
@@ -319,7 +329,7 @@ async def _optional(call) -> tuple[Any, str | None]:
         return None, down.message
 
 
-async def _customer_page(request: Request, session: signin.Session, customer_id: str,
+async def customer_page(request: Request, session: signin.Session, customer_id: str,
                          before: str | None = None, orders_before: str | None = None,
                          status_code: int = 200, **context: Any):
     principal, producer = _producer(session)
@@ -332,7 +342,7 @@ async def _customer_page(request: Request, session: signin.Session, customer_id:
     if orders_before:
         listed["before"] = orders_before
     try:
-        account, (orders, orders_down), (notes, notes_down), (settings, _) = \
+        account, (orders, orders_down), (notes, notes_down), (settings, _), (standing, _) = \
             await asyncio.gather(
                 calls.json(principal, "accounts", "GET",
                            f"{base}/customers/{customer_id}/account", params=history),
@@ -340,7 +350,9 @@ async def _customer_page(request: Request, session: signin.Session, customer_id:
                                      params=listed)),
                 _optional(calls.json(principal, "payments", "GET", f"{base}/credit-notes",
                                      params={"customer_id": customer_id})),
-                _optional(calls.json(principal, "payments", "GET", f"{base}/settings")))
+                _optional(calls.json(principal, "payments", "GET", f"{base}/settings")),
+                _optional(calls.json(principal, "accounts", "GET",
+                                     f"{base}/customers/{customer_id}/credit-limit")))
     except Refused as error:
         if error.status != 404:
             raise
@@ -369,7 +381,8 @@ async def _customer_page(request: Request, session: signin.Session, customer_id:
                       if len(order_rows) == HISTORY_SIZE else None),
         newest=customer_url(customer_id) if before or orders_before else None,
         modes=MANUAL_MODES, settlement_modes=SETTLEMENT_MODES, statuses=ORDER_STATUSES,
-        note_statuses=NOTE_STATUSES, kinds=KINDS, **context)
+        note_statuses=NOTE_STATUSES, kinds=KINDS, standing=standing,
+        own_limit=own_limit(standing), reminder_statuses=REMINDER_STATUSES, **context)
 
 
 @router.get("/clients/{customer_id}")
@@ -377,10 +390,10 @@ async def customer(request: Request, session: OperatorSession, customer_id: Cust
                    avant: uuid.UUID | None = None, commandes_avant: datetime | None = None,
                    fait: Annotated[str | None, Query(max_length=20)] = None,
                    montant: Annotated[str | None, Query(max_length=20)] = None):
-    return await _customer_page(
+    return shown_with_flash(request, await customer_page(
         request, session, customer_id, before=avant and str(avant),
         orders_before=commandes_avant and commandes_avant.isoformat(),
-        message=done_message(fait, montant))
+        message=done_message(fait, montant) or taken_flash(request)))
 
 
 @router.post("/clients/{customer_id}/mouvements")
@@ -395,13 +408,13 @@ async def record_movement(request: Request, session: CheckedOperator, customer_i
     try:
         key = str(uuid.UUID(cle))
     except ValueError:
-        return await _customer_page(request, session, customer_id, status_code=422,
+        return await customer_page(request, session, customer_id, status_code=422,
                                     entered=entered, problem="Ce formulaire a expiré : "
                                     "rechargez la page et recommencez.")
     try:
         body = movement_body(sorte, montant, libelle, mode)
     except BadInput as bad:
-        return await _customer_page(request, session, customer_id, status_code=422,
+        return await customer_page(request, session, customer_id, status_code=422,
                                     entered=entered, problem=str(bad))
     try:
         await gateways(request).json(
@@ -409,7 +422,7 @@ async def record_movement(request: Request, session: CheckedOperator, customer_i
             f"/v1/producers/{producer}/customers/{customer_id}/movements", json=body,
             headers={"Idempotency-Key": f"web-movement-{key}"})
     except Refused as error:
-        return await _customer_page(request, session, customer_id,
+        return await customer_page(request, session, customer_id,
                                     status_code=409 if error.status == 409 else 422,
                                     entered=entered, problem=refusal(error))
     return RedirectResponse(customer_url(customer_id, fait=sorte, montant=body["amount_cents"]),
@@ -430,7 +443,7 @@ async def set_details(request: Request, session: CheckedOperator, customer_id: C
     try:
         body = details_body(**details)
     except BadInput as bad:
-        return await _customer_page(request, session, customer_id, status_code=422,
+        return await customer_page(request, session, customer_id, status_code=422,
                                     problem=str(bad), details=details)
     path = f"/v1/producers/{producer}/customers/{customer_id}"
     # PUT creates a customer it does not know: these details are only for an existing one
@@ -441,6 +454,6 @@ async def set_details(request: Request, session: CheckedOperator, customer_id: C
     try:
         await gateways(request).json(principal, "accounts", "PUT", path, json=body)
     except Refused as error:
-        return await _customer_page(request, session, customer_id, status_code=422,
+        return await customer_page(request, session, customer_id, status_code=422,
                                     problem=f"Refusé : {error.message}", details=details)
     return RedirectResponse(customer_url(customer_id, fait="coordonnees"), status_code=303)
