@@ -10,7 +10,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 OPERATOR_PAGES = ("/clients", "/paiements", "/exports", "/reglages", "/facturation", "/journal",
-                  "/banque")
+                  "/banque", "/equipe", "/relances")
 
 
 def violations_on(page, path: str) -> list[str]:
