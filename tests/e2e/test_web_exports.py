@@ -147,3 +147,40 @@ def test_invoice_and_receipt_show_the_orders_amounts_to_the_operator_and_its_cus
         assert refused.status_code == 404, path
         assert "Commande introuvable" in refused.text and "23,50" not in refused.text
     assert web.get("/commandes/pas-un-id/facture").status_code == 404
+
+
+def test_every_customers_balance_at_the_end_of_a_day_downloads_for_the_accountant(
+        system, operator: Caller, producer_id):
+    base = f"/v1/producers/{producer_id}/customers"
+    for customer_id, name, direction, cents in (("c1", "Claire Martin", "debit", 1250),
+                                                ("c2", "Bruno Petit", "credit", 500)):
+        assert operator.request("PUT", "accounts", f"{base}/{customer_id}",
+                                json={"name": name}).status_code == 200
+        assert operator.request("POST", "accounts", f"{base}/{customer_id}/movements", json={
+            "direction": direction, "amount_cents": cents}).status_code == 201
+    web = operator_pages(system, producer_id)
+    shown = web.get("/exports")
+    assert "Soldes des clients à une date" in shown.text
+    # by default the last year end; the page's today (after the movements) bounds the field
+    default = date.fromisoformat(re.search(r'name="au" value="([\d-]+)"\s+max', shown.text)[1])
+    today = date.fromisoformat(re.search(r'name="au" value="[\d-]+"\s+max="([\d-]+)"',
+                                         shown.text)[1])
+    assert (default.month, default.day) == (12, 31) and default < today
+
+    answer = web.get("/exports/soldes.xlsx", params={"au": today.isoformat()})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    rows = openpyxl.load_workbook(io.BytesIO(answer.content))["Soldes"].iter_rows(
+        values_only=True)
+    balances = {row[1]: row[3] for row in rows if row and row[1] in ("c1", "c2")}
+    assert balances == {"c1": -12.5, "c2": 5}
+    year_end = web.get("/exports/soldes.xlsx")
+    assert year_end.status_code == 200
+    assert default.isoformat() in year_end.headers["content-disposition"]
+
+    future = web.get("/exports/soldes.xlsx", params={
+        "au": (today + timedelta(days=1)).isoformat()})
+    assert future.status_code == 422
+    assert "Date des soldes dans le futur" in text_of(future.text)
+    assert web.get("/exports/soldes.xlsx", params={"au": "hier"}).status_code == 422

@@ -9,6 +9,7 @@ import pytest
 from web.gateways import Refused
 from web.pages.exports import (
     BadInput,
+    balances_day,
     download_headers,
     invoice_body,
     invoices_period,
@@ -24,6 +25,7 @@ from web.pages.exports import (
     week_asked,
     week_days,
     week_rows,
+    year_end_before,
 )
 
 ORDER = "0b8f5a3c-2f3e-4d51-9a43-6c1f0e9f2a11"
@@ -157,3 +159,15 @@ def test_the_invoice_document_is_set_in_the_page_without_its_own_head():
 def test_order_ids_are_uuids_or_nothing():
     assert order_uuid(ORDER.upper()) == ORDER
     assert order_uuid("1 OR 1=1") is None
+
+
+def test_the_balances_day_left_blank_is_the_last_year_end_and_a_typed_one_not_in_the_future():
+    assert year_end_before(date(2027, 1, 1)) == date(2026, 12, 31)
+    assert year_end_before(date(2026, 12, 31)) == date(2025, 12, 31)
+    today = date(2026, 3, 15)
+    assert balances_day(None, today) == balances_day("", today) == date(2025, 12, 31)
+    assert balances_day("2026-03-15", today) == today
+    with pytest.raises(BadInput, match="dans le futur"):
+        balances_day("2026-03-16", today)
+    with pytest.raises(BadInput, match="Date des soldes illisible"):
+        balances_day("31/12/2025", today)

@@ -91,6 +91,21 @@ def last_month(today: date) -> tuple[date, date]:
     return last.replace(day=1), last
 
 
+def year_end_before(today: date) -> date:
+    """The last 31 December before `today`: the balances an accountant asks for."""
+    return date(today.year - 1, 12, 31)
+
+
+def balances_day(au: str | None, today: date) -> date:
+    """The day whose closing balances are asked (`au`), the last year end when left out."""
+    if not au:
+        return year_end_before(today)
+    day = parse_day(au, "Date des soldes")
+    if day > today:
+        raise BadInput("Date des soldes dans le futur : choisissez aujourd'hui ou avant.")
+    return day
+
+
 def invoices_period(du: str | None, au: str | None, today: date) -> tuple[date, date]:
     """The invoices' period asked, last month when both are left out."""
     if not (du or au):
@@ -238,7 +253,8 @@ async def exports_page(request: Request, session: signin.Session, status_code: i
                        problem: str | None = None, message: str | None = None,
                        du: str | None = None, au: str | None = None,
                        typed: dict | None = None,
-                       invoice_days: tuple[str | None, str | None] = (None, None)):
+                       invoice_days: tuple[str | None, str | None] = (None, None),
+                       balances_au: str | None = None):
     weekly = await gateways(request).json(session.principal, "exports", "GET",
                                           f"{_base(session)}/exports/weekly-email")
     zone = await _zone(request, session, weekly.get("time_zone") or "Europe/Paris")
@@ -250,6 +266,8 @@ async def exports_page(request: Request, session: signin.Session, status_code: i
                 du=du or monday.isoformat(), au=au or sunday.isoformat(),
                 invoices_du=invoice_days[0] or first.isoformat(),
                 invoices_au=invoice_days[1] or last.isoformat(),
+                balances_au=balances_au or year_end_before(today).isoformat(),
+                today=today.isoformat(),
                 settings=typed or {"name": weekly.get("name") or "",
                                    "email": weekly.get("email") or ""},
                 weeks=week_rows(weekly.get("weeks") or [], zone),
@@ -324,6 +342,28 @@ async def invoices_workbook(request: Request, session: OperatorSession,
         params={"from": first.isoformat(), "to": last.isoformat()}, timeout=120)
     return Response(answer.content, media_type=answer.headers.get("content-type", XLSX),
                     headers=download_headers(answer.headers, f"factures-{first}-{last}.xlsx"))
+
+
+@router.get("/exports/soldes.xlsx")
+async def balances_workbook(request: Request, session: OperatorSession,
+                            au: Annotated[str | None, Query(max_length=20)] = None):
+    """Every customer's balance at the end of a day, the producer's time (accounts
+    `…/customers/balances.xlsx?at=`): what an accountant asks for at a year end."""
+    zone = await _zone(request, session, "Europe/Paris")
+    try:
+        day = balances_day(au, local_today(request.app.state.clock(), zone))
+        answer = await gateways(request).call(
+            session.principal, "accounts", "GET", f"{_base(session)}/customers/balances.xlsx",
+            params={"at": day.isoformat()}, timeout=120)
+    except BadInput as bad:
+        return await exports_page(request, session, status_code=422, problem=str(bad),
+                                  balances_au=au)
+    except Refused as refused:
+        return await exports_page(request, session, status_code=refused.status,
+                                  problem=f"Soldes non exportés : {refused.message}",
+                                  balances_au=au)
+    return Response(answer.content, media_type=answer.headers.get("content-type", XLSX),
+                    headers=download_headers(answer.headers, f"soldes-clients-{day}.xlsx"))
 
 
 @router.post("/exports/paiements.xlsx")
