@@ -96,6 +96,7 @@ def test_a_reminder_refused_says_why_in_french(detail, said):
 def test_the_debts_page_lists_who_is_due_with_a_button_each():
     html = templates.get_template("debts.html").render({
         "session": None, "csrf": "tok", "tracking": True, "preview_size": 200,
+        "zone": "America/Cayenne",
         "rule": {"enabled": False, "threshold": "10,00", "for_days": "7", "every_days": "7",
                  "farm_name": "", "reply_to": ""},
         "saved_rule": {}, "limits": {"limit": "", "over_limit": "refuse"},
@@ -107,6 +108,7 @@ def test_the_debts_page_lists_who_is_due_with_a_button_each():
     assert 'action="/clients/c%201/relance"' in html and 'name="retour" value="relances"' in html
     assert 'aria-label="Relancer Claire"' in html and "-25,00 €" in html
     assert "En vigueur : aucun plafond." in html
+    assert "20/11/2026 07:00" in html  # the producer's time
 
 
 def test_a_rule_or_limit_refused_says_what_was_not_saved_and_why():

@@ -31,6 +31,7 @@ from web.pages.debts_views import (
     rule_body,
     rule_form,
 )
+from web.pages.exports import settings_zone
 from web.pages.payments import plain_euros, redirect_with, shown_with_flash, taken_flash
 
 router = APIRouter(tags=["debts"])
@@ -41,11 +42,12 @@ PREVIEW_SIZE = 200
 async def _page(request: Request, session: signin.Session, status_code: int = 200,
                 rule: dict | None = None, limits: dict | None = None, **context):
     calls, base = gateways(request), _base(session)
-    saved_rule, saved_limits, preview = await asyncio.gather(
+    saved_rule, saved_limits, preview, zone = await asyncio.gather(
         calls.json(session.principal, "accounts", "GET", f"{base}/reminders/settings"),
         calls.json(session.principal, "accounts", "GET", f"{base}/credit-limits"),
         calls.json(session.principal, "accounts", "GET", f"{base}/reminders/preview",
-                   params={"limit": PREVIEW_SIZE}))
+                   params={"limit": PREVIEW_SIZE}),
+        settings_zone(request, session, "Europe/Paris"))
     return page(request, "debts.html", session, status_code=status_code,
                 rule=rule or rule_form(saved_rule), saved_rule=saved_rule,
                 limits=limits or {"limit": typed(saved_limits.get("credit_limit_cents")),
@@ -53,7 +55,7 @@ async def _page(request: Request, session: signin.Session, status_code: int = 20
                 saved_limits=saved_limits,
                 due=preview.get("customers", []), tracking=saved_rule.get("payment_tracking"),
                 over_limit_choices=OVER_LIMIT, statuses=REMINDER_STATUSES,
-                preview_size=PREVIEW_SIZE, **context)
+                preview_size=PREVIEW_SIZE, zone=zone, **context)
 
 
 def typed(cents: int | None) -> str:

@@ -239,7 +239,7 @@ def _redirect(request: Request, message: str, problem: bool = False) -> Redirect
     return answer
 
 
-async def _zone(request: Request, session: signin.Session, fallback: str) -> str:
+async def settings_zone(request: Request, session: signin.Session, fallback: str) -> str:
     """The producer's time zone as its payments settings name it (set in Réglages)."""
     try:
         settings = await gateways(request).json(session.principal, "payments", "GET",
@@ -257,7 +257,7 @@ async def exports_page(request: Request, session: signin.Session, status_code: i
                        balances_au: str | None = None):
     weekly = await gateways(request).json(session.principal, "exports", "GET",
                                           f"{_base(session)}/exports/weekly-email")
-    zone = await _zone(request, session, weekly.get("time_zone") or "Europe/Paris")
+    zone = await settings_zone(request, session, weekly.get("time_zone") or "Europe/Paris")
     today = local_today(request.app.state.clock(), zone)
     monday, sunday = last_week(today)
     first, last = last_month(today)
@@ -312,7 +312,7 @@ async def exports(request: Request, session: OperatorSession):
 async def sales_by_mode(request: Request, session: OperatorSession,
                         du: Annotated[str | None, Query(max_length=20)] = None,
                         au: Annotated[str | None, Query(max_length=20)] = None):
-    zone = await _zone(request, session, "Europe/Paris")
+    zone = await settings_zone(request, session, "Europe/Paris")
     try:
         first, last = period(du, au, local_today(request.app.state.clock(), zone))
     except BadInput as bad:
@@ -331,7 +331,7 @@ async def sales_by_mode(request: Request, session: OperatorSession,
 async def invoices_workbook(request: Request, session: OperatorSession,
                             du: Annotated[str | None, Query(max_length=20)] = None,
                             au: Annotated[str | None, Query(max_length=20)] = None):
-    zone = await _zone(request, session, "Europe/Paris")
+    zone = await settings_zone(request, session, "Europe/Paris")
     try:
         first, last = invoices_period(du, au, local_today(request.app.state.clock(), zone))
     except BadInput as bad:
@@ -349,7 +349,7 @@ async def balances_workbook(request: Request, session: OperatorSession,
                             au: Annotated[str | None, Query(max_length=20)] = None):
     """Every customer's balance at the end of a day, the producer's time (accounts
     `…/customers/balances.xlsx?at=`): what an accountant asks for at a year end."""
-    zone = await _zone(request, session, "Europe/Paris")
+    zone = await settings_zone(request, session, "Europe/Paris")
     try:
         day = balances_day(au, local_today(request.app.state.clock(), zone))
         answer = await gateways(request).call(
