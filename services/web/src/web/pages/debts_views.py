@@ -6,14 +6,13 @@ from typing import Any
 
 from web.gateways import Refused
 from web.pages.common import BadInput, euros
-from web.pages.customers import checked_email, one_line, parse_euros
-from web.pages.payments import plain_euros
+from web.pages.customers import checked_email, one_line
+from web.pages.payments import parse_euros, plain_euros
 
 MAX_DAYS = 365
 OVER_LIMIT = {"refuse": "Refuser la commande",
               "online_payment": "Accepter la commande, payée en ligne à la commande"}
 """What happens to an order that would take a customer below its limit (the producer's choice)."""
-_ZERO = re.compile(r"0+(?:[.,]0*)?")
 REFUSALS = (
     ("owes nothing", "Ce client ne doit rien : aucune relance à envoyer."),
     ("no e-mail address", "Ce client n'a pas d'adresse e-mail : ajoutez-la dans ses "
@@ -29,12 +28,7 @@ REFUSALS = (
 def limit_cents(text: str | None) -> int | None:
     """A limit typed in euros: empty for none, `0` for no debt at all, else `50` or `50,00`
     (down to −50,00 €; a minus sign typed before it is the same)."""
-    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text or "").removesuffix("€").lstrip("-−")
-    if not cleaned:
-        return None
-    if _ZERO.fullmatch(cleaned):
-        return 0
-    return parse_euros(cleaned)
+    return parse_euros(re.sub(r"^[\s\u00a0\u202f]*[-−]", "", text or ""))
 
 
 def days(text: str | None, what: str, least: int) -> int:

@@ -253,7 +253,8 @@ def _row_view(row: dict, notes: dict[str, dict], modes: list[str]) -> dict:
             if len(received) > 1 else [],
             "chosen": row["mode"] if row["mode"] in modes and row["mode"] != "not_delivered"
             else next((m for m in modes if m in MANUAL_MODES), modes[0]),
-            "total_typed": plain_euros(row["total_cents"]), "key": str(uuid.uuid4())}
+            "total_typed": plain_euros(row["total_cents"]), "key": str(uuid.uuid4()),
+            "online_cents": received.get("online", 0), "refund_key": str(uuid.uuid4())}
 
 
 async def week_page(request: Request, session: signin.Session, week: str | None,

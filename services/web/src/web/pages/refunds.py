@@ -1,0 +1,89 @@
+"""Online money given back from the week's payments page (`POST /paiements/remboursement`):
+all or part of what a customer paid online for an order, through the producer's SumUp account
+(payments `POST …/orders/{order}/refunds`). The form's key is the request's Idempotency-Key, so
+a second click asks SumUp once."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from web.gateways import Refused, Unavailable
+from web.pages.common import BadInput, CheckedOperator, euros, gateways, order_uuid
+from web.pages.common import producer_path as _base
+from web.pages.payments import monday_of, parse_euros, redirect_with, week_page
+
+router = APIRouter(tags=["refunds"])
+REASONS = (
+    ("nothing paid online for this order is left", "Rien de ce qui a été payé en ligne pour "
+     "cette commande ne reste à rembourser."),
+    ("can be refunded", "Ce montant dépasse ce qui reste payé en ligne pour cette commande."),
+    ("one refund goes back through one SumUp payment", "Un remboursement passe par un seul "
+     "paiement SumUp : remboursez en plusieurs fois, un paiement à la fois."),
+    ("SumUp refused the refund", "SumUp a refusé le remboursement"),
+    ("payment tracking is off", "Le suivi des paiements est désactivé : activez-le dans les "
+     "Réglages."),
+    ("no such order", "Commande introuvable."),
+)
+
+
+def refund_problem(error: Refused) -> str:
+    """Why nothing was refunded, in French (SumUp's own words kept after its refusal)."""
+    said = error.message
+    for fragment, french in REASONS:
+        if fragment in said:
+            if fragment.startswith("SumUp"):
+                return f"Rien n'a été remboursé. {french} : {said.split(':', 1)[-1].strip()}."
+            return f"Rien n'a été remboursé. {french}"
+    return f"Rien n'a été remboursé : {said}"
+
+
+def refund_said(answer: dict, replayed: bool) -> str:
+    """What the refund did, as the payments service recorded it."""
+    amount = euros(answer.get("amount_cents"))
+    if replayed:
+        return f"Ce remboursement de {amount} était déjà demandé : rien de plus n'est rendu."
+    if answer.get("status") == "refunded":
+        return (f"Remboursement en ligne de {amount} effectué par SumUp : il quitte le compte "
+                "du client et le total en ligne de la semaine.")
+    return (f"Remboursement de {amount} demandé à SumUp, qui n'a pas encore répondu : il sera "
+            "constaté dans quelques minutes, une seule fois.")
+
+
+@router.post("/paiements/remboursement")
+async def refund(request: Request, session: CheckedOperator,
+                 order_id: Annotated[str, Form(max_length=64)] = "",
+                 semaine: Annotated[str, Form(max_length=20)] = "",
+                 montant: Annotated[str, Form(max_length=40)] = "",
+                 confirm: Annotated[str, Form(max_length=10)] = "",
+                 key: Annotated[str, Form(max_length=100)] = ""):
+    week = semaine if monday_of(semaine) else None
+    try:
+        order, cents = order_uuid(order_id), parse_euros(montant)
+        if order is None:
+            raise BadInput("Commande introuvable.")
+        if cents == 0:
+            raise BadInput("Un remboursement rend plus de 0,00 € : laissez le montant vide "
+                           "pour rendre tout ce qui a été payé en ligne.")
+        if confirm != "on":
+            raise BadInput("Rien n'a été remboursé : cochez la case qui confirme le "
+                           "remboursement, puis validez.")
+        idempotency = f"web-refund-{uuid.UUID(key)}"
+    except (BadInput, ValueError) as bad:
+        said = str(bad) if isinstance(bad, BadInput) else \
+            "Ce formulaire a expiré : rechargez la page et recommencez."
+        return await week_page(request, session, week, status_code=422, problem=said)
+    try:
+        answer = await gateways(request).call(
+            session.principal, "payments", "POST", f"{_base(session)}/orders/{order}/refunds",
+            json={} if cents is None else {"amount_cents": cents},
+            headers={"Idempotency-Key": idempotency}, timeout=30)
+    except Refused as refused:
+        return await week_page(request, session, week, status_code=refused.status,
+                               problem=refund_problem(refused))
+    except Unavailable as down:
+        return await week_page(request, session, week, status_code=503, problem=(
+            f"{down.message} Avant de recommencer, regardez ce qui reste payé en ligne pour "
+            "cette commande : un remboursement déjà parti en est déduit."))
+    return redirect_with(request, f"/paiements?semaine={week}" if week else "/paiements",
+                         refund_said(answer.json(), answer.status_code == 200))
