@@ -10,7 +10,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 OPERATOR_PAGES = ("/clients", "/paiements", "/exports", "/reglages", "/facturation", "/journal",
-                  "/banque", "/equipe", "/relances")
+                  "/banque", "/banque/sumup", "/equipe", "/relances")
 
 
 def violations_on(page, path: str) -> list[str]:

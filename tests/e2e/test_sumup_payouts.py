@@ -31,17 +31,24 @@ async def sumup_pays_out(system, producer_id: str, day, fee_rate: float) -> dict
     return answer.json()
 
 
-async def test_every_euro_paid_online_is_seen_reaching_the_bank(
-        system, operator, shop, producer_id):
-    base = f"/v1/producers/{producer_id}"
+async def paid_20_refunded_5(system, operator, shop, producer_id: str) -> str:
+    """Claire's order of 20,00 € paid online at SumUp, then 5,00 € of it refunded."""
     order_id = await order_20_euros(shop, producer_id)
     payment = await checkout_of(shop, producer_id, order_id)
     await pay_at_sumup(system, payment["checkout_id"])
     await eventually(lambda: order(shop, producer_id, order_id),
                      lambda o: (o["settlement"] or {}).get("mode") == "online")
-    refunded = operator.request("POST", "payments", f"{base}/orders/{order_id}/refunds",
+    refunded = operator.request("POST", "payments",
+                                f"/v1/producers/{producer_id}/orders/{order_id}/refunds",
                                 json={"amount_cents": 500})
     assert refunded.status_code == 201, refunded.text
+    return order_id
+
+
+async def test_every_euro_paid_online_is_seen_reaching_the_bank(
+        system, operator, shop, producer_id):
+    base = f"/v1/producers/{producer_id}"
+    await paid_20_refunded_5(system, operator, shop, producer_id)
     payout_day = datetime.now(UTC).date() + timedelta(days=1)
     period = {"from": (payout_day - timedelta(days=1)).isoformat(), "to": payout_day.isoformat()}
 

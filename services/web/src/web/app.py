@@ -35,7 +35,7 @@ def page_routers() -> list:
     import importlib
     routers = list(PAGE_ROUTERS)
     for name in ("customers", "payments", "exports", "account", "invoices", "journal",
-                 "bank", "team", "debts", "refunds"):
+                 "bank", "team", "debts", "refunds", "card_money"):
         try:
             module = importlib.import_module(f"web.pages.{name}")
         except ModuleNotFoundError as missing:
