@@ -61,7 +61,9 @@ async def use_link(db: async_sessionmaker, token: str, now: datetime,
             session_hash=_hash(cookie), role=used.role, producer_id=used.producer_id,
             customer_id=used.customer_id, email=used.email, csrf_token=csrf, created_at=now,
             expires_at=expires_at, person_id=used.person_id))
-    found = await _session_row(session, _hash(cookie), now)
+        # read in the same transaction: a session used after its block would take a connection
+        # of its own and never give it back
+        found = await _session_row(session, _hash(cookie), now)
     if found is None:  # an operator revoked between the link and its use
         return None
     return cookie, found

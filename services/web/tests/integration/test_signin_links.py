@@ -53,3 +53,9 @@ async def test_a_customer_link_opens_that_customers_session_and_signing_out_ends
     assert session.principal == customer
     await signin.end_session(sessions, cookie)
     assert await signin.find_session(sessions, cookie, NOW) is None
+
+
+async def test_using_a_link_returns_its_connections_to_the_pool(sessions):
+    token = await signin.create_link(sessions, someone(), "ferme@example.org", NOW, 900)
+    assert await signin.use_link(sessions, token, NOW, 3600) is not None
+    assert sessions.kw["bind"].pool.checkedout() == 0
