@@ -84,6 +84,11 @@ def test_the_farm_sets_its_rule_and_limits_and_reminds_a_customer_by_hand(
                                             "unit_price_cents": 1000}]})
     assert over.status_code == 409 and "-30,00" in over.text
 
+    assert web.post("/clients/claire/plafond", data={"csrf": csrf, "plafond": "20"}
+                    ).status_code == 303
+    assert "Peut encore commander pour plafond atteint" in text_of(
+        web.get("/clients/claire").text)  # -25,00 € owed against a limit of 20,00 €
+
     assert web.post("/clients/claire/plafond", data={"csrf": csrf}).status_code == 422
     back = web.post("/clients/claire/plafond", data={"csrf": csrf, "defaut": "on"})
     assert back.status_code == 303

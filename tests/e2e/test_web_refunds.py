@@ -2,7 +2,7 @@
 order paid online through SumUp, once however often the form is sent, then the rest; more than
 is left, or unconfirmed, refunds nothing."""
 
-import uuid
+import re
 from datetime import date
 
 from ardoise.weeks import week_of
@@ -35,7 +35,7 @@ async def test_the_farm_refunds_part_of_an_online_payment_then_the_rest_from_the
     assert 'aria-label="Rembourser ' in shown.text and "Payé en ligne : 25,00 €" in text_of(
         shown.text)
     form = {"csrf": csrf_of(shown.text), "order_id": order_id, "semaine": week,
-            "montant": "10,00", "confirm": "on", "key": str(uuid.uuid4())}
+            "montant": "10,00", "confirm": "on", "version": version_shown(shown.text)}
     path = f"/v1/producers/{producer_id}/orders/{order_id}/refunds"
 
     def refunds() -> list[tuple[int, str]]:
@@ -45,8 +45,7 @@ async def test_the_farm_refunds_part_of_an_online_payment_then_the_rest_from_the
     unconfirmed = web.post("/paiements/remboursement", data={**form, "confirm": ""})
     assert unconfirmed.status_code == 422
     assert "cochez la case qui confirme le remboursement" in text_of(unconfirmed.text)
-    too_much = web.post("/paiements/remboursement", data={
-        **form, "montant": "99,00", "key": str(uuid.uuid4())})
+    too_much = web.post("/paiements/remboursement", data={**form, "montant": "99,00"})
     assert too_much.status_code == 409
     assert "Rien n'a été remboursé. Ce montant dépasse" in text_of(too_much.text)
     assert refunds() == []
@@ -57,13 +56,16 @@ async def test_the_farm_refunds_part_of_an_online_payment_then_the_rest_from_the
         web.get(f"/paiements?semaine={week}").text)
     twice = web.post("/paiements/remboursement", data=form)  # the same form again
     assert twice.status_code == 303
-    assert "était déjà demandé : rien de plus n'est rendu" in text_of(
+    assert "était déjà fait : rien de plus n'est rendu" in text_of(
         web.get(f"/paiements?semaine={week}").text)
     assert refunds() == [(1000, "refunded")]
     await eventually(lambda: account(operator, producer_id), lambda a: a["balance_cents"] == 1500)
 
+    # the page again: the settlement moved on, so the rest is a new request
+    again = web.get("/paiements", params={"semaine": week}).text
+    assert version_shown(again) != form["version"]
     rest = web.post("/paiements/remboursement", data={**form, "montant": "",
-                                                      "key": str(uuid.uuid4())})
+                                                      "version": version_shown(again)})
     assert rest.status_code == 303
     assert refunds() == [(1000, "refunded"), (1500, "refunded")]
     await eventually(lambda: account(operator, producer_id), lambda a: a["balance_cents"] == 0)
@@ -73,3 +75,8 @@ async def test_the_farm_refunds_part_of_an_online_payment_then_the_rest_from_the
 
 async def _week_text(web, week: str) -> str:
     return text_of(web.get("/paiements", params={"semaine": week}).text)
+
+
+def version_shown(html: str) -> str:
+    """The settlement's version the page's refund form carries (one order on the page)."""
+    return re.search(r'name="version" value="(\d+)"', html)[1]

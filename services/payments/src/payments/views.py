@@ -27,7 +27,7 @@ async def payments_page(session: AsyncSession, producer_id: str, monday: date,
     query = (
         select(orders.c.order_id, orders.c.customer_id, customers.c.name, orders.c.delivery_date,
                orders.c.total_cents, settlements.c.mode, settlements.c.amount_paid_cents,
-               settlements.c.received, settlements.c.recorded_by)
+               settlements.c.received, settlements.c.recorded_by, settlements.c.version)
         .select_from(joined)
         .where(orders.c.producer_id == producer_id,
                orders.c.delivery_date >= monday,
@@ -38,7 +38,8 @@ async def payments_page(session: AsyncSession, producer_id: str, monday: date,
              "customer_name": row.name or row.customer_id,
              "delivery_date": row.delivery_date.isoformat(), "total_cents": row.total_cents,
              "mode": row.mode or "not_delivered", "amount_paid_cents": row.amount_paid_cents or 0,
-             "received": dict(row.received or {}), "recorded_by": row.recorded_by}
+             "received": dict(row.received or {}), "recorded_by": row.recorded_by,
+             "version": row.version}
             for row in await session.execute(query)]
     movements = await week_movements(session, producer_id, monday, settings.time_zone)
     # what came in (or went out), by the mode it came by: the orders' money (an order paid in

@@ -12,7 +12,9 @@ def test_a_refund_done_asked_or_replayed_says_which():
     assert "pas encore répondu" in refund_said({"amount_cents": 1000, "status": "requested"},
                                                False)
     assert refund_said({"amount_cents": 1000, "status": "refunded"}, True) == \
-        "Ce remboursement de 10,00 € était déjà demandé : rien de plus n'est rendu."
+        "Ce remboursement de 10,00 € était déjà fait : rien de plus n'est rendu."
+    assert refund_said({"amount_cents": 1000, "status": "failed"}, True) == \
+        "Le remboursement de 10,00 € a échoué chez SumUp : rien n'a été rendu."
 
 
 @pytest.mark.parametrize(("detail", "said"), [
@@ -22,6 +24,7 @@ def test_a_refund_done_asked_or_replayed_says_which():
      "un seul paiement SumUp"),
     ("SumUp refused the refund: Insufficient balance",
      "SumUp a refusé le remboursement : Insufficient balance."),
+    ("Idempotency-Key already used with another request", "a déjà servi"),
     ("something else", "Rien n'a été remboursé : something else")])
 def test_a_refund_refused_says_why_in_french(detail, said):
     problem = refund_problem(Refused("payments", 409, detail))

@@ -9,9 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from web.gateways import Refused, Unavailable
-from web.pages.common import BadInput, OperatorSession, gateways, page
+from web.pages.common import (
+    BadInput,
+    OperatorSession,
+    gateways,
+    local_today,
+    page,
+    parse_day,
+    settings_zone,
+)
 from web.pages.common import producer_path as _base
-from web.pages.exports import local_today, parse_day, settings_zone
 
 router = APIRouter(tags=["bank"])
 DEFAULT_DAYS = 31
@@ -48,7 +55,7 @@ async def card_money(request: Request, session: OperatorSession,
         if "no SumUp account" in refused.message:  # a state of the farm, not a bad request
             return page(request, "card_money.html", session, no_sumup=True, **shown)
         return page(request, "card_money.html", session, status_code=refused.status,
-                    problem=f"SumUp n'a pas répondu comme attendu : {refused.message}", **shown)
+                    problem=f"Virements non lus : {refused.message}", **shown)
     except Unavailable as down:
         return page(request, "card_money.html", session, status_code=503,
                     problem=down.message, **shown)

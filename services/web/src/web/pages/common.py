@@ -5,14 +5,16 @@ import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Form, Header, Request
+from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from ardoise.money import format_cents
 from web import signin
-from web.gateways import Gateways
+from web.gateways import Gateways, Refused, Unavailable
 
 COOKIE = "ardoise_session"
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -151,3 +153,54 @@ def page(request: Request, template: str, session: signin.Session | None = None,
     return templates.TemplateResponse(request, template, {
         "session": session, "csrf": session.csrf_token if session else "", **context},
         status_code=status_code)
+
+
+# ---- shared by several pages ---------------------------------------------------------------
+
+FLASH = "ardoise_message"
+"""What a form did, carried across its redirect (303) to the page that shows it."""
+
+
+def redirect_with(request: Request, url: str, message: str) -> RedirectResponse:
+    answer = RedirectResponse(url, status_code=303)
+    answer.set_cookie(FLASH, quote(message), max_age=120, httponly=True, samesite="lax",
+                      secure=request.app.state.settings.secure_cookies, path="/")
+    return answer
+
+
+def shown_with_flash(request: Request, answer):
+    """The page, with the message a redirect left for it shown once."""
+    if request.cookies.get(FLASH):
+        answer.delete_cookie(FLASH, path="/")
+    return answer
+
+
+def taken_flash(request: Request) -> str | None:
+    value = request.cookies.get(FLASH)
+    return unquote(value)[:500] if value else None
+
+
+def plain_euros(cents: int) -> str:
+    """`2000` → `20,00`: an amount as it is typed in a field."""
+    return f"{cents // 100},{cents % 100:02d}"
+
+
+def local_today(now: datetime, time_zone: str) -> date:
+    return now.astimezone(ZoneInfo(time_zone)).date()
+
+
+def parse_day(text: str | None, what: str) -> date:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError as error:
+        raise BadInput(f"{what} illisible : choisissez une date dans le calendrier.") from error
+
+
+async def settings_zone(request: Request, session: signin.Session, fallback: str) -> str:
+    """The producer's time zone as its payments settings name it (set in Réglages)."""
+    try:
+        settings = await gateways(request).json(session.principal, "payments", "GET",
+                                                f"{producer_path(session)}/settings")
+    except (Unavailable, Refused):
+        return fallback
+    return settings.get("time_zone") or fallback

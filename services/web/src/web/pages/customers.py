@@ -30,8 +30,10 @@ from web.pages.common import (
     euros,
     gateways,
     page,
+    plain_euros,
+    shown_with_flash,
+    taken_flash,
 )
-from web.pages.payments import plain_euros, shown_with_flash, taken_flash
 
 router = APIRouter(tags=["customers"])
 
@@ -47,7 +49,7 @@ ORDER_STATUSES = {"placed": "Passée", "awaiting_payment": "En attente de paieme
                   "accepted": "Acceptée", "cancelled": "Annulée"}
 NOTE_STATUSES = {"issued": "En vigueur", "cancelled": "Annulé"}
 REMINDER_STATUSES = {"sent": "Envoyée", "refused": "Refusée par la messagerie",
-                     "failed": "Non partie (réessayée)", "cancelled": "Annulée (payé entre-temps)",
+                     "failed": "Non partie", "cancelled": "Annulée (payé entre-temps)",
                      "sending": "En cours d'envoi"}
 KINDS = {"credit": "Crédit", "debit": "Débit", "order": "Commande", "payment": "Paiement"}
 MOVEMENTS = {
@@ -322,11 +324,14 @@ async def add_customer(request: Request, session: CheckedOperator,
 
 
 async def _optional(call) -> tuple[Any, str | None]:
-    """A part of the page that may be missing: its answer, or what to say instead."""
+    """A part of the page that may be missing: its answer, or what to say instead (its
+    service down, or refusing that part)."""
     try:
         return await call, None
     except Unavailable as down:
         return None, down.message
+    except Refused as refused:
+        return None, f"Indisponible pour le moment : {refused.message}"
 
 
 async def customer_page(request: Request, session: signin.Session, customer_id: str,

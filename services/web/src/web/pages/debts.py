@@ -18,6 +18,11 @@ from web.pages.common import (
     credit_limit,
     gateways,
     page,
+    plain_euros,
+    redirect_with,
+    settings_zone,
+    shown_with_flash,
+    taken_flash,
 )
 from web.pages.common import producer_path as _base
 from web.pages.customers import REMINDER_STATUSES, CustomerId, customer_page, customer_url
@@ -31,8 +36,6 @@ from web.pages.debts_views import (
     rule_body,
     rule_form,
 )
-from web.pages.exports import settings_zone
-from web.pages.payments import plain_euros, redirect_with, shown_with_flash, taken_flash
 
 router = APIRouter(tags=["debts"])
 PREVIEW_SIZE = 200
@@ -148,21 +151,21 @@ async def change_customer_limit(request: Request, session: CheckedOperator,
                                 defaut: Annotated[str, Form(max_length=10)] = ""):
     """The customer's own limit, or the producer's default again (`defaut=on`)."""
     try:
-        cents = None if defaut == "on" else limit_cents(plafond)
-        if cents is None and defaut != "on":
+        own_limit_cents = None if defaut == "on" else limit_cents(plafond)
+        if own_limit_cents is None and defaut != "on":
             raise BadInput("Indiquez un plafond en euros (0 : aucune dette), ou cochez « Suivre "
                            "le plafond par défaut ».")
         await gateways(request).json(
             session.principal, "accounts", "PUT",
             f"{_base(session)}/customers/{customer_id}/credit-limit",
-            json={"credit_limit_cents": cents})
+            json={"credit_limit_cents": own_limit_cents})
     except BadInput as bad:
         problem, status = f"Plafond non enregistré. {bad}", 422
     except Refused as refused:
         problem, status = refused_problem(refused, "Plafond non enregistré"), refused.status
     else:
-        said = ("Ce client suit de nouveau le plafond par défaut." if cents is None
-                else f"Plafond de ce client enregistré : {credit_limit(cents)}.")
+        said = ("Ce client suit de nouveau le plafond par défaut." if own_limit_cents is None
+                else f"Plafond de ce client enregistré : {credit_limit(own_limit_cents)}.")
         return redirect_with(request, customer_url(customer_id), said)
     return await customer_page(request, session, customer_id, status_code=status,
                                problem=problem, typed_limit=plafond)

@@ -5,9 +5,9 @@ import re
 from typing import Any
 
 from web.gateways import Refused
-from web.pages.common import BadInput, euros
+from web.pages.common import BadInput, euros, plain_euros
 from web.pages.customers import checked_email, one_line
-from web.pages.payments import parse_euros, plain_euros
+from web.pages.payments import parse_euros
 
 MAX_DAYS = 365
 OVER_LIMIT = {"refuse": "Refuser la commande",
@@ -41,11 +41,11 @@ def days(text: str | None, what: str, least: int) -> int:
 def rule_body(enabled: bool, threshold: str | None, for_days: str | None,
               every_days: str | None, farm_name: str | None, reply_to: str | None) -> dict:
     """The whole reminder rule for `PUT …/reminders/settings` (a PUT sets every field)."""
-    below = limit_cents(threshold)
-    if below is None:
+    debt_cents = limit_cents(threshold)
+    if debt_cents is None:
         raise BadInput("Seuil : indiquez la dette à partir de laquelle relancer, par exemple "
                        "10,00 (0 : toute dette).")
-    return {"enabled": enabled, "below_cents": -below,
+    return {"enabled": enabled, "below_cents": -debt_cents,
             "for_days": days(for_days, "Depuis", 0),
             "every_days": days(every_days, "Au plus une relance tous les", 1),
             "farm_name": one_line(farm_name, "Signature", 200) or None,

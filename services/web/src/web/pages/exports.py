@@ -3,10 +3,9 @@ and receipts."""
 
 import re
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import quote, unquote
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,16 +13,19 @@ from markupsafe import Markup
 
 from ardoise.weeks import week_of
 from web import signin
-from web.gateways import Refused, Unavailable
+from web.gateways import Refused
 from web.pages.common import (
     AnySession,
     BadInput,
     CheckedOperator,
     OperatorSession,
     gateways,
+    local_today,
     moment,
     order_uuid,
     page,
+    parse_day,
+    settings_zone,
 )
 from web.pages.common import producer_path as _base
 
@@ -56,21 +58,10 @@ def week_days(week: str | None) -> tuple[date, date] | None:
     return monday, monday + timedelta(days=6)
 
 
-def local_today(now: datetime, time_zone: str) -> date:
-    return now.astimezone(ZoneInfo(time_zone)).date()
-
-
 def last_week(today: date) -> tuple[date, date]:
     """Monday to Sunday of the week before `today`'s: the weekly e-mail's week."""
     monday = today - timedelta(days=today.weekday() + 7)
     return monday, monday + timedelta(days=6)
-
-
-def parse_day(text: str | None, what: str) -> date:
-    try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError as error:
-        raise BadInput(f"{what} illisible : choisissez une date dans le calendrier.") from error
 
 
 def period(du: str | None, au: str | None, today: date) -> tuple[date, date]:
@@ -237,16 +228,6 @@ def _redirect(request: Request, message: str, problem: bool = False) -> Redirect
                       httponly=True, samesite="lax", path="/exports",
                       secure=request.app.state.settings.secure_cookies)
     return answer
-
-
-async def settings_zone(request: Request, session: signin.Session, fallback: str) -> str:
-    """The producer's time zone as its payments settings name it (set in Réglages)."""
-    try:
-        settings = await gateways(request).json(session.principal, "payments", "GET",
-                                                f"{_base(session)}/settings")
-    except (Unavailable, Refused):
-        return fallback
-    return settings.get("time_zone") or fallback
 
 
 async def exports_page(request: Request, session: signin.Session, status_code: int = 200,

@@ -81,6 +81,17 @@ def _pdf(answer, fallback_name: str) -> Response:
                     headers=pdf_headers(answer.headers, fallback_name))
 
 
+async def _in_force(request: Request, session: signin.Session, order_id: str) -> str | None:
+    """The number of the order's invoice in force (None: none, or it cannot be read now)."""
+    try:
+        invoice = await gateways(request).json(session.principal, "orders", "GET",
+                                               f"{_base(session)}/orders/{order_id}/invoice",
+                                               params={"format": "json"})
+    except (Refused, Unavailable):
+        return None
+    return invoice_number(invoice.get("invoice_number"))
+
+
 async def _customer_of(request: Request, session: signin.Session, order_id: str) -> str | None:
     """The order's customer, to link to its details (None when it cannot be read now)."""
     try:
@@ -182,8 +193,11 @@ async def cancel_invoice(request: Request, session: CheckedOperator, order_id: s
     except Refused as refused:
         if refused.status in (403, 404, 422):
             return _not_found(request, session)
+        # cancelled meanwhile (the orders service refuses a second facture d'avoir): say what
+        # is in force now
         return page(request, "invoices_refused.html", session, **refused_page, status_code=409,
-                    problem=stale_cancel_problem(asked, None))
+                    problem=stale_cancel_problem(asked, await _in_force(request, session,
+                                                                        found)))
     except Unavailable:
         return page(request, "invoices_refused.html", session, **refused_page, status_code=503,
                     problem="Facture non annulée : un service ne répond pas pour le moment. "

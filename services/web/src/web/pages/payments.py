@@ -7,11 +7,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Annotated
-from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, available_timezones
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse
 
 from ardoise.money import MAX_AMOUNT_CENTS
 from ardoise.weeks import week_of
@@ -25,6 +23,10 @@ from web.pages.common import (
     gateways,
     order_uuid,
     page,
+    plain_euros,
+    redirect_with,
+    shown_with_flash,
+    taken_flash,
 )
 from web.pages.common import producer_path as _base
 
@@ -42,8 +44,6 @@ ZONES = ("Europe/Paris", "America/Cayenne", "America/Guadeloupe", "America/Marti
          "America/Miquelon", "Indian/Mayotte", "Indian/Reunion", "Pacific/Noumea",
          "Pacific/Tahiti", "Pacific/Wallis", "Europe/Brussels", "Europe/Zurich")
 """Offered first in the time zone field; any IANA name is accepted."""
-FLASH = "ardoise_message"
-"""What a form did, carried across its redirect (303) to the page that shows it."""
 NOTES_ONE_BY_ONE = 12
 """Up to this many customers, their credit notes are read customer by customer; beyond, all."""
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -89,11 +89,6 @@ def parse_euros(text: str | None) -> int | None:
     if cents > MAX_AMOUNT_CENTS:
         raise BadInput("Ce montant est trop grand.")
     return cents
-
-
-def plain_euros(cents: int) -> str:
-    """`2000` → `20,00`: an amount as it is typed in a field."""
-    return f"{cents // 100},{cents % 100:02d}"
 
 
 def monday_of(week: str | None) -> date | None:
@@ -207,25 +202,6 @@ def settings_changes(tracking: bool, modes: list[str], required: bool, time_zone
 
 # ---- plumbing -----------------------------------------------------------------------------
 
-def redirect_with(request: Request, url: str, message: str) -> RedirectResponse:
-    answer = RedirectResponse(url, status_code=303)
-    answer.set_cookie(FLASH, quote(message), max_age=120, httponly=True, samesite="lax",
-                      secure=request.app.state.settings.secure_cookies, path="/")
-    return answer
-
-
-def shown_with_flash(request: Request, answer):
-    """The page, with the message a redirect left for it shown once."""
-    if request.cookies.get(FLASH):
-        answer.delete_cookie(FLASH, path="/")
-    return answer
-
-
-def taken_flash(request: Request) -> str | None:
-    value = request.cookies.get(FLASH)
-    return unquote(value)[:500] if value else None
-
-
 async def _settings(request: Request, session: signin.Session) -> dict:
     return await gateways(request).json(session.principal, "payments", "GET",
                                         f"{_base(session)}/settings")
@@ -254,7 +230,7 @@ def _row_view(row: dict, notes: dict[str, dict], modes: list[str]) -> dict:
             "chosen": row["mode"] if row["mode"] in modes and row["mode"] != "not_delivered"
             else next((m for m in modes if m in MANUAL_MODES), modes[0]),
             "total_typed": plain_euros(row["total_cents"]), "key": str(uuid.uuid4()),
-            "online_cents": received.get("online", 0), "refund_key": str(uuid.uuid4())}
+            "online_cents": received.get("online", 0)}
 
 
 async def week_page(request: Request, session: signin.Session, week: str | None,

@@ -1,17 +1,28 @@
 """Online money given back from the week's payments page (`POST /paiements/remboursement`):
 all or part of what a customer paid online for an order, through the producer's SumUp account
-(payments `POST …/orders/{order}/refunds`). The form's key is the request's Idempotency-Key, so
-a second click asks SumUp once."""
+(payments `POST …/orders/{order}/refunds`).
 
-import uuid
+The request's Idempotency-Key names the order, the version of its settlement the page showed and
+the amount asked: the same form sent again (a second click, or again after a timeout, while
+SumUp has not answered and the page still shows the same payment) replays the first request
+instead of asking SumUp a second time. Once a refund is recorded the settlement's version moves,
+and a new refund is a new request."""
+
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 
 from web.gateways import Refused, Unavailable
-from web.pages.common import BadInput, CheckedOperator, euros, gateways, order_uuid
+from web.pages.common import (
+    BadInput,
+    CheckedOperator,
+    euros,
+    gateways,
+    order_uuid,
+    redirect_with,
+)
 from web.pages.common import producer_path as _base
-from web.pages.payments import monday_of, parse_euros, redirect_with, week_page
+from web.pages.payments import monday_of, parse_euros, week_page
 
 router = APIRouter(tags=["refunds"])
 REASONS = (
@@ -24,6 +35,8 @@ REASONS = (
     ("payment tracking is off", "Le suivi des paiements est désactivé : activez-le dans les "
      "Réglages."),
     ("no such order", "Commande introuvable."),
+    ("Idempotency-Key already used", "Ce formulaire a déjà servi pour un autre remboursement : "
+     "rechargez la page."),
 )
 
 
@@ -41,8 +54,10 @@ def refund_problem(error: Refused) -> str:
 def refund_said(answer: dict, replayed: bool) -> str:
     """What the refund did, as the payments service recorded it."""
     amount = euros(answer.get("amount_cents"))
+    if answer.get("status") == "failed":
+        return f"Le remboursement de {amount} a échoué chez SumUp : rien n'a été rendu."
     if replayed:
-        return f"Ce remboursement de {amount} était déjà demandé : rien de plus n'est rendu."
+        return f"Ce remboursement de {amount} était déjà fait : rien de plus n'est rendu."
     if answer.get("status") == "refunded":
         return (f"Remboursement en ligne de {amount} effectué par SumUp : il quitte le compte "
                 "du client et le total en ligne de la semaine.")
@@ -56,34 +71,32 @@ async def refund(request: Request, session: CheckedOperator,
                  semaine: Annotated[str, Form(max_length=20)] = "",
                  montant: Annotated[str, Form(max_length=40)] = "",
                  confirm: Annotated[str, Form(max_length=10)] = "",
-                 key: Annotated[str, Form(max_length=100)] = ""):
+                 version: Annotated[str, Form(max_length=12)] = ""):
     week = semaine if monday_of(semaine) else None
     try:
-        order, cents = order_uuid(order_id), parse_euros(montant)
-        if order is None:
-            raise BadInput("Commande introuvable.")
-        if cents == 0:
+        order, amount_cents = order_uuid(order_id), parse_euros(montant)
+        if order is None or not version.isdigit():
+            raise BadInput("Ce formulaire a expiré : rechargez la page et recommencez.")
+        if amount_cents == 0:
             raise BadInput("Un remboursement rend plus de 0,00 € : laissez le montant vide "
                            "pour rendre tout ce qui a été payé en ligne.")
         if confirm != "on":
             raise BadInput("Rien n'a été remboursé : cochez la case qui confirme le "
                            "remboursement, puis validez.")
-        idempotency = f"web-refund-{uuid.UUID(key)}"
-    except (BadInput, ValueError) as bad:
-        said = str(bad) if isinstance(bad, BadInput) else \
-            "Ce formulaire a expiré : rechargez la page et recommencez."
-        return await week_page(request, session, week, status_code=422, problem=said)
+    except BadInput as bad:
+        return await week_page(request, session, week, status_code=422, problem=str(bad))
+    idempotency = f"web-refund-{order}-v{version}-{amount_cents or 'all'}"
     try:
         answer = await gateways(request).call(
             session.principal, "payments", "POST", f"{_base(session)}/orders/{order}/refunds",
-            json={} if cents is None else {"amount_cents": cents},
+            json={} if amount_cents is None else {"amount_cents": amount_cents},
             headers={"Idempotency-Key": idempotency}, timeout=30)
     except Refused as refused:
         return await week_page(request, session, week, status_code=refused.status,
                                problem=refund_problem(refused))
     except Unavailable as down:
         return await week_page(request, session, week, status_code=503, problem=(
-            f"{down.message} Avant de recommencer, regardez ce qui reste payé en ligne pour "
-            "cette commande : un remboursement déjà parti en est déduit."))
+            f"{down.message} Le remboursement a pu partir : le demander à nouveau avec le même "
+            "montant ne rend rien de plus."))
     return redirect_with(request, f"/paiements?semaine={week}" if week else "/paiements",
                          refund_said(answer.json(), answer.status_code == 200))
