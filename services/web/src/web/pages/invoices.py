@@ -81,26 +81,25 @@ def _pdf(answer, fallback_name: str) -> Response:
                     headers=pdf_headers(answer.headers, fallback_name))
 
 
+async def _invoice_json(request: Request, session: signin.Session, order_id: str) -> dict:
+    """The order's invoice as JSON (empty when it cannot be read now)."""
+    try:
+        return await gateways(request).json(session.principal, "orders", "GET",
+                                            f"{_base(session)}/orders/{order_id}/invoice",
+                                            params={"format": "json"})
+    except (Refused, Unavailable):
+        return {}
+
+
 async def _in_force(request: Request, session: signin.Session, order_id: str) -> str | None:
     """The number of the order's invoice in force (None: none, or it cannot be read now)."""
-    try:
-        invoice = await gateways(request).json(session.principal, "orders", "GET",
-                                               f"{_base(session)}/orders/{order_id}/invoice",
-                                               params={"format": "json"})
-    except (Refused, Unavailable):
-        return None
-    return invoice_number(invoice.get("invoice_number"))
+    return invoice_number((await _invoice_json(request, session, order_id)).get(
+        "invoice_number"))
 
 
 async def _customer_of(request: Request, session: signin.Session, order_id: str) -> str | None:
     """The order's customer, to link to its details (None when it cannot be read now)."""
-    try:
-        invoice = await gateways(request).json(session.principal, "orders", "GET",
-                                               f"{_base(session)}/orders/{order_id}/invoice",
-                                               params={"format": "json"})
-    except (Refused, Unavailable):
-        return None
-    return invoice.get("customer_id")
+    return (await _invoice_json(request, session, order_id)).get("customer_id")
 
 
 # ---- an order's invoice -------------------------------------------------------------------
