@@ -104,6 +104,25 @@ async def test_the_invoices_léa_issues_and_the_journal_name_her(system, produce
     assert [(i["number"], i["issued_by"]) for i in listed] == [
         ("F000001", LEA), ("FA000001", LEA)]
 
+    # the accountant's invoices workbook says who issued each
+    issued_on = [i["issue_date"] for i in listed]
+    days = {"from": min(issued_on), "to": max(issued_on)}
+
+    async def invoices_book():
+        answer = await lea.arequest("GET", "exports", f"{base}/exports/invoices.xlsx",
+                                    params=days)
+        return openpyxl.load_workbook(io.BytesIO(answer.content))["Factures"] \
+            if answer.status_code == 200 else None
+
+    def both_listed(sheet) -> bool:
+        return sheet is not None and {"F000001", "FA000001"} <= {
+            row[0] for row in sheet.iter_rows(min_row=5, values_only=True)}
+
+    sheet = await eventually(invoices_book, both_listed)
+    assert [cell.value for cell in sheet[4]][-1] == "Émis par"
+    assert {row[0]: row[-1] for row in sheet.iter_rows(min_row=5, values_only=True)
+            if row[0] in ("F000001", "FA000001")} == {"F000001": LEA, "FA000001": LEA}
+
     async def entries() -> list[dict]:
         return (await lea.arequest("GET", "journal", f"{base}/journal/entries")).json()["entries"]
 

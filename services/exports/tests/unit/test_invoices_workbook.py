@@ -19,14 +19,15 @@ DECEMBER = date(2026, 12, 1), date(2026, 12, 31)
 ORDER_1, ORDER_2 = "0b4e7f6a-1c2d-4e5f-8a9b-0c1d2e3f4a5b", "9f8e7d6c-5b4a-4321-8765-43210fedcba9"
 BASKET = {"5.5": RateAmounts(1896, 104, 2000), "20": RateAmounts(1000, 200, 1200)}
 INVOICE = InvoiceRow("F000001", "invoice", date(2026, 12, 1), "Élise Martin", ORDER_1, None,
-                     2896, 304, 3200, BASKET)
+                     2896, 304, 3200, BASKET, "Léa Martin")
 EGGS = InvoiceRow("F000002", "invoice", date(2026, 12, 3), "Paul Roux", ORDER_2, None,
                   1000, 55, 1055, {"5.5": RateAmounts(1000, 55, 1055)})
 AVOIR = InvoiceRow("FA000001", "credit_invoice", date(2026, 12, 5), "Élise Martin", ORDER_1,
                    "F000001", -2896, -304, -3200,
                    {"5.5": RateAmounts(-1896, -104, -2000), "20": RateAmounts(-1000, -200, -1200)})
 HEADINGS = ["Numéro", "Type", "Date", "Client", "Commande", "Facture annulée",
-            "Base HT 5,5 %", "TVA 5,5 %", "Base HT 20 %", "TVA 20 %", "Total HT", "TVA", "TTC"]
+            "Base HT 5,5 %", "TVA 5,5 %", "Base HT 20 %", "TVA 20 %", "Total HT", "TVA", "TTC",
+            "Émis par"]
 
 
 def workbook(rows=(INVOICE, EGGS, AVOIR)):
@@ -73,19 +74,21 @@ def test_each_document_is_a_row_with_its_type_date_order_and_amounts_per_rate():
     assert [row[3:] for row in rows] == [["Élise Martin", "0b4e7f6a", None],
                                          ["Paul Roux", "9f8e7d6c", None],
                                          ["Élise Martin", "0b4e7f6a", "F000001"]]
-    assert [cents(cell) for cell in sheet[5][6:]] == [1896, 104, 1000, 200, 2896, 304, 3200]
+    assert [cents(cell) for cell in sheet[5][6:-1]] == [1896, 104, 1000, 200, 2896, 304, 3200]
     # nothing at 20 %: empty cells, not zeros
-    assert [cents(cell) for cell in sheet[6][6:]] == [1000, 55, None, None, 1000, 55, 1055]
+    assert [cents(cell) for cell in sheet[6][6:-1]] == [1000, 55, None, None, 1000, 55, 1055]
+    # who issued each: a person, or nobody named (the system, or issued before it was told)
+    assert [sheet[n][-1].value for n in (5, 6, 7)] == ["Léa Martin", None, None]
 
 
 def test_a_facture_d_avoir_has_negative_amounts_that_cancel_its_invoice_in_the_totals():
     sheet = workbook((INVOICE, AVOIR))["Factures"]
-    assert [cents(cell) for cell in sheet[6][6:]] == [-1896, -104, -1000, -200, -2896, -304,
-                                                      -3200]
+    assert [cents(cell) for cell in sheet[6][6:-1]] == [-1896, -104, -1000, -200, -2896, -304,
+                                                        -3200]
     assert sheet["A7"].value is None  # a blank row before the total
     total = sheet[8]
     assert [total[0].value, total[1].value] == ["Total", 2] and total[0].font.b
-    assert [cents(cell) for cell in total[6:]] == [0, 0, 0, 0, 0, 0, 0]
+    assert [cents(cell) for cell in total[6:-1]] == [0, 0, 0, 0, 0, 0, 0]
 
 
 def test_the_total_row_adds_up_every_money_column_exactly():
@@ -93,13 +96,14 @@ def test_the_total_row_adds_up_every_money_column_exactly():
     total = sheet[9]
     assert total[0].value == "Total" and total[1].value == 3
     assert total[1].number_format == '0 "document(s)"'
-    assert [cents(cell) for cell in total[6:]] == [1000, 55, 0, 0, 1000, 55, 1055]
-    assert all(cell.font.b for cell in total[6:])
+    assert [cents(cell) for cell in total[6:-1]] == [1000, 55, 0, 0, 1000, 55, 1055]
+    assert all(cell.font.b for cell in total[6:-1])
 
 
 def test_only_the_rates_the_documents_use_get_columns_lowest_first():
     only_eggs = workbook((EGGS,))["Factures"]
-    assert values(only_eggs, 4)[6:] == ["Base HT 5,5 %", "TVA 5,5 %", "Total HT", "TVA", "TTC"]
+    assert values(only_eggs, 4)[6:] == ["Base HT 5,5 %", "TVA 5,5 %", "Total HT", "TVA", "TTC",
+                                        "Émis par"]
     bread = InvoiceRow("F000003", "invoice", date(2026, 12, 9), "Zoé Petit", ORDER_2, None,
                        1000, 100, 1100, {"10": RateAmounts(1000, 100, 1100)})
     wine = InvoiceRow("F000004", "invoice", date(2026, 12, 9), "Zoé Petit", ORDER_2, None,
@@ -120,8 +124,8 @@ def test_the_vat_sheet_gives_per_rate_the_periods_base_vat_and_ttc_and_their_tot
 
 def test_a_period_without_documents_has_no_rate_column_and_zero_totals():
     book = workbook(())
-    assert values(book["Factures"], 4)[6:] == ["Total HT", "TVA", "TTC"]
-    assert values(book["Factures"], 6) == ["Total", 0, None, None, None, None, 0, 0, 0]
+    assert values(book["Factures"], 4)[6:] == ["Total HT", "TVA", "TTC", "Émis par"]
+    assert values(book["Factures"], 6) == ["Total", 0, None, None, None, None, 0, 0, 0, None]
     assert [[cell.value for cell in row] for row in book["TVA"].iter_rows(min_row=5)] == [
         ["Total", 0, 0, 0]]
 
@@ -150,6 +154,7 @@ documents = st.lists(st.builds(
 @given(documents)
 def test_every_total_is_the_exact_sum_of_its_column(rows):
     sheet = workbook(rows)["Factures"]
-    money = [[cents(cell) or 0 for cell in sheet[5 + index][6:]] for index in range(len(rows))]
-    total = [cents(cell) for cell in sheet[6 + len(rows)][6:]]
+    money = [[cents(cell) or 0 for cell in sheet[5 + index][6:-1]]
+             for index in range(len(rows))]
+    total = [cents(cell) for cell in sheet[6 + len(rows)][6:-1]]
     assert total == [sum(column) for column in zip(*money, strict=True)] or not rows

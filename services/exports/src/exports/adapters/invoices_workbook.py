@@ -25,6 +25,8 @@ VAT_SHEET = "TVA"
 DOCUMENT_HEADINGS = ("Numéro", "Type", "Date", "Client", "Commande", "Facture annulée")
 DOCUMENT_WIDTHS = (12, 16, 12, 30, 11, 16)
 TOTAL_HEADINGS = ("Total HT", "TVA", "TTC")
+ISSUED_BY = "Émis par"
+ISSUED_BY_WIDTH = 24
 MONEY_WIDTH = 14
 VAT_HEADINGS = ("Taux", "Base HT", "TVA", "TTC")
 VAT_WIDTHS = (12, MONEY_WIDTH, MONEY_WIDTH, MONEY_WIDTH)
@@ -54,7 +56,9 @@ def write_invoices(rows: Sequence[InvoiceRow], period_from: date, period_to: dat
     for rate in rates:
         headings += [f"Base HT {rate_text(rate)}", f"TVA {rate_text(rate)}"]
     headings += TOTAL_HEADINGS
-    widths = (*DOCUMENT_WIDTHS, *[MONEY_WIDTH] * (len(headings) - len(DOCUMENT_WIDTHS)))
+    widths = (*DOCUMENT_WIDTHS, *[MONEY_WIDTH] * (len(headings) - len(DOCUMENT_WIDTHS)),
+              ISSUED_BY_WIDTH)
+    headings.append(ISSUED_BY)
     _start_sheet(sheet, (f"Factures — {producer_name}", period), headings, widths)
     totals = _write_documents(sheet, rows, rates)
     sheet.append(())
@@ -75,7 +79,7 @@ def _write_documents(sheet: WriteOnlyWorksheet, rows: Sequence[InvoiceRow],
                      rates: list[str]) -> InvoiceTotals:
     totals = InvoiceTotals()
     writer = _RowWriter(sheet, (None, None, DATE_FORMAT, None, None, None,
-                                *[EURO_FORMAT] * (2 * len(rates) + len(TOTAL_HEADINGS))))
+                                *[EURO_FORMAT] * (2 * len(rates) + len(TOTAL_HEADINGS)), None))
     for row in rows:
         totals.add(row)
         per_rate = []
@@ -87,7 +91,7 @@ def _write_documents(sheet: WriteOnlyWorksheet, rows: Sequence[InvoiceRow],
                 per_rate += [euros(amounts.base_cents), euros(amounts.vat_cents)]
         writer.append((row.number, row.kind_label, row.issue_date, row.customer_name,
                        row.order_reference, row.corrects, *per_rate, euros(row.total_ht_cents),
-                       euros(row.total_vat_cents), euros(row.total_cents)))
+                       euros(row.total_vat_cents), euros(row.total_cents), row.issued_by))
     writer.flush()
     return totals
 

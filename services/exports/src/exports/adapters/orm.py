@@ -83,6 +83,7 @@ invoices = Table(
     Column("total_vat_cents", BigInteger, nullable=False),
     Column("total_cents", BigInteger, nullable=False),
     Column("vat", JSONB, nullable=False),
+    Column("issued_by", String(ACTOR_LENGTH)),  # null: the system, or told before
     Index("invoices_by_date", "producer_id", "issue_date"),
 )
 """Each invoice and facture d'avoir as issued (the orders service's InvoiceIssued), once per

@@ -100,6 +100,7 @@ class ExportsRepository:
                     total_ht_cents=event.total_ht_cents, total_vat_cents=event.total_vat_cents,
                     total_cents=event.total_cents,
                     vat=[amounts.model_dump() for amounts in event.vat],
+                    issued_by=kept_actor(event.actor),
                 ).on_conflict_do_nothing())
             case OrderPlaced():
                 await self.session.execute(insert(sales).values(
@@ -167,7 +168,8 @@ class ExportsRepository:
             row.number, row.kind, row.issue_date, row.customer_name, str(row.order_id),
             row.corrects, row.total_ht_cents, row.total_vat_cents, row.total_cents,
             {item["rate"]: RateAmounts(item["base_cents"], item["vat_cents"],
-                                       item["total_cents"]) for item in row.vat})
+                                       item["total_cents"]) for item in row.vat},
+            row.issued_by)
             for row in rows]
 
     async def known_orders(self, producer_id: str, order_ids: set[uuid.UUID]) -> set[uuid.UUID]:

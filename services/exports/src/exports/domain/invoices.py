@@ -36,6 +36,8 @@ class InvoiceRow:
     total_cents: int
     vat: Mapping[str, RateAmounts]
     """Per rate (`"5.5"`), the document's amounts at that rate."""
+    issued_by: str | None = None
+    """Who issued it (an operator's name); None: the system, or told before it was."""
 
     def __post_init__(self) -> None:
         if self.kind not in KIND_LABELS:
