@@ -190,7 +190,11 @@ async def test_the_weekly_page_shows_the_weeks_orders_once_with_totals(gateway, 
     assert page["rows"][2] == {"order_id": card, "customer_id": "c2", "customer_name": "c2",
                                "delivery_date": "2026-11-29", "total_cents": 1250,
                                "mode": "card", "amount_paid_cents": 1250,
-                               "received": {"card": 1250}, "recorded_by": "Léa Martin"}
+                               "received": {"card": 1250}, "recorded_by": "Léa Martin",
+                               "version": 1}
+    # the settlement's version: the cash order settled twice, the card one once; "not delivered"
+    # on an order never settled records nothing (null)
+    assert [r["version"] for r in page["rows"]] == [2, None, 1]
     # an operator without a name in its token is shown as such; an order never settled: no one
     assert [r["recorded_by"] for r in page["rows"][:2]] == ["opérateur", None]
     assert page["totals"] == {"not_delivered": 0, "account": 0, "cash": 2400, "card": 1250}
