@@ -174,6 +174,23 @@ async def test_made_up_key_ids_do_not_make_the_gateway_hammer_the_provider(provi
     assert provider.jwks_reads - reads <= 1  # at most once per KeySet.MIN_REFRESH_S
 
 
+async def test_a_key_published_and_signing_at_once_is_read_at_once_but_once(provider,
+                                                                             gateway):
+    """An issuer that publishes its new key and signs with it in the same instant: the gateway
+    read the keys a moment before, yet the first token of the new key is accepted (one read
+    more); a made-up key id right after reads nothing (the rate is spent)."""
+    old, new = provider.new_key("2026-11"), provider.new_key("2026-12")
+    provider.published = [old]
+    assert (await whoami(gateway, provider.token(old))).status_code == 200
+    reads = provider.jwks_reads
+    provider.published = [new, old]
+    assert (await whoami(gateway, provider.token(new))).status_code == 200
+    assert provider.jwks_reads == reads + 1
+    assert (await whoami(gateway, provider.token(provider.new_key("made-up")))
+            ).status_code == 401
+    assert provider.jwks_reads == reads + 1
+
+
 async def test_a_key_rotation_under_load_refuses_no_valid_token(provider, gateway,
                                                                 monkeypatch):
     """Old key published and signing; then the new one signs while both are published; then the

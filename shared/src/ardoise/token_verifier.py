@@ -54,6 +54,10 @@ class KeySet:
         self.client, self.jwks_url, self.issuer = client, jwks_url, issuer
         self.keys: dict[str, jwt.PyJWK] = {}
         self.fetched_at = float("-inf")
+        self.started_at = float("-inf")
+        """When the last read of the keys began."""
+        self.extra_at = float("-inf")
+        """When the last read beyond the rate began (see `_refresh`)."""
         self.fetches = 0
         self._lock = asyncio.Lock()
 
@@ -64,18 +68,28 @@ class KeySet:
     async def key(self, kid: object) -> jwt.PyJWK:
         if not isinstance(kid, str) or not kid:
             raise Unauthenticated("token names no key (kid)")
-        stale = time.monotonic() - self.fetched_at > self.MAX_AGE_S
+        asked_at = time.monotonic()
+        stale = asked_at - self.fetched_at > self.MAX_AGE_S
         if kid not in self.keys or stale:
-            await self._refresh(force=stale)
+            await self._refresh(force=stale, asked_at=asked_at)
         found = self.keys.get(kid)
         if found is None:
             raise Unauthenticated(f"unknown signing key {kid!r}")
         return found
 
-    async def _refresh(self, force: bool) -> None:
+    async def _refresh(self, force: bool, asked_at: float) -> None:
+        """Read the published keys again: at most once per MIN_REFRESH_S, plus one read more in
+        that time for a key asked for after the last read began. An issuer that publishes a
+        new key and signs with it at once (or a read in flight at that moment) would otherwise
+        have its new tokens refused until MIN_REFRESH_S passed; made-up key ids still cost at
+        most two reads per MIN_REFRESH_S."""
         async with self._lock:
-            if not force and time.monotonic() - self.fetched_at < self.MIN_REFRESH_S:
-                return
+            now = time.monotonic()
+            if not force and now - self.fetched_at < self.MIN_REFRESH_S:
+                if self.started_at >= asked_at or now - self.extra_at < self.MIN_REFRESH_S:
+                    return
+                self.extra_at = now
+            self.started_at = now
             try:
                 if self.jwks_url is None:
                     self.jwks_url = (await discover(self.client, self.issuer))["jwks_uri"]

@@ -3,6 +3,7 @@
 import json
 import time
 
+import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -71,7 +72,10 @@ async def test_a_kept_token_whose_key_the_issuer_withdrew_is_refused(decodes):
     signing = Ed25519PrivateKey.generate()
     public = jwt.PyJWK.from_dict({**json.loads(OKPAlgorithm.to_jwk(signing.public_key())),
                                   "kid": "k1", "alg": "EdDSA"})
-    keys = KeySet(client=None, jwks_url="https://issuer.example/keys")
+    # the issuer publishes no key any more (a read of its keys finds none)
+    issuer = httpx.AsyncClient(transport=httpx.MockTransport(
+        lambda request: httpx.Response(200, json={"keys": []})))
+    keys = KeySet(client=issuer, jwks_url="https://issuer.example/keys")
     keys.keys, keys.fetched_at = {"k1": public}, time.monotonic()
     verifier = TokenVerifier(keys=keys)
     now = int(time.time())
