@@ -45,18 +45,18 @@ PREVIEW_SIZE = 200
 async def _page(request: Request, session: signin.Session, status_code: int = 200,
                 rule: dict | None = None, limits: dict | None = None, **context):
     calls, base = gateways(request), _base(session)
-    saved_rule, saved_limits, preview, zone = await asyncio.gather(
-        calls.json(session.principal, "accounts", "GET", f"{base}/reminders/settings"),
-        calls.json(session.principal, "accounts", "GET", f"{base}/credit-limits"),
+    # the preview carries the rule as saved (and who changed it), with who it would remind
+    preview, saved_limits, zone = await asyncio.gather(
         calls.json(session.principal, "accounts", "GET", f"{base}/reminders/preview",
                    params={"limit": PREVIEW_SIZE}),
+        calls.json(session.principal, "accounts", "GET", f"{base}/credit-limits"),
         settings_zone(request, session, "Europe/Paris"))
     return page(request, "debts.html", session, status_code=status_code,
-                rule=rule or rule_form(saved_rule), saved_rule=saved_rule,
+                rule=rule or rule_form(preview), saved_rule=preview,
                 limits=limits or {"limit": typed(saved_limits.get("credit_limit_cents")),
                                   "over_limit": saved_limits.get("over_limit")},
                 saved_limits=saved_limits,
-                due=preview.get("customers", []), tracking=saved_rule.get("payment_tracking"),
+                due=preview.get("customers", []), tracking=preview.get("payment_tracking"),
                 over_limit_choices=OVER_LIMIT, statuses=REMINDER_STATUSES,
                 preview_size=PREVIEW_SIZE, zone=zone, **context)
 
