@@ -54,8 +54,9 @@ def require_online_payment(system, producer_id: str) -> None:
         until(lambda: aside.submit(asyncio.run, heard()).result(), bool)
 
 
-def test_a_customer_pays_online_from_mon_compte_on_a_phone(phone, sign_in, system,
-                                                           producer_id):
+def claires_order_to_pay_online(system, producer_id: str) -> tuple[str, str, dict, dict]:
+    """Claire's 20,00 € order at a producer requiring online payment, once its checkout is
+    there: its id, the orders' URL, Claire's headers and the order as she reads it."""
     operator = bearer(system, Principal("operator", producer_id))
     base = f"{system.urls['orders']}/v1/producers/{producer_id}/orders"
     httpx.put(f"{system.urls['accounts']}/v1/producers/{producer_id}/customers/c1",
@@ -67,8 +68,14 @@ def test_a_customer_pays_online_from_mon_compte_on_a_phone(phone, sign_in, syste
                                         "unit_price_cents": 2000}]})
     assert placed.status_code == 201, placed.text
     order_id = placed.json()["order_id"]
-    until(lambda: httpx.get(f"{base}/{order_id}", headers=customer, timeout=10).json(),
-          lambda o: (o.get("payment") or {}).get("checkout_url"))
+    shown = until(lambda: httpx.get(f"{base}/{order_id}", headers=customer, timeout=10).json(),
+                  lambda o: (o.get("payment") or {}).get("checkout_url"))
+    return order_id, base, customer, shown
+
+
+def test_a_customer_pays_online_from_mon_compte_on_a_phone(phone, sign_in, system,
+                                                           producer_id):
+    order_id, base, customer, _ = claires_order_to_pay_online(system, producer_id)
 
     sign_in(phone, "customer", producer_id, "claire@example.org", customer="c1")
     expect(phone.get_by_role("heading", name="Mon compte")).to_be_visible()

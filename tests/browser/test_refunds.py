@@ -6,29 +6,17 @@ from datetime import date
 import httpx
 from playwright.sync_api import expect
 
-from ardoise.auth import Principal
 from ardoise.weeks import week_of
 
 from .conftest import shot
-from .test_account import bearer, require_online_payment, until
+from .test_account import claires_order_to_pay_online, until
 
 STANDIN_KEY = {"Authorization": "Bearer standin"}
 
 
 def test_the_farm_gives_back_part_of_an_online_payment(page, sign_in, system, producer_id):
-    operator = bearer(system, Principal("operator", producer_id))
-    base = f"{system.urls['orders']}/v1/producers/{producer_id}/orders"
-    httpx.put(f"{system.urls['accounts']}/v1/producers/{producer_id}/customers/c1",
-              json={"name": "Claire Martin"}, headers=operator, timeout=10).raise_for_status()
-    require_online_payment(system, producer_id)
-    customer = bearer(system, Principal("customer", producer_id, "c1"))
-    placed = httpx.post(base, headers=customer, timeout=10, json={
-        "customer_id": "c1", "lines": [{"label": "Panier", "quantity": 1,
-                                        "unit_price_cents": 2000}]})
-    assert placed.status_code == 201, placed.text
-    order_id = placed.json()["order_id"]
-    payment = until(lambda: httpx.get(f"{base}/{order_id}", headers=customer, timeout=10).json(),
-                    lambda o: (o.get("payment") or {}).get("checkout_id"))["payment"]
+    order_id, base, customer, shown = claires_order_to_pay_online(system, producer_id)
+    payment = shown["payment"]
     paid = httpx.post(f"{system.urls['sumup']}/v0.1/checkouts/{payment['checkout_id']}/simulate",
                       headers=STANDIN_KEY, json={"status": "PAID"}, timeout=10)
     assert paid.status_code == 200, paid.text

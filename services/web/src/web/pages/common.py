@@ -96,6 +96,17 @@ class BadInput(ValueError):
     """A form value refused before anything is asked of a gateway; its message is French."""
 
 
+TRACKING_OFF_REASON = ("payment tracking is off", "Le suivi des paiements est désactivé : "
+                       "activez-le dans les Réglages.")
+"""The gateways' refusal while payments are not tracked, and what the pages say of it."""
+
+
+def in_french(reason: str, known: tuple[tuple[str, str], ...]) -> str | None:
+    """The French words for a gateway's reason: those of the first fragment of `known` found in
+    it, else None (the page then says the gateway's own words)."""
+    return next((french for fragment, french in known if fragment in reason), None)
+
+
 class BadCsrf(Exception):
     """A form without this session's token: refused, nothing done."""
 

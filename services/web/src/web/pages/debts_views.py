@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from web.gateways import Refused
-from web.pages.common import BadInput, euros, plain_euros
+from web.pages.common import TRACKING_OFF_REASON, BadInput, euros, in_french, plain_euros
 from web.pages.customers import checked_email, one_line
 from web.pages.payments import parse_euros
 
@@ -19,8 +19,7 @@ REFUSALS = (
                           "coordonnées."),
     ("being sent", "Une relance part vers ce client en ce moment même : rien de plus n'est "
                    "envoyé."),
-    ("payment tracking is off", "Le suivi des paiements est désactivé : activez-le dans les "
-                                "Réglages."),
+    TRACKING_OFF_REASON,
     ("no such customer", "Client introuvable."),
 )
 
@@ -88,16 +87,11 @@ def one_line_safe(text: Any) -> str:
 
 def reminder_refusal(error: Refused) -> str:
     """Why no reminder was sent, in French (the gateway's own words for anything else)."""
-    said = error.message
-    for fragment, french in REFUSALS:
-        if fragment in said:
-            return french
-    return f"Relance refusée : {said}"
+    return in_french(error.message, REFUSALS) or f"Relance refusée : {error.message}"
 
 
 def refused_problem(error: Refused, what: str) -> str:
     """Why a rule or a limit was not saved: `what` (« Plafond non enregistré »), then the
     gateway's reason (in French when it is one people meet here)."""
-    if "payment tracking is off" in error.message:
-        return f"{what}. {REFUSALS[3][1]}"
-    return f"{what} : {error.message}"
+    tracking_off = in_french(error.message, (TRACKING_OFF_REASON,))
+    return f"{what}. {tracking_off}" if tracking_off else f"{what} : {error.message}"

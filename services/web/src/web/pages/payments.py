@@ -16,11 +16,13 @@ from ardoise.weeks import week_of
 from web import signin
 from web.gateways import Refused
 from web.pages.common import (
+    TRACKING_OFF_REASON,
     BadInput,
     CheckedOperator,
     OperatorSession,
     euros,
     gateways,
+    in_french,
     order_uuid,
     page,
     plain_euros,
@@ -49,8 +51,7 @@ NOTES_ONE_BY_ONE = 12
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _AMOUNT = re.compile(r"^(\d+)(?:[.,](\d*))?$")
 REASONS = (
-    ("payment tracking is off", "Le suivi des paiements est désactivé : activez-le dans les "
-                                "Réglages."),
+    TRACKING_OFF_REASON,
     ("only when SumUp confirms", "Un paiement en ligne n'est enregistré que lorsque SumUp le "
                                  "confirme : choisissez le mode par lequel l'argent est venu."),
     ("does not accept", "Ce mode de paiement n'est pas accepté : cochez-le dans les Réglages."),
@@ -165,11 +166,13 @@ def bulk_message(settlements: list[dict], mode: str) -> str:
 
 
 def french_reason(error: Refused) -> str:
-    text = error.message
-    for fragment, french in REASONS:
-        if fragment in text:
-            return french
-    return f"Refusé par le service des paiements : {text}"
+    return in_french(error.message, REASONS) or \
+        f"Refusé par le service des paiements : {error.message}"
+
+
+def week_url(week: str | None) -> str:
+    """The payments page of `week` (a checked `2026-W48`), else of the current week."""
+    return f"/paiements?semaine={week}" if week else "/paiements"
 
 
 @cache
@@ -317,7 +320,7 @@ async def settle_one(request: Request, session: CheckedOperator,
         found = await gw.json(session.principal, "payments", "GET",
                               f"{_base(session)}/credit-notes", params={"customer_id": customer_id})
         note = notes_in_force(found["credit_notes"]).get(order)
-    return redirect_with(request, f"/paiements?semaine={week}" if week else "/paiements",
+    return redirect_with(request, week_url(week),
                          settled_message(answer, note))
 
 
@@ -344,7 +347,7 @@ async def settle_many(request: Request, session: CheckedOperator,
     except Refused as refused:
         return await week_page(request, session, week, status_code=refused.status,
                                problem=french_reason(refused))
-    return redirect_with(request, f"/paiements?semaine={week}" if week else "/paiements",
+    return redirect_with(request, week_url(week),
                          bulk_message(answer["settlements"], mode))
 
 

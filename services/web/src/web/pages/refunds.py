@@ -14,26 +14,29 @@ from fastapi import APIRouter, Form, Request
 
 from web.gateways import Refused, Unavailable
 from web.pages.common import (
+    TRACKING_OFF_REASON,
     BadInput,
     CheckedOperator,
     euros,
     gateways,
+    in_french,
     order_uuid,
     redirect_with,
 )
 from web.pages.common import producer_path as _base
-from web.pages.payments import monday_of, parse_euros, week_page
+from web.pages.payments import monday_of, parse_euros, week_page, week_url
 
 router = APIRouter(tags=["refunds"])
+SUMUP_REFUSED = ("SumUp refused the refund", "SumUp a refusé le remboursement")
+"""Said with SumUp's own words after it."""
 REASONS = (
     ("nothing paid online for this order is left", "Rien de ce qui a été payé en ligne pour "
      "cette commande ne reste à rembourser."),
     ("can be refunded", "Ce montant dépasse ce qui reste payé en ligne pour cette commande."),
     ("one refund goes back through one SumUp payment", "Un remboursement passe par un seul "
      "paiement SumUp : remboursez en plusieurs fois, un paiement à la fois."),
-    ("SumUp refused the refund", "SumUp a refusé le remboursement"),
-    ("payment tracking is off", "Le suivi des paiements est désactivé : activez-le dans les "
-     "Réglages."),
+    SUMUP_REFUSED,
+    TRACKING_OFF_REASON,
     ("no such order", "Commande introuvable."),
     ("Idempotency-Key already used", "Ce formulaire a déjà servi pour un autre remboursement : "
      "rechargez la page."),
@@ -43,12 +46,12 @@ REASONS = (
 def refund_problem(error: Refused) -> str:
     """Why nothing was refunded, in French (SumUp's own words kept after its refusal)."""
     said = error.message
-    for fragment, french in REASONS:
-        if fragment in said:
-            if fragment.startswith("SumUp"):
-                return f"Rien n'a été remboursé. {french} : {said.split(':', 1)[-1].strip()}."
-            return f"Rien n'a été remboursé. {french}"
-    return f"Rien n'a été remboursé : {said}"
+    french = in_french(said, REASONS)
+    if french is None:
+        return f"Rien n'a été remboursé : {said}"
+    if french == SUMUP_REFUSED[1]:
+        return f"Rien n'a été remboursé. {french} : {said.split(':', 1)[-1].strip()}."
+    return f"Rien n'a été remboursé. {french}"
 
 
 def refund_said(answer: dict, replayed: bool) -> str:
@@ -98,5 +101,5 @@ async def refund(request: Request, session: CheckedOperator,
         return await week_page(request, session, week, status_code=503, problem=(
             f"{down.message} Le remboursement a pu partir : le demander à nouveau avec le même "
             "montant ne rend rien de plus."))
-    return redirect_with(request, f"/paiements?semaine={week}" if week else "/paiements",
+    return redirect_with(request, week_url(week),
                          refund_said(answer.json(), answer.status_code == 200))
