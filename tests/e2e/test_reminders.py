@@ -99,6 +99,25 @@ def test_the_producer_previews_its_rule_and_sends_a_reminder_by_hand(
         "customers"] == []
 
 
+def test_a_reminder_asked_again_with_its_key_is_answered_not_sent_again(operator, producer_id,
+                                                                       mail_server):
+    base = f"/v1/producers/{producer_id}"
+    hugo = f"hugo.{producer_id}@example.org"
+    register(operator, producer_id, "hugo", hugo, debt_cents=1200)
+    register(operator, producer_id, "ines", f"ines.{producer_id}@example.org", debt_cents=800)
+    key = {"Idempotency-Key": f"remind-hugo-{uuid.uuid4()}"}
+    sent = operator.request("POST", "accounts", f"{base}/customers/hugo/reminders", headers=key)
+    assert sent.status_code == 201, sent.text
+    again = operator.request("POST", "accounts", f"{base}/customers/hugo/reminders", headers=key)
+    assert again.status_code == 200, again.text
+    assert again.json() == sent.json()
+    other = operator.request("POST", "accounts", f"{base}/customers/ines/reminders", headers=key)
+    assert other.status_code == 409 and "Idempotency-Key" in other.text
+    assert [m["To"] for m in mail_server.messages] == [hugo]
+    assert operator.request("GET", "accounts", f"{base}/customers/ines/account").json()[
+        "reminders"] == []
+
+
 def test_a_refused_address_is_recorded_with_the_servers_answer(operator, producer_id,
                                                                mail_server):
     base = f"/v1/producers/{producer_id}"

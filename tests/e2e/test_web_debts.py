@@ -44,12 +44,24 @@ def test_the_farm_sets_its_rule_and_limits_and_reminds_a_customer_by_hand(
     assert "Client claire" in page and "-25,00 €" in page
     assert "Client paul" not in page and "Client zoe" not in page
 
-    reminded = web.post("/clients/claire/relance", data={"csrf": csrf, "retour": "relances"})
+    assert 'name="apres" value="aucune"' in web.get("/relances").text  # none sent yet
+    form = {"csrf": csrf, "retour": "relances", "apres": "aucune"}
+    reminded = web.post("/clients/claire/relance", data=form)
     assert reminded.status_code == 303 and reminded.headers["location"] == "/relances"
     page = text_of(web.get("/relances").text)
     assert f"Relance envoyée à {claire} (solde -25,00 €)." in page
     assert "Personne à relancer" in page  # reminded: not due again this week
     assert [m["To"] for m in mail_server.messages] == [claire]
+    # the same form again (a second click, a retry after a timeout): nothing more goes out
+    again = web.post("/clients/claire/relance", data=form)
+    assert again.status_code == 303
+    assert ("Cette relance était déjà demandée : rien de plus n'est envoyé. Relance envoyée à "
+            f"{claire}") in text_of(web.get("/relances").text)
+    assert [m["To"] for m in mail_server.messages] == [claire]
+    [first] = operator.request("GET", "accounts",
+                               f"{base}/customers/claire/account").json()["reminders"]
+    assert f'name="apres" value="{first["reminder_id"]}"' in web.get("/clients/claire").text
+    assert web.post("/clients/claire/relance", data={**form, "apres": "x"}).status_code == 422
     refused = web.post("/clients/zoe/relance", data={"csrf": csrf})
     assert refused.status_code == 409
     assert "Ce client ne doit rien : aucune relance à envoyer." in text_of(refused.text)
@@ -57,6 +69,10 @@ def test_the_farm_sets_its_rule_and_limits_and_reminds_a_customer_by_hand(
     claires_page = text_of(web.get("/clients/claire").text)
     assert "Relances envoyées" in web.get("/clients/claire").text
     assert "Envoyée (à la main)" in claires_page
+    # from Claire's page as it is now, after that reminder: a new one is a new request
+    assert web.post("/clients/claire/relance", data={
+        "csrf": csrf, "apres": first["reminder_id"]}).status_code == 303
+    assert [m["To"] for m in mail_server.messages] == [claire, claire]
 
     # the default limit, then Claire's own: an order past it is refused
     limit = {"csrf": csrf, "plafond": "50,00", "depassement": "refuse"}

@@ -31,7 +31,7 @@ from accounts.domain.reminders import (
     below_since,
 )
 from accounts.service_layer import handlers, reminders
-from accounts.service_layer.reminder_ports import Post
+from accounts.service_layer.reminder_ports import Post, RequestKey
 from accounts.views import account_page
 from ardoise.db import make_engine, make_sessionmaker
 from ardoise.errors import Conflict
@@ -468,3 +468,38 @@ async def test_since_when_read_by_the_database_is_the_rules_since_when(
                 standing = await repository.standing_for_update(producer_id, customer_id,
                                                                 below)
                 assert standing.below_since_at == below_since(history, below), (n, below)
+
+
+async def test_one_sent_by_hand_with_a_key_is_sent_once_however_often_it_is_asked(
+        sessions, new_reminders, post, smtp, customer, producer_id):
+    """A second click, or the same request again after a timeout, answers the first reminder;
+    two at once with one key send one; a new key is a new reminder."""
+    _, inbox = smtp
+    claire = await customer("claire", debt_cents=2350)
+    denis = await customer("denis", debt_cents=500)
+    key = RequestKey("web-remind-claire-after-none", "claire by hand")
+
+    async def ask(customer_id: str = "claire", asked: RequestKey = key):
+        return await reminders.send_by_hand_once(producer_id, customer_id, new_reminders, post,
+                                                 asked)
+
+    together = await asyncio.gather(ask(), ask(), return_exceptions=True)
+    answered = [outcome for outcome in together if not isinstance(outcome, Exception)]
+    # the second waits for the first's claim: it replays it, or finds it being sent
+    assert all(isinstance(outcome, Conflict) and "being sent" in str(outcome)
+               for outcome in together if isinstance(outcome, Exception))
+    assert [replayed for _, replayed in answered].count(False) == 1
+    first = next(reminder for reminder, replayed in answered if not replayed)
+    again, replayed = await ask()
+    assert replayed and again == first and again["status"] == "sent"
+    assert len(inbox.to(claire)) == 1
+
+    with pytest.raises(Conflict, match="Idempotency-Key"):
+        await ask("denis", RequestKey(key.key, "denis by hand"))
+    assert inbox.to(denis) == []
+    async with new_reminders() as uow:
+        assert await uow.reminders.all_of(producer_id, "denis") == []
+
+    _, replayed = await ask(asked=RequestKey(f"web-remind-claire-after-{first['reminder_id']}",
+                                             "claire by hand"))
+    assert not replayed and len(inbox.to(claire)) == 2

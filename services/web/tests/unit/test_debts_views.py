@@ -9,6 +9,7 @@ from web.pages.debts_views import (
     limit_cents,
     limits_body,
     refused_problem,
+    reminder_key,
     reminder_refusal,
     reminder_said,
     rule_body,
@@ -83,11 +84,30 @@ def test_a_reminders_outcome_is_said_with_the_address_and_the_servers_answer():
     assert "Rien n'est renvoyé" in reminder_said({"status": "failed", "email": "x@example.org",
                                                   "error": "timeout"})
 
+    assert reminder_said({"status": "sending", "email": "x@example.org",
+                          "balance_cents": -100}, replayed=True) == (
+        "Cette relance était déjà demandée : rien de plus n'est envoyé. Relance vers "
+        "x@example.org en cours d'envoi (solde -1,00 €).")
+
+
+def test_a_reminders_key_names_the_customer_and_the_last_reminder_its_page_showed():
+    last = "3f2b8c1e-7d4a-4e8b-9c0d-1a2b3c4d5e6f"
+    assert reminder_key("claire", "aucune") == {
+        "Idempotency-Key": "web-remind-claire-after-aucune"}
+    assert reminder_key("claire", last) == {
+        "Idempotency-Key": f"web-remind-claire-after-{last}"}
+    assert reminder_key("claire", last) != reminder_key("bruno", last)
+    assert reminder_key("claire", "") == {}  # a form drawn before the key existed
+    for forged in ("x", last.upper() + "0", f"{last}\nX-Other: 1", "aucune "):
+        with pytest.raises(BadInput, match="expiré"):
+            reminder_key("claire", forged)
+
 
 @pytest.mark.parametrize(("detail", "said"), [
     ("the customer owes nothing: no reminder to send", "ne doit rien"),
     ("the customer has no e-mail address", "pas d'adresse e-mail"),
     ("a reminder is being sent to this customer right now", "en ce moment même"),
+    ("Idempotency-Key already used with another request", "un autre client"),
     ("something new", "Relance refusée : something new")])
 def test_a_reminder_refused_says_why_in_french(detail, said):
     assert said in reminder_refusal(Refused("accounts", 409, detail))

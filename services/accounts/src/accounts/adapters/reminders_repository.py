@@ -11,7 +11,15 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from accounts.adapters.orm import accounts, inbox, outbox, producers, reminder_rules, reminders
+from accounts.adapters.orm import (
+    accounts,
+    idempotency_keys,
+    inbox,
+    outbox,
+    producers,
+    reminder_rules,
+    reminders,
+)
 from accounts.domain.reminder_mail import Line, message_id
 from accounts.domain.reminders import CANCELLED, ReminderRecord, ReminderRule, Standing
 from ardoise.changes import Change
@@ -181,6 +189,30 @@ class RemindersRepository:
                                     reminders.c.customer_id == customer_id)
             .order_by(reminders.c.created_at))
         return [ReminderRecord(*(getattr(r, c) for c in _RECORD)) for r in rows]
+
+    async def keyed(self, producer_id: str,
+                    key: str) -> tuple[str, ReminderRecord | None] | None:
+        """The fingerprint of an earlier request with this Idempotency-Key and the reminder it
+        claimed (None: the key is new; a record None: the key was used to move money)."""
+        remembered = (await self.session.execute(
+            select(idempotency_keys.c.fingerprint, idempotency_keys.c.response)
+            .where(idempotency_keys.c.producer_id == producer_id,
+                   idempotency_keys.c.key == key))).first()
+        if remembered is None:
+            return None
+        if "reminder_id" not in remembered.response:
+            return remembered.fingerprint, None
+        row = (await self.session.execute(select(reminders).where(
+            reminders.c.reminder_id == remembered.response["reminder_id"]))).one()
+        return remembered.fingerprint, ReminderRecord(*(getattr(row, c) for c in _RECORD))
+
+    async def remember_key(self, producer_id: str, key: str, fingerprint: str,
+                           record: ReminderRecord) -> None:
+        """The key of the request that claimed this reminder: the same request again replays
+        it (the reminder as it stands then) instead of sending another."""
+        await self.session.execute(insert(idempotency_keys).values(
+            producer_id=producer_id, key=key, fingerprint=fingerprint,
+            response={"reminder_id": str(record.reminder_id)}))
 
     async def close_earlier(self, record: ReminderRecord) -> None:
         """An earlier reminder left behind: one whose sender stopped is recorded failed, one

@@ -5,15 +5,18 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from accounts.adapters.reminders_repository import SqlRemindersUnitOfWork
 from accounts.domain.reminders import MAX_DAYS, ReminderRule
-from accounts.entrypoints.api import check_operator_of_customer
+from accounts.entrypoints.api import IdempotencyKey, check_operator_of_customer
 from accounts.entrypoints.reminder_schemas import ReminderOut
 from accounts.service_layer import reminders
+from accounts.service_layer.reminder_ports import RequestKey
 from ardoise.changes import ChangeOut, actor_of
-from ardoise.gateway import CurrentPrincipal, check_operator_of
+from ardoise.gateway import CurrentPrincipal, check_operator_of, request_fingerprint
 from ardoise.ids import CUSTOMER_ID_PATTERN, PRODUCER_ID_PATTERN
 from ardoise.money import MAX_AMOUNT_CENTS
 from ardoise.text import Email, Name
@@ -112,15 +115,27 @@ async def preview_reminders(producer: Producer, principal: CurrentPrincipal, req
 
 @router.post("/customers/{customer}/reminders", response_model=ReminderOut, status_code=201,
              summary="Send a customer a reminder now",
-             responses={409: {"description": "the customer owes nothing, has no e-mail "
-                                             "address, is being sent one this moment, or "
-                                             "payments are not tracked"}})
+             responses={200: {"description": "replay of an earlier request with the same "
+                                             "Idempotency-Key: the reminder it sent, as it "
+                                             "stands now; nothing more is sent"},
+                        409: {"description": "the customer owes nothing, has no e-mail "
+                                             "address, is being sent one this moment, "
+                                             "payments are not tracked, or the "
+                                             "Idempotency-Key was used for another request"}})
 async def send_reminder(producer: Producer, customer: Customer, principal: CurrentPrincipal,
-                        request: Request) -> dict:
+                        request: Request, idempotency_key: IdempotencyKey = None):
     """A reminder of the debt now, whatever the rule (on or off, threshold, period), to a
     customer that owes; a refused address is tried again. The answer is the reminder as
     recorded: `sent`, `refused` or `failed` with the mail server's answer in `error`, or
-    `cancelled` when the debt was paid while it was written. It counts for the rule's period."""
+    `cancelled` when the debt was paid while it was written. It counts for the rule's period.
+    With an `Idempotency-Key`, the same request sent again (a second click, a retry after a
+    timeout) answers the reminder the first one sent instead of sending another."""
     check_operator_of_customer(principal, producer, customer)
-    return await reminders.send_by_hand(
-        producer, customer, lambda: _uow(request), request.app.state.reminder_post)
+    key = None if idempotency_key is None else RequestKey(
+        idempotency_key, request_fingerprint({"customer": customer, "reminder": "by hand"}))
+    reminder, replayed = await reminders.send_by_hand_once(
+        producer, customer, lambda: _uow(request), request.app.state.reminder_post, key)
+    if replayed:
+        return JSONResponse(jsonable_encoder(ReminderOut.model_validate(reminder)),
+                            status_code=200)
+    return reminder

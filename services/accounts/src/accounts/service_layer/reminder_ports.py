@@ -40,6 +40,12 @@ class RemindersRepository(Protocol):
 
     async def close_earlier(self, record: ReminderRecord) -> None: ...
 
+    async def keyed(self, producer_id: str,
+                    key: str) -> tuple[str, ReminderRecord | None] | None: ...
+
+    async def remember_key(self, producer_id: str, key: str, fingerprint: str,
+                           record: ReminderRecord) -> None: ...
+
 
 class RemindersUnitOfWork(UnitOfWorkPort, Protocol):
     reminders: RemindersRepository
@@ -63,3 +69,18 @@ class Post:
     mailer: Mailer
     write: Callable[[Letter], Message]
     account_url: str
+
+
+@dataclass(frozen=True)
+class RequestKey:
+    """A request's Idempotency-Key and the fingerprint of what it asked."""
+
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The reminder an earlier request with the same key claimed: nothing more is sent."""
+
+    record: ReminderRecord

@@ -39,7 +39,12 @@ from accounts.domain.reminders import (
     still_owed,
 )
 from accounts.service_layer.handlers import TRACKING_OFF
-from accounts.service_layer.reminder_ports import NewRemindersUnitOfWork, Post
+from accounts.service_layer.reminder_ports import (
+    NewRemindersUnitOfWork,
+    Post,
+    Replay,
+    RequestKey,
+)
 from ardoise.errors import Conflict
 from ardoise.payment_reference import payment_reference
 
@@ -51,16 +56,18 @@ REBUILDS = 3
 
 
 async def send_one(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOfWork,
-                post: Post, now: datetime, manual: bool) -> dict | None:
-    """Claim, write, check, send, record; None when nothing is due (the timer's case)."""
+                post: Post, now: datetime, manual: bool,
+                key: RequestKey | None = None) -> dict | Replay | None:
+    """Claim, write, check, send, record; None when nothing is due (the timer's case), the
+    reminder already claimed by a request with the same `key` (by hand) as a Replay."""
     started = time.monotonic()
 
     def clock() -> datetime:
         return now + timedelta(seconds=time.monotonic() - started)
 
-    claimed = await _claim(producer_id, customer_id, new_uow, now, manual)
-    if claimed is None:
-        return None
+    claimed = await _claim(producer_id, customer_id, new_uow, now, manual, key)
+    if claimed is None or isinstance(claimed, Replay):
+        return claimed
     record, rule, threshold_cents = claimed
     # committed: the reminder is on record before anything goes out
     for _ in range(REBUILDS):
@@ -94,8 +101,10 @@ async def send_one(producer_id: str, customer_id: str, new_uow: NewRemindersUnit
 
 
 async def _claim(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOfWork,
-                 now: datetime, manual: bool) -> tuple[ReminderRecord, ReminderRule, int] | None:
-    """The reminder recorded `sending`, decided and written with the account row locked."""
+                 now: datetime, manual: bool, key: RequestKey | None,
+                 ) -> tuple[ReminderRecord, ReminderRule, int] | Replay | None:
+    """The reminder recorded `sending`, decided and written with the account row locked (the
+    request's key with it: a second request with that key, waiting for the lock, replays)."""
     async with new_uow() as uow:
         if not await uow.reminders.tracking_is_on(producer_id):
             if manual:
@@ -110,6 +119,8 @@ async def _claim(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOf
             if manual:
                 raise CustomerNotFound("no such customer")
             return None
+        if key is not None and (earlier := await uow.reminders.keyed(producer_id, key.key)):
+            return _replay(earlier, key)
         decision: Decision = (decide_by_hand(standing, now) if manual
                               else decide(rule, standing, now))
         if not decision.due:
@@ -125,8 +136,17 @@ async def _claim(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOf
             record = ReminderRecord(uuid.uuid4(), SENDING, now, standing.email,
                                     standing.balance_cents, manual, 1, now + CLAIM)
         await uow.reminders.save(producer_id, customer_id, record)
+        if key is not None:
+            await uow.reminders.remember_key(producer_id, key.key, key.fingerprint, record)
         await uow.commit()
     return record, rule, threshold_cents
+
+
+def _replay(earlier: tuple[str, ReminderRecord | None], key: RequestKey) -> Replay:
+    fingerprint, record = earlier
+    if fingerprint != key.fingerprint or record is None:
+        raise Conflict("Idempotency-Key already used with another request")
+    return Replay(record)
 
 
 async def _letter(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOfWork,

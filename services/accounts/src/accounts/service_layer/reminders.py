@@ -11,6 +11,8 @@ from accounts.service_layer.reminder_ports import (
     Post,
     ProducerLock,
     RemindersUnitOfWork,
+    Replay,
+    RequestKey,
 )
 from accounts.service_layer.reminder_sending import send_one
 from ardoise.changes import Change
@@ -84,10 +86,22 @@ async def send_by_hand(producer_id: str, customer_id: str, new_uow: NewReminders
                        post: Post, now: datetime | None = None) -> dict:
     """One reminder now, whatever the rule: 404 for an unknown customer, 409 when it owes
     nothing, has no address, is being reminded this moment, or payments are not tracked."""
-    outcome = await send_one(producer_id, customer_id, new_uow, post,
-                             now or datetime.now(UTC), manual=True)
-    assert outcome is not None  # by hand, a reminder not sent is a 409
+    outcome, _ = await send_by_hand_once(producer_id, customer_id, new_uow, post, None, now)
     return outcome
+
+
+async def send_by_hand_once(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOfWork,
+                            post: Post, key: RequestKey | None,
+                            now: datetime | None = None) -> tuple[dict, bool]:
+    """Like `send_by_hand`; with a key, the same request again answers the reminder it sent
+    (as it stands now) instead of sending another: the reminder, and whether it is a replay.
+    The key used for another customer, or to move money, is a 409."""
+    outcome = await send_one(producer_id, customer_id, new_uow, post,
+                             now or datetime.now(UTC), manual=True, key=key)
+    assert outcome is not None  # by hand, a reminder not sent is a 409
+    if isinstance(outcome, Replay):
+        return outcome.record.view(), True
+    return outcome, False
 
 
 async def send_due_reminders(new_uow: NewRemindersUnitOfWork, post: Post,

@@ -31,6 +31,7 @@ from web.pages.debts_views import (
     limit_cents,
     limits_body,
     refused_problem,
+    reminder_key,
     reminder_refusal,
     reminder_said,
     rule_body,
@@ -124,20 +125,27 @@ async def change_default_limit(request: Request, session: CheckedOperator,
 
 @router.post("/clients/{customer_id}/relance")
 async def remind_now(request: Request, session: CheckedOperator, customer_id: CustomerId,
-                     retour: Annotated[str, Form(max_length=20)] = ""):
+                     retour: Annotated[str, Form(max_length=20)] = "",
+                     apres: Annotated[str, Form(max_length=40)] = ""):
     """A reminder sent now to one customer, whatever the rule; back to the page it came from
-    (the debts page, or the customer's own)."""
+    (the debts page, or the customer's own). The form names the last reminder its page showed
+    (`apres`): sent twice, it sends one (`reminder_key`)."""
     try:
-        answer = await gateways(request).json(
+        answer = await gateways(request).call(
             session.principal, "accounts", "POST",
-            f"{_base(session)}/customers/{customer_id}/reminders")
+            f"{_base(session)}/customers/{customer_id}/reminders",
+            headers=reminder_key(customer_id, apres))
+    except BadInput as bad:
+        problem, status = str(bad), 422
     except Refused as refused:
         problem, status = reminder_refusal(refused), 404 if refused.status == 404 else 409
     except Unavailable as down:
-        problem, status = f"Relance non envoyée. {down.message}", 503
+        problem, status = (f"{down.message} La relance a pu partir : renvoyer ce même "
+                           "formulaire n'en envoie pas une seconde."), 503
     else:
         back = "/relances" if retour == "relances" else customer_url(customer_id)
-        return redirect_with(request, back, reminder_said(answer))
+        return redirect_with(request, back,
+                             reminder_said(answer.json(), answer.status_code == 200))
     if retour == "relances":
         return await _page(request, session, status_code=status, problem=problem)
     return await customer_page(request, session, customer_id, status_code=status,

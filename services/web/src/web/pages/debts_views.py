@@ -21,7 +21,10 @@ REFUSALS = (
                    "envoyé."),
     TRACKING_OFF_REASON,
     ("no such customer", "Client introuvable."),
+    ("Idempotency-Key already used", "Ce formulaire a déjà servi pour un autre client : "
+     "rechargez la page."),
 )
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def limit_cents(text: str | None) -> int | None:
@@ -67,10 +70,31 @@ def rule_form(rule: dict) -> dict[str, Any]:
             "farm_name": rule.get("farm_name") or "", "reply_to": rule.get("reply_to") or ""}
 
 
-def reminder_said(answer: dict) -> str:
-    """What sending a reminder by hand did (the reminder as the accounts service recorded it)."""
+def reminder_key(customer_id: str, after: str) -> dict[str, str]:
+    """The reminder's Idempotency-Key: the customer and the last reminder the page showed
+    (`aucune`: none). The same form sent again (a second click, again after a timeout) replays
+    the reminder it sent; once the page shows that one, a new reminder is a new request. A form
+    without it (drawn before it existed) sends without a key."""
+    if not after:
+        return {}
+    if after != "aucune" and not UUID.fullmatch(after):
+        raise BadInput("Relance non envoyée : ce formulaire a expiré, rechargez la page.")
+    return {"Idempotency-Key": f"web-remind-{customer_id}-after-{after}"}
+
+
+def reminder_said(answer: dict, replayed: bool = False) -> str:
+    """What sending a reminder by hand did (the reminder as the accounts service recorded it);
+    `replayed`: the same form was sent before, and nothing more went out."""
+    said = _reminder_outcome(answer)
+    return f"Cette relance était déjà demandée : rien de plus n'est envoyé. {said}" if replayed \
+        else said
+
+
+def _reminder_outcome(answer: dict) -> str:
     status, email = answer.get("status"), answer.get("email") or "?"
     balance = euros(answer.get("balance_cents"))
+    if status == "sending":
+        return f"Relance vers {email} en cours d'envoi (solde {balance})."
     if status == "sent":
         return f"Relance envoyée à {email} (solde {balance})."
     if status == "cancelled":
