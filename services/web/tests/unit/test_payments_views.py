@@ -4,9 +4,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from ardoise.weeks import week_of
 from web.gateways import Refused
-from web.pages.payments import (
-    BadInput,
+from web.pages.common import BadInput, plain_euros
+from web.pages.payments_views import (
     bulk_message,
     current_week,
     french_reason,
@@ -14,12 +15,10 @@ from web.pages.payments import (
     note_candidates,
     notes_in_force,
     parse_euros,
-    plain_euros,
     settings_changes,
     settled_message,
     shifted_week,
     totals_lines,
-    week_of,
     week_title,
 )
 

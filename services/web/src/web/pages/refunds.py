@@ -24,7 +24,8 @@ from web.pages.common import (
     redirect_with,
 )
 from web.pages.common import producer_path as _base
-from web.pages.payments import monday_of, parse_euros, week_page, week_url
+from web.pages.payments import week_page
+from web.pages.payments_views import monday_of, parse_euros, week_url
 
 router = APIRouter(tags=["refunds"])
 SUMUP_REFUSED = ("SumUp refused the refund", "SumUp a refusé le remboursement")
