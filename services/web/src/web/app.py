@@ -34,8 +34,9 @@ def page_routers() -> list:
     """The routers of every page module present (sign-in first)."""
     import importlib
     routers = list(PAGE_ROUTERS)
-    for name in ("customers", "payments", "payment_settings", "exports", "account", "invoices",
-                 "journal", "bank", "team", "debts", "refunds", "card_money"):
+    for name in ("customers", "customer_forms", "payments", "payment_settings", "exports",
+                 "account", "invoices", "journal", "bank", "team", "debts", "refunds",
+                 "card_money"):
         try:
             module = importlib.import_module(f"web.pages.{name}")
         except ModuleNotFoundError as missing:

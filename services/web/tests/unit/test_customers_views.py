@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from ardoise.money import MAX_AMOUNT_CENTS
-from web.pages.customers import (
-    BadInput,
+from web.pages.common import BadInput
+from web.pages.customers_views import (
     checked_email,
     clean_search,
     customer_url,
