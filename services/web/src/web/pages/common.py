@@ -191,6 +191,32 @@ def taken_flash(request: Request) -> str | None:
     return unquote(value)[:500] if value else None
 
 
+def set_flash(request: Request, answer, name: str, path: str, message: str):
+    """`answer` carrying `message` to the pages under `path` in a cookie of their own, `name`."""
+    answer.set_cookie(name, quote(message[:400]), max_age=120, httponly=True, samesite="lax",
+                      path=path, secure=request.app.state.settings.secure_cookies)
+    return answer
+
+
+def flash_of(request: Request, name: str) -> str | None:
+    value = request.cookies.get(name)
+    return unquote(value)[:500] if value else None
+
+
+def flash_shown(answer, name: str, path: str, said: str | None):
+    """The page, with the message a redirect left for it in `name` shown once."""
+    if said:
+        answer.delete_cookie(name, path=path)
+    return answer
+
+
+def order_missing(request: Request, session: signin.Session):
+    """An order that does not exist, or not for the signed-in person: its documents' 404."""
+    return page(request, "documents_missing.html", session, status_code=404,
+                heading="Commande introuvable",
+                problem="Commande introuvable : elle n'existe pas, ou pas pour votre compte.")
+
+
 def plain_euros(cents: int) -> str:
     """`2000` → `20,00`: an amount as it is typed in a field."""
     return f"{cents // 100},{cents % 100:02d}"
