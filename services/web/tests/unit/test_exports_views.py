@@ -7,16 +7,14 @@ import httpx
 import pytest
 
 from web.gateways import Refused
-from web.pages.exports import (
-    BadInput,
+from web.pages.common import BadInput, local_today, order_uuid
+from web.pages.documents import invoice_body
+from web.pages.exports_views import (
     balances_day,
     download_headers,
-    invoice_body,
     invoices_period,
     last_month,
     last_week,
-    local_today,
-    order_uuid,
     period,
     selection_body,
     sent_message,
