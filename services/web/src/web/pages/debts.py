@@ -25,7 +25,8 @@ from web.pages.common import (
     taken_flash,
 )
 from web.pages.common import producer_path as _base
-from web.pages.customers import REMINDER_STATUSES, CustomerId, customer_page, customer_url
+from web.pages.customers import CustomerId, customer_page
+from web.pages.customers_views import REMINDER_STATUSES, customer_url
 from web.pages.debts_views import (
     OVER_LIMIT,
     limit_cents,

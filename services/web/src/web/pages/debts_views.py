@@ -6,8 +6,8 @@ from typing import Any
 
 from web.gateways import Refused
 from web.pages.common import TRACKING_OFF_REASON, BadInput, euros, in_french, plain_euros
-from web.pages.customers import checked_email, one_line
-from web.pages.payments import parse_euros
+from web.pages.customers_views import checked_email, one_line
+from web.pages.payments_views import parse_euros
 
 MAX_DAYS = 365
 OVER_LIMIT = {"refuse": "Refuser la commande",
