@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from ardoise.errors import Invalid
 from exports.adapters.invoices_workbook import invoices_filename, write_invoices
-from exports.adapters.workbooks import DATE_FORMAT, EURO_FORMAT
+from exports.adapters.workbooks.sheets import DATE_FORMAT, EURO_FORMAT
 from exports.domain.invoices import InvoiceRow, RateAmounts
 from exports.domain.periods import check_invoices_period
 

@@ -6,7 +6,8 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from exports.adapters.workbooks import write_received_payments, write_sales_by_mode
+from exports.adapters.workbooks.received_payments import write_received_payments
+from exports.adapters.workbooks.sales_by_mode import write_sales_by_mode
 from exports.domain.reports import MovementRow, PaymentRow
 
 LEA = "Léa Martin"

@@ -1,4 +1,4 @@
-"""The long sheets' rows rendered as XML (adapters.workbooks._RowWriter): the files must be
+"""The long sheets' rows rendered as XML (adapters.workbooks.rows._RowWriter): the files must be
 byte for byte those openpyxl writes on its own, cell by cell, whatever the texts hold."""
 
 import zipfile
@@ -10,13 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exports.adapters import workbooks
 from exports.adapters.invoices_workbook import write_invoices
-from exports.adapters.workbooks import (
-    _StreamingSheet,
-    write_received_payments,
-    write_sales_by_mode,
-)
+from exports.adapters.workbooks.received_payments import write_received_payments
+from exports.adapters.workbooks.rows import _RowWriter
+from exports.adapters.workbooks.sales_by_mode import write_sales_by_mode
+from exports.adapters.workbooks.streaming import _StreamingSheet
 from exports.domain.invoices import InvoiceRow, RateAmounts
 from exports.domain.reports import MODES, PAYING_MODES, MovementRow, PaymentRow
 
@@ -127,7 +125,7 @@ def test_the_orders_go_in_rendered_batches(monkeypatch):
 
     monkeypatch.setattr(_StreamingSheet, "append_xml", spy)
     members(WRITERS["received payments"], payment_rows(1200, texts=[None]))
-    assert batches == [workbooks._RowWriter.BATCH] * 2 + [1200 - 2 * workbooks._RowWriter.BATCH]
+    assert batches == [_RowWriter.BATCH] * 2 + [1200 - 2 * _RowWriter.BATCH]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,

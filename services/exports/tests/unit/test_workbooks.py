@@ -9,13 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from exports.adapters.workbooks import (
-    DATE_FORMAT,
-    EURO_FORMAT,
-    filename_for,
-    write_received_payments,
-    write_sales_by_mode,
-)
+from exports.adapters.workbooks.filenames import filename_for
+from exports.adapters.workbooks.received_payments import write_received_payments
+from exports.adapters.workbooks.sales_by_mode import write_sales_by_mode
+from exports.adapters.workbooks.sheets import DATE_FORMAT, EURO_FORMAT
 from exports.domain.reports import MODE_LABELS, MODES, PAYING_MODES, MovementRow, PaymentRow
 
 WEEK_START, WEEK_END = date(2026, 11, 16), date(2026, 11, 22)

@@ -7,14 +7,14 @@ from typing import BinaryIO
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 # the money, date and sheet helpers of the other workbooks: the files look and add up alike
-from exports.adapters.workbooks import (
+from exports.adapters.workbooks.rows import _RowWriter
+from exports.adapters.workbooks.sheets import (
     _BOLD,
     DATE_FORMAT,
     EURO_FORMAT,
     _cell,
     _new_sheet,
     _new_workbook,
-    _RowWriter,
     _start_sheet,
     euros,
 )

@@ -19,7 +19,9 @@ from ardoise.text import Email, Name
 from exports.adapters.export_log import ExportLog
 from exports.adapters.invoices_workbook import invoices_filename, write_invoices
 from exports.adapters.repository import ExportsRepository, orders_query, period_query
-from exports.adapters.workbooks import filename_for, write_received_payments, write_sales_by_mode
+from exports.adapters.workbooks.filenames import filename_for
+from exports.adapters.workbooks.received_payments import write_received_payments
+from exports.adapters.workbooks.sales_by_mode import write_sales_by_mode
 from exports.domain.periods import check_invoices_period, check_period, parse_week
 from exports.service_layer import export_log, weekly
 from exports.service_layer.building import build_in_thread, build_workbook, chunks

@@ -18,7 +18,8 @@ from ardoise.changes import kept_actor
 from ardoise.errors import NotFound
 from exports.adapters.mailer import SmtpMailer
 from exports.adapters.repository import ExportsRepository, period_query
-from exports.adapters.workbooks import filename_for, write_sales_by_mode
+from exports.adapters.workbooks.filenames import filename_for
+from exports.adapters.workbooks.sales_by_mode import write_sales_by_mode
 from exports.domain.periods import parse_week, weeks_due
 from exports.service_layer.building import build_workbook
 
