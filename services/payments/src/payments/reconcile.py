@@ -14,7 +14,8 @@ import asyncpg
 
 from ardoise.db import plain_dsn
 from payments.adapters.sumup_accounts import GatewayFor
-from payments.adapters.sumup_client import PAID, SumUpError
+from payments.adapters.sumup_checkouts import PAID
+from payments.adapters.sumup_errors import SumUpError
 
 READS_AT_ONCE = 8
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 
 from payments.adapters.orm import checkouts
-from payments.adapters.sumup_client import Checkout, SumUpUnavailable
+from payments.adapters.sumup_checkouts import Checkout
+from payments.adapters.sumup_errors import SumUpUnavailable
 from payments.service_layer.checkouts import due_checkouts, sync_due_checkouts
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from ardoise.errors import Conflict
 from ardoise.events import BalanceHeld, CheckoutClosed, SettlementChanged
 from payments.adapters.orm import outbox, refunds
-from payments.adapters.sumup_client import PAID, SumUpUnavailable
+from payments.adapters.sumup_checkouts import PAID
+from payments.adapters.sumup_errors import SumUpUnavailable
 from payments.domain.settlement import KnownOrder
 from payments.service_layer import checkouts
 from payments.service_layer.refunds import refund_order, settle_lost_refunds

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ardoise.auth import Principal
 from payments.adapters.orm import outbox, top_ups
-from payments.adapters.sumup_client import PAID
+from payments.adapters.sumup_checkouts import PAID
 from payments.domain.settlement import PaymentSettings
 from payments.service_layer.top_ups import open_top_up, sync_due_top_ups, sync_top_up
 

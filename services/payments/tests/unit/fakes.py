@@ -7,17 +7,16 @@ from datetime import datetime
 
 from ardoise.changes import Change
 from ardoise_tools.testing.fakes import FakeUnitOfWork as SharedFakeUnitOfWork
-from payments.adapters.sumup_client import (
+from payments.adapters.sumup_checkouts import (
     DUPLICATED_CHECKOUT,
     EXPIRED,
     PAID,
     PENDING,
     Checkout,
-    CheckoutNotFound,
-    SumUpError,
-    Transaction,
     _check_amount_cents,
 )
+from payments.adapters.sumup_errors import CheckoutNotFound, SumUpError
+from payments.adapters.sumup_refunds import Transaction
 from payments.domain.credit_notes import CreditNote
 from payments.domain.settlement import PaymentSettings
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from ardoise.errors import Conflict
 from payments.adapters import sumup_payouts
 from payments.adapters.sumup_accounts import SumUpAccount
-from payments.adapters.sumup_client import SumUpError, SumUpUnavailable
+from payments.adapters.sumup_errors import SumUpError, SumUpUnavailable
 from payments.adapters.sumup_payouts import SumUpPayouts
 from payments.domain.payouts import (
     BankCredit,

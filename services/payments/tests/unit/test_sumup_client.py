@@ -16,20 +16,10 @@ from fastapi import FastAPI
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payments.adapters.sumup_client import (
-    DUPLICATED_CHECKOUT,
-    EXPIRED,
-    PAID,
-    PENDING,
-    Checkout,
-    CheckoutNotFound,
-    PaymentGateway,
-    SumUpClient,
-    SumUpError,
-    SumUpUnavailable,
-    cents_to_sumup_amount,
-    sumup_amount_to_cents,
-)
+from payments.adapters.sumup_checkouts import DUPLICATED_CHECKOUT, EXPIRED, PAID, PENDING, Checkout
+from payments.adapters.sumup_client import PaymentGateway, SumUpClient
+from payments.adapters.sumup_errors import CheckoutNotFound, SumUpError, SumUpUnavailable
+from payments.adapters.sumup_money import cents_to_sumup_amount, sumup_amount_to_cents
 from sumup_standin import Settings, create_app
 from sumup_standin.testing import serving
 

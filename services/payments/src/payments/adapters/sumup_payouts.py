@@ -13,7 +13,8 @@ from urllib.parse import quote
 
 import httpx
 
-from payments.adapters.sumup_client import SumUpError, SumUpUnavailable, sumup_amount_to_cents
+from payments.adapters.sumup_errors import SumUpError, SumUpUnavailable
+from payments.adapters.sumup_money import sumup_amount_to_cents
 from payments.domain.payouts import OnlinePayment, PayoutRecord
 
 MAX_RECORDS = 9999

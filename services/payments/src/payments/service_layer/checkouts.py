@@ -9,7 +9,7 @@ from typing import Protocol
 from ardoise.events import BalanceHeld, CheckoutClosed, CheckoutOpened
 from ardoise.events.vocabulary import MODES, CheckoutStatus
 from payments.adapters.sumup_accounts import GatewayFor
-from payments.adapters.sumup_client import Checkout
+from payments.adapters.sumup_checkouts import Checkout
 from payments.domain import checkouts as saga
 from payments.domain.checkouts import CheckoutRecord
 from payments.domain.settlement import PaymentSettings

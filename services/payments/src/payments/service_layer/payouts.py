@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ardoise.errors import Conflict, Invalid, Unavailable
 from payments.adapters.sumup_accounts import SumUpAccount
-from payments.adapters.sumup_client import SumUpError, SumUpUnavailable
+from payments.adapters.sumup_errors import SumUpError, SumUpUnavailable
 from payments.domain.payouts import (
     BANK_DAYS,
     BankCredit,

@@ -7,7 +7,7 @@ import uuid
 
 from ardoise.errors import Conflict, NotFound
 from payments.adapters.sumup_accounts import GatewayFor
-from payments.adapters.sumup_client import SumUpError, SumUpUnavailable
+from payments.adapters.sumup_errors import SumUpError, SumUpUnavailable
 from payments.domain.refunds import FAILED, REFUNDED, plan_refund
 from payments.domain.settlement import ONLINE, Settlement
 from payments.service_layer.handlers import FetchOrder, refund_online_within

@@ -14,7 +14,7 @@ from ardoise.events import OnlineTopUpPaid
 from ardoise.events.vocabulary import CheckoutStatus
 from ardoise.uow import UnitOfWorkPort
 from payments.adapters.sumup_accounts import GatewayFor
-from payments.adapters.sumup_client import SumUpError, SumUpUnavailable
+from payments.adapters.sumup_errors import SumUpError, SumUpUnavailable
 from payments.domain import top_ups as rules
 from payments.domain.top_ups import TopUp
 from payments.service_layer.checkouts import final_checkout, sync_checkout
