@@ -135,10 +135,10 @@ async def test_orders_remembered_together_keep_the_first_known_and_pass_the_stat
         new_uow, producer_id, monkeypatch):
     """A read model's batch of orders placed goes in one statement per chunk of rows (PostgreSQL
     takes at most 65 535 parameters a statement): an order already known stays as it was."""
-    from payments.adapters import repository
+    from payments.adapters import settlements_repository
     from payments.adapters.orm import orders
 
-    monkeypatch.setattr(repository, "_ROWS_PER_INSERT", 2)
+    monkeypatch.setattr(settlements_repository, "_ROWS_PER_INSERT", 2)
     known = an_order(1500)
     await remembered(new_uow, producer_id, known)
     batch = [an_order(1000 + n) for n in range(4)]

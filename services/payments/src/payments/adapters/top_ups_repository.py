@@ -8,8 +8,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ardoise.events.vocabulary import CheckoutStatus
+from payments.adapters.checkouts_repository import NEXT_READ_BACK
 from payments.adapters.orm import customers, top_ups
-from payments.adapters.repository import NEXT_READ_BACK
 from payments.domain.checkouts import FINAL
 from payments.domain.top_ups import TopUp
 
