@@ -126,7 +126,7 @@ async def test_the_database_refuses_an_entry_into_a_closed_day(sessions, produce
     import pytest
     from sqlalchemy.exc import IntegrityError
 
-    from journal.adapters.repository import ENTRIES
+    from journal.adapters.chains import ENTRIES
     from journal.domain.entries import movement_entry
 
     await record_events(sessions, "test", [moved(producer_id, DAY, 100)])

@@ -3,7 +3,8 @@
 from sqlalchemy import text
 
 from ardoise.migrations import head
-from journal.adapters.repository import DEPLOYMENT, EVENTS, JournalRepository
+from journal.adapters.chains import DEPLOYMENT, EVENTS
+from journal.adapters.repository import JournalRepository
 from journal.service_layer.technical import record_migrations
 
 

@@ -13,7 +13,8 @@ from ardoise.changes import Change, actor_of
 from ardoise.errors import Conflict, Invalid
 from ardoise.gateway import CurrentPrincipal, check_operator_of
 from ardoise.ids import PRODUCER_ID_PATTERN
-from journal.adapters.repository import CLOSINGS, EVENTS, JournalRepository
+from journal.adapters.chains import CLOSINGS, EVENTS
+from journal.adapters.repository import JournalRepository
 from journal.domain.accounts import check_chart
 from journal.domain.periods import check_fiscal_year_start
 from journal.service_layer import handing_over

@@ -29,8 +29,9 @@ def run_verify(args: argparse.Namespace) -> None:
     log, as when the gateway verifies."""
     load_environment(args.instance)
     from ardoise.db import make_engine, make_sessionmaker
+    from journal.adapters.chains import DEPLOYMENT
     from journal.adapters.orm import SCHEMA
-    from journal.adapters.repository import DEPLOYMENT, JournalRepository
+    from journal.adapters.repository import JournalRepository
     from journal.config import Settings
     from journal.service_layer.verification import verify_producer
 

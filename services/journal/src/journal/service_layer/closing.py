@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from journal.adapters.repository import CLOSINGS, ENTRIES, JournalRepository
+from journal.adapters.chains import CLOSINGS, ENTRIES
+from journal.adapters.repository import JournalRepository
 from journal.domain.closings import PeriodTotals, closing_content
 from journal.domain.daily import daily_totals
 from journal.domain.entries import SALE_KINDS

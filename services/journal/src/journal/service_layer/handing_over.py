@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ardoise.errors import Conflict, Invalid
 from journal.adapters.keys import fingerprint, public_key_text, signing_key
 from journal.adapters.period_workbook import write_period_workbook
-from journal.adapters.repository import JournalRepository, ProducerSettings
+from journal.adapters.producer_state import ProducerSettings
+from journal.adapters.repository import JournalRepository
 from journal.domain import fec
 from journal.domain.accounts import Chart
 from journal.domain.archive import build_archive

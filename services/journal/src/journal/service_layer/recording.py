@@ -17,8 +17,9 @@ from ardoise.events import (
     SettlementChanged,
 )
 from ardoise.inbox import claim_many, first_deliveries
+from journal.adapters.chains import ENTRIES, EVENTS
 from journal.adapters.orm import inbox
-from journal.adapters.repository import ENTRIES, EVENTS, JournalRepository
+from journal.adapters.repository import JournalRepository
 from journal.domain import entries
 from journal.domain.entries import NewEntry, OrderState
 from journal.domain.periods import local_date

@@ -3,7 +3,8 @@
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from journal.adapters.repository import DEPLOYMENT, EVENTS, JournalRepository
+from journal.adapters.chains import DEPLOYMENT, EVENTS
+from journal.adapters.repository import JournalRepository
 from journal.service_layer.recording import log_technical
 
 

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from journal.adapters.repository import CLOSINGS, ENTRIES, EVENTS, JournalRepository
+from journal.adapters.chains import CLOSINGS, ENTRIES, EVENTS
+from journal.adapters.repository import JournalRepository
 from journal.domain.chain import ChainChecker
 from journal.service_layer.recording import log_technical
 
