@@ -3,17 +3,17 @@ payment of a period, amounts in exact cents."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from payments.adapters.sumup_errors import SumUpError, SumUpUnavailable
+from payments.adapters.sumup_errors import SumUpError
+from payments.adapters.sumup_http import SumUpHttp
 from payments.adapters.sumup_money import sumup_amount_to_cents
 from payments.domain.payouts import OnlinePayment, PayoutRecord
 
@@ -57,19 +57,16 @@ def _moment(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class SumUpPayouts:
+class SumUpPayouts(SumUpHttp):
     """Reads one merchant's payouts and transaction history; calls retried on timeouts,
     refused connections, 429 and 5xx (they only read)."""
 
     def __init__(self, base_url: str, api_key: str, merchant_code: str, *,
                  timeout_s: float = 10.0, retries: int = 3, backoff_s: float = 0.2,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self.merchant_code = merchant_code
-        self._attempts, self._backoff_s = retries + 1, backoff_s
+        super().__init__(base_url, api_key, merchant_code, timeout_s=timeout_s,
+                         retries=retries, backoff_s=backoff_s, transport=transport)
         self._path = f"/v1.0/merchants/{quote(merchant_code, safe='')}"
-        self._http = httpx.AsyncClient(
-            base_url=base_url, transport=transport, timeout=timeout_s,
-            headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"})
 
     async def payouts(self, start_date: date, end_date: date) -> list[PayoutRecord]:
         """The payout and deduction records dated `start_date`..`end_date` (inclusive)."""
@@ -103,38 +100,14 @@ class SumUpPayouts:
             params = {**asked, **dict(httpx.QueryParams(following[0]["href"]))}
         raise _unexpected("transaction history", f"more than {MAX_PAGES} pages")
 
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
     async def _get(self, path: str, params: Mapping[str, str]) -> Any:
-        failure: httpx.Response | Exception | None = None
-        for attempt in range(self._attempts):
-            if attempt:
-                await asyncio.sleep(self._backoff_s * 2 ** (attempt - 1))
-            try:
-                response = await self._http.get(path, params=params)
-            except httpx.TransportError as exc:
-                failure = exc
-                continue
-            if response.status_code >= 500 or response.status_code == 429:
-                failure = response
-                continue
-            if response.status_code != 200:
-                raise SumUpError.from_response(response)
-            try:
-                return json.loads(response.content, parse_float=Decimal)
-            except ValueError as exc:
-                raise _unexpected(path, f"not JSON: {exc}") from exc
-        if isinstance(failure, httpx.Response):
-            error = SumUpError.from_response(failure)
-            raise SumUpUnavailable(error.status, error.error_code, f"GET {path}: {error.message}")
-        raise SumUpUnavailable(None, None, f"GET {path}: {type(failure).__name__}: {failure}")
+        response = await self._send("GET", path, params=params)
+        if response.status_code != 200:
+            raise SumUpError.from_response(response)
+        try:
+            return json.loads(response.content, parse_float=Decimal)
+        except ValueError as exc:
+            raise _unexpected(path, f"not JSON: {exc}") from exc
 
 
 def _read(items: list, parse, what: str) -> list:
