@@ -74,16 +74,26 @@ def wait_until_healthy(urls: dict[str, str], up: subprocess.Popen, timeout_s: fl
     assert not waiting, f"never healthy: {sorted(waiting)}"
 
 
-def start_up(env: dict[str, str], output: Path) -> subprocess.Popen:
+def start_up(env: dict[str, str], output: Path, in_the_background: bool = False
+             ) -> subprocess.Popen:
+    """`ardoise up` in a group of its own; `in_the_background`: as `ardoise up &` from a script
+    starts it, SIGINT ignored (a non-interactive shell's background job)."""
+    ignore_sigint = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) \
+        if in_the_background else None
     with output.open("w") as log:
         return subprocess.Popen([ARDOISE, "up", "--instance", INSTANCE], env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=ignore_sigint)
 
 
-def ctrl_c(up: subprocess.Popen) -> None:
-    """What Ctrl-C does in the terminal: SIGINT to the whole foreground group."""
+def ctrl_c(up: subprocess.Popen, group: bool = True) -> None:
+    """What Ctrl-C does in the terminal: SIGINT to the whole foreground group (`group` False:
+    to `ardoise up` alone, as `kill -INT PID` does)."""
     if up.poll() is None:
-        os.killpg(up.pid, signal.SIGINT)
+        if group:
+            os.killpg(up.pid, signal.SIGINT)
+        else:
+            up.send_signal(signal.SIGINT)
     try:
         up.wait(timeout=90)
     finally:
@@ -137,17 +147,19 @@ def test_make_up_runs_every_process_with_the_stacks_key_and_ctrl_c_stops_it_all(
 
 
 def test_make_up_leaves_up_the_servers_that_were_up_before_it(tmp_path):
+    """Also started as a script starts it in the background (SIGINT ignored from the start), and
+    stopped by a SIGINT sent to `ardoise up` alone: it passes it on and stops everything."""
     stack = Stack(INSTANCE)
     env, urls = environment_on_free_ports()
     subprocess.run([ARDOISE, "servers", "up", "--instance", INSTANCE], env=env, check=True,
                    capture_output=True, timeout=120)
     output = tmp_path / "up.log"
     try:
-        up = start_up(env, output)
+        up = start_up(env, output, in_the_background=True)
         try:
             wait_until_healthy({"orders": urls["orders"]}, up, timeout_s=150)
         finally:
-            ctrl_c(up)
+            ctrl_c(up, group=False)
         said = output.read_text()
         assert up.returncode == 0, said[-3000:]
         assert "left PostgreSQL and the broker running, as before" in said

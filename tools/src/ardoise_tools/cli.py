@@ -156,12 +156,12 @@ def run_stack(stack: Stack, args: argparse.Namespace) -> None:
         env={**os.environ, **env, "PATH": path},
     )
     # Ctrl-C reaches honcho too (the terminal's whole group); a SIGINT or SIGTERM sent to this
-    # process alone is passed on (honcho stops its processes once, however many it gets)
-    signal.signal(signal.SIGTERM, lambda *_: honcho.send_signal(signal.SIGTERM))
+    # process alone is passed on (honcho stops its processes once, however many it gets). Set
+    # here, not left to Python: started in the background by a script (`ardoise up &`), this
+    # process begins with SIGINT ignored, and Python then never turns it into KeyboardInterrupt.
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, lambda signum, _: honcho.send_signal(signum))
     try:
-        honcho.wait()
-    except KeyboardInterrupt:
-        honcho.send_signal(signal.SIGINT)
         honcho.wait()
     finally:
         if not args.keep_servers:
