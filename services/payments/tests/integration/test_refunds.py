@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from ardoise.errors import Conflict
-from ardoise.events import BalanceHeld, CheckoutClosed, SettlementChanged
+from ardoise.events import BalanceHeld, CheckoutClosed, OnlineRefundMade, SettlementChanged
 from payments.adapters.orm import outbox, refunds
 from payments.adapters.sumup_checkouts import PAID
 from payments.adapters.sumup_errors import SumUpUnavailable
@@ -87,6 +87,11 @@ async def test_a_refund_is_recorded_once_and_its_replay_with_the_same_key_change
     changes = await events_of(new_uow, order_id, SettlementChanged)
     assert [c["received"] for c in changes] == [{"online": 2500}, {"online": 1500}]
     assert sum(gateways.sumup.refunds.values()) == 1000
+    # told once, as money that went out on its own day
+    [made] = await events_of(new_uow, order_id, OnlineRefundMade)
+    assert (made["refund_id"], made["amount_cents"], made["customer_id"]) == (
+        first["refund_id"], 1000, changes[0]["customer_id"])
+    assert made["delivery_date"] == changes[0]["delivery_date"] and made["refunded_at"]
 
 
 async def test_a_refund_whose_answer_was_lost_is_found_at_sumup_and_recorded_once(
@@ -105,6 +110,8 @@ async def test_a_refund_whose_answer_was_lost_is_found_at_sumup_and_recorded_onc
     assert await settle_lost_refunds(new_uow, gateways, orders.fetch, older_than_s=0) == {}
     changes = await events_of(new_uow, order_id, SettlementChanged)
     assert [c["received"] for c in changes] == [{"online": 2500}, {"online": 1800}]
+    assert [m["amount_cents"] for m in await events_of(new_uow, order_id, OnlineRefundMade)] \
+        == [700]
 
 
 async def test_a_refund_sumup_never_made_is_failed_and_nothing_is_taken_off(new_uow,
@@ -123,6 +130,7 @@ async def test_a_refund_sumup_never_made_is_failed_and_nothing_is_taken_off(new_
     assert settled[uuid.UUID(pending["refund_id"])] == "failed"
     assert [c["received"] for c in await events_of(new_uow, order_id, SettlementChanged)] == [
         {"online": 2500}]
+    assert await events_of(new_uow, order_id, OnlineRefundMade) == []
 
 
 async def test_concurrent_refunds_never_give_back_more_than_was_paid(new_uow, producer_id):

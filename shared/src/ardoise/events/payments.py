@@ -1,8 +1,8 @@
-"""Events published by the payments service: settings, settlements, checkouts, money received
-for customers' accounts (bank transfers, online top-ups)."""
+"""Events published by the payments service: settings, settlements, checkouts, refunds, money
+received for customers' accounts (bank transfers, online top-ups)."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -72,6 +72,22 @@ class SettlementChanged(_OrderPaymentEvent):
     def _received_in_paying_modes(self) -> "SettlementChanged":
         check_received(self.received)
         return self
+
+
+class OnlineRefundMade(_OrderPaymentEvent):
+    """SumUp gave back `amount_cents` of what was paid online for an order, at `refunded_at`:
+    money that went out by `online` that day. Told once per refund, in the transaction of the
+    SettlementChanged that takes it off the order's online money (`received`). The week's
+    totals and the workbooks count it on its own date, and what the order received on the
+    order's, so that a week already counted keeps its total."""
+
+    refund_id: uuid.UUID
+    amount_cents: int = Field(gt=0)
+    delivery_date: date
+    """The order's delivery date (the week its money counts in)."""
+    refunded_at: datetime
+    actor: str | None = None
+    """Who asked for the refund (an operator's name; None: not told)."""
 
 
 class CheckoutOpened(_OrderPaymentEvent):

@@ -63,9 +63,14 @@ movements = Table(
     Column("mode", String(20), nullable=False),
     Column("label", String(200), nullable=False),
     Column("recorded_by", String(ACTOR_LENGTH)),  # MovementRecorded.actor
+    Column("order_id", UUID(as_uuid=True)),  # a refund's order; null: recorded by hand
     Index("movements_by_time", "producer_id", "at"),
+    Index("movements_of_orders", "producer_id", "order_id",
+          postgresql_where=text("order_id IS NOT NULL")),
 )
-"""Top-ups and debits recorded by hand with a mode (the accounts service's MovementRecorded)."""
+"""Top-ups and debits recorded by hand with a mode (the accounts service's MovementRecorded),
+and online refunds on the day SumUp made them (payments' OnlineRefundMade, named by the refund,
+negative, with their order)."""
 
 invoices = Table(
     "invoices",

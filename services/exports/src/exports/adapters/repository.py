@@ -14,6 +14,7 @@ from ardoise.events import (
     CustomerRegistered,
     InvoiceIssued,
     MovementRecorded,
+    OnlineRefundMade,
     OrderPlaced,
     PaymentSettingsChanged,
     SettlementChanged,
@@ -30,17 +31,24 @@ from exports.adapters.orm import (
     weekly_emails,
 )
 from exports.domain.invoices import InvoiceRow, RateAmounts
-from exports.domain.reports import MovementRow, printable
+from exports.domain.reports import MovementRow, printable, refund_label
 
 
 def _rows_query(producer_id: str) -> Select:
+    # what was refunded of each order online (its refunds are negative movements): added back
+    # to what the order received, the refunds counting on their own days
+    refunded = (select(movements.c.order_id, (-func.sum(movements.c.amount_cents))
+                       .label("refunded_cents"))
+                .where(movements.c.producer_id == producer_id, movements.c.order_id.isnot(None))
+                .group_by(movements.c.order_id).subquery())
     joined = sales.outerjoin(customers, and_(customers.c.producer_id == sales.c.producer_id,
-                                             customers.c.customer_id == sales.c.customer_id))
+                                             customers.c.customer_id == sales.c.customer_id)
+                             ).outerjoin(refunded, refunded.c.order_id == sales.c.order_id)
     return (
         select(sales.c.order_id, sales.c.delivery_date, sales.c.customer_id,
                customers.c.name.label("customer_name"), sales.c.total_cents, sales.c.mode,
                sales.c.amount_paid_cents, sales.c.credit_note_cents, sales.c.received,
-               sales.c.recorded_by)
+               sales.c.recorded_by, refunded.c.refunded_cents)
         .select_from(joined)
         .where(sales.c.producer_id == producer_id)
         .order_by(sales.c.delivery_date, sales.c.order_id)
@@ -88,6 +96,13 @@ class ExportsRepository:
                     customer_id=event.customer_id, at=event.at, amount_cents=event.amount_cents,
                     mode=event.mode, label=printable(event.label),
                     recorded_by=kept_actor(event.actor)).on_conflict_do_nothing())
+            case OnlineRefundMade():
+                await self.session.execute(insert(movements).values(
+                    producer_id=event.producer_id, movement_id=event.refund_id,
+                    customer_id=event.customer_id, at=event.refunded_at,
+                    amount_cents=-event.amount_cents, mode="online",
+                    label=refund_label(event.delivery_date), order_id=event.order_id,
+                    recorded_by=kept_actor(event.actor)).on_conflict_do_nothing())
             case InvoiceIssued():
                 # keyed on the number too: a document is issued once, whatever delivers it
                 await self.session.execute(insert(invoices).values(
@@ -127,8 +142,9 @@ class ExportsRepository:
 
     async def movements(self, producer_id: str, period_from: date, period_to: date,
                         time_zone: str) -> list[MovementRow]:
-        """The top-ups and debits recorded by hand with a mode during the period (its days in
-        the producer's time zone), oldest first, each with its customer's name and local time."""
+        """The top-ups and debits recorded by hand with a mode, and the online refunds, made
+        during the period (its days in the producer's time zone), oldest first, each with its
+        customer's name and local time."""
         start, end = local_days(period_from, period_to, time_zone)
         return await self._movement_rows(producer_id, time_zone,
                                          (movements.c.at >= start, movements.c.at < end))
@@ -150,7 +166,7 @@ class ExportsRepository:
             .order_by(movements.c.at, movements.c.movement_id))
         return [MovementRow(row.at.astimezone(ZoneInfo(time_zone)), row.customer_id,
                             row.name or row.customer_id, row.mode, row.amount_cents, row.label,
-                            row.movement_id, row.recorded_by)
+                            row.movement_id, row.recorded_by, row.order_id)
                 for row in rows]
 
     async def invoices(self, producer_id: str, period_from: date,

@@ -87,6 +87,9 @@ class MovementRow:
     movement_id: uuid.UUID | None = None
     recorded_by: str | None = None
     """Who recorded it (an operator's name); None: the system, or not told."""
+    order_id: uuid.UUID | None = None
+    """A refund's order: money SumUp gave back of what was paid online for it, on the day it
+    did (negative); None: a top-up or debit recorded by hand."""
 
     def __post_init__(self) -> None:
         if self.mode not in PAYING_MODES:
@@ -94,7 +97,22 @@ class MovementRow:
 
     @property
     def nature(self) -> str:
+        if self.order_id is not None:
+            return "Remboursement"
         return "Recharge" if self.amount_cents > 0 else "Débit"
+
+
+def refund_label(delivery_date: date) -> str:
+    """A refund's line in the movements: which order's money went back."""
+    return f"Remboursement en ligne, commande du {delivery_date:%d/%m/%Y}"
+
+
+def with_refunds(received: Mapping[str, int], refunded_cents: int | None) -> dict[str, int]:
+    """What an order received, its online refunds added back: the money as it came in, in the
+    order's week; the refunds count on their own days (MovementRow)."""
+    if not refunded_cents:
+        return dict(received)
+    return {**received, "online": received.get("online", 0) + refunded_cents}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from ardoise.events import (
     Event,
     InvoiceIssued,
     MovementRecorded,
+    OnlineRefundMade,
     OrderPlaced,
     PaymentSettingsChanged,
     SettlementChanged,
@@ -16,7 +17,7 @@ from exports.adapters.orm import inbox
 from exports.adapters.repository import ExportsRepository
 
 KEPT = (CustomerRegistered | OrderPlaced | SettlementChanged | PaymentSettingsChanged
-        | MovementRecorded | InvoiceIssued)
+        | MovementRecorded | OnlineRefundMade | InvoiceIssued)
 """The events the exports service keeps (its whole message bus): the others are not its
 business."""
 
@@ -44,6 +45,8 @@ def _row_key(event: Event) -> tuple[str, str, str]:
         return ("time_zones", event.producer_id, "")
     if isinstance(event, MovementRecorded):
         return ("movements", event.producer_id, str(event.movement_id))
+    if isinstance(event, OnlineRefundMade):
+        return ("movements", event.producer_id, str(event.refund_id))
     if isinstance(event, InvoiceIssued):
         return ("invoices", event.producer_id, event.number)
     return ("sales", event.producer_id, str(event.order_id))

@@ -2,12 +2,14 @@
 
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from ardoise.changes import Change
 from ardoise.errors import NotFound
 from ardoise.events import (
     CustomerRegistered,
     MovementRecorded,
+    OnlineRefundMade,
     OrderPlaced,
     PaymentSettingsChanged,
     SettlementChanged,
@@ -108,16 +110,22 @@ async def record_online_payment_within(uow: PaymentsUnitOfWork, producer_id: str
     return after
 
 
-async def refund_online_within(uow: PaymentsUnitOfWork, producer_id: str, order_id: uuid.UUID,
-                               refund_cents: int, fetch_order: FetchOrder,
-                               actor: str | None = None) -> Settlement:
-    """Money SumUp gave back, taken off what the order received online, inside the caller's
-    unit of work (the caller has closed the refund, so it is taken off once); the change is
-    recorded by who asked for the refund (`actor`)."""
-    orders = await orders_for_update(uow, producer_id, [order_id], fetch_order)
-    before = (await uow.payments.settlements(producer_id, [order_id])).get(order_id, Settlement())
-    after = refund_online(before, refund_cents)
-    await keep_settlement(uow, producer_id, orders[order_id], after, actor)
+async def refund_online_within(uow: PaymentsUnitOfWork, producer_id: str, refund: Any,
+                               fetch_order: FetchOrder) -> Settlement:
+    """A refund SumUp made (its row, just closed `refunded`: taken off once), taken off what its
+    order received online inside the caller's unit of work, and told as money that went out on
+    the day it was made (OnlineRefundMade); the change is recorded by who asked for it."""
+    orders = await orders_for_update(uow, producer_id, [refund.order_id], fetch_order)
+    order = orders[refund.order_id]
+    before = (await uow.payments.settlements(producer_id, [order.order_id])).get(
+        order.order_id, Settlement())
+    after = refund_online(before, refund.amount_cents)
+    await keep_settlement(uow, producer_id, order, after, refund.requested_by)
+    uow.publish(OnlineRefundMade(
+        producer_id=producer_id, order_id=order.order_id, customer_id=order.customer_id,
+        refund_id=refund.refund_id, amount_cents=refund.amount_cents,
+        delivery_date=order.delivery_date, refunded_at=refund.updated_at,
+        actor=refund.requested_by))
     return after
 
 

@@ -73,8 +73,7 @@ async def _close(producer_id: str, refund_id: uuid.UUID, status: str,
         row = await uow.payments.close_refund(producer_id, refund_id, status,
                                               error[:500] if error else None)
         if row is not None and status == REFUNDED:
-            await refund_online_within(uow, producer_id, row.order_id, row.amount_cents,
-                                       fetch_order, row.requested_by)
+            await refund_online_within(uow, producer_id, row, fetch_order)
         await uow.commit()
     return row
 
