@@ -2,8 +2,11 @@
 order paid online through SumUp, once however often the form is sent, then the rest; more than
 is left, or unconfirmed, refunds nothing."""
 
+import io
 import re
-from datetime import date
+from datetime import date, timedelta
+
+import openpyxl
 
 from ardoise.weeks import week_of
 from ardoise_tools.testing.polling import eventually
@@ -71,6 +74,44 @@ async def test_the_farm_refunds_part_of_an_online_payment_then_the_rest_from_the
     await eventually(lambda: account(operator, producer_id), lambda a: a["balance_cents"] == 0)
     page = await eventually(lambda: _week_text(web, week), lambda text: "Payé en ligne" not in text)
     assert "Rembourser en ligne" not in page  # nothing paid online is left
+    assert "remboursé en ligne : 25,00 €" in page
+
+    # each refund counts in the week it was made (this one, or the next if the week turned
+    # meanwhile), and the order's week keeps the 25,00 € that came in: over both, nothing
+    weeks = [week, week_of(date.fromisoformat(paid["delivery_date"]) + timedelta(days=7))]
+    pages = [operator.request("GET", "payments", f"/v1/producers/{producer_id}/payments",
+                              params={"week": w}).json() for w in weeks]
+    given_back = [r for p in pages for r in p["refunds"]]
+    assert sorted(r["amount_cents"] for r in given_back) == [-1500, -1000]
+    assert {r["order_id"] for r in given_back} == {order_id}
+    in_orders_week = sum(r["amount_cents"] for r in pages[0]["refunds"])
+    assert pages[0]["totals"]["online"] == 2500 + in_orders_week
+    assert sum(p["totals"].get("online", 0) for p in pages) == 0
+    if pages[0]["refunds"]:  # listed on the week's page, with the order's day
+        assert "Remboursement" in page and "Commande du " in page
+
+    # the accountant's workbook of both weeks says the same: 25,00 € came in for the order,
+    # 25,00 € went back as two refunds on their days
+    monday = date.fromisoformat(paid["delivery_date"])
+    monday -= timedelta(days=monday.weekday())
+
+    async def workbook():
+        answer = await operator.arequest(
+            "GET", "exports", f"/v1/producers/{producer_id}/exports/sales-by-mode.xlsx",
+            params={"from": monday.isoformat(),
+                    "to": (monday + timedelta(days=13)).isoformat()})
+        return openpyxl.load_workbook(io.BytesIO(answer.content))
+
+    def refund_rows(book) -> list:
+        return [row for row in book["Mouvements de compte"].iter_rows(values_only=True)
+                if row and row[2] == "Remboursement"]
+
+    book = await eventually(workbook, lambda b: len(refund_rows(b)) == 2)
+    assert sorted(row[4] for row in refund_rows(book)) == [-15, -10]
+    by_mode = {row[0]: row[1:] for row in book["Ventes par mode"].iter_rows(values_only=True)
+               if row and row[0]}
+    # orders, sales, received for orders, received outside orders, total received, credit notes
+    assert by_mode["En ligne (SumUp)"][2:5] == (25, -25, 0)
 
 
 async def _week_text(web, week: str) -> str:

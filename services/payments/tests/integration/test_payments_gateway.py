@@ -191,7 +191,7 @@ async def test_the_weekly_page_shows_the_weeks_orders_once_with_totals(gateway, 
                                "delivery_date": "2026-11-29", "total_cents": 1250,
                                "mode": "card", "amount_paid_cents": 1250,
                                "received": {"card": 1250}, "recorded_by": "Léa Martin",
-                               "version": 1}
+                               "version": 1, "refunded_cents": 0}
     # the settlement's version: the cash order settled twice, the card one once; "not delivered"
     # on an order never settled records nothing (null)
     assert [r["version"] for r in page["rows"]] == [2, None, 1]

@@ -4,6 +4,7 @@ SumUp answers or fails to answer; a checkout left unpaid past its validity is de
 import asyncio
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -13,9 +14,10 @@ from ardoise.events import BalanceHeld, CheckoutClosed, OnlineRefundMade, Settle
 from payments.adapters.orm import outbox, refunds
 from payments.adapters.sumup_checkouts import PAID
 from payments.adapters.sumup_errors import SumUpUnavailable
-from payments.domain.settlement import KnownOrder
+from payments.domain.settlement import KnownOrder, PaymentSettings
 from payments.service_layer import checkouts
 from payments.service_layer.refunds import refund_order, settle_lost_refunds
+from payments.views import payments_page
 
 from ..unit.fakes import FakePaymentGateway
 
@@ -226,3 +228,31 @@ async def test_a_read_back_of_another_merchants_checkout_records_nothing(new_uow
     assert await checkouts.sync_checkout(checkout.id, new_uow, gateways, orders.fetch) == \
         "another merchant"
     assert await events_of(new_uow, order_id, SettlementChanged) == []
+
+
+async def test_the_weeks_page_counts_a_refund_in_the_week_it_was_made(new_uow, producer_id):
+    """The order's week keeps what came in (25,00 € online); the refund's own week gives back
+    10,00 €, listed with its order."""
+    gateways, orders = Gateways(), Orders()
+    order_id, _ = await paid_online(new_uow, producer_id, gateways, orders)
+    made, _ = await refund_order(producer_id, order_id, 1000, None, new_uow, gateways,
+                                 orders.fetch, "Léa")
+    settings = PaymentSettings(payment_tracking=True, accepted_modes=("online",))
+    async with new_uow() as uow:
+        refunded_at = (await uow.session.execute(select(refunds.c.updated_at).where(
+            refunds.c.refund_id == uuid.UUID(made["refund_id"])))).scalar_one()
+        local_day = refunded_at.astimezone(ZoneInfo(settings.time_zone)).date()
+        refund_monday = local_day - timedelta(days=local_day.weekday())
+        orders_week = await payments_page(uow.session, producer_id, date(2026, 11, 23), settings)
+        refund_week = await payments_page(uow.session, producer_id, refund_monday, settings)
+    [row] = orders_week["rows"]
+    assert (row["received"], row["refunded_cents"]) == ({"online": 1500}, 1000)
+    [given_back] = refund_week["refunds"]
+    assert (given_back["refund_id"], given_back["order_id"], given_back["amount_cents"],
+            given_back["mode"], given_back["requested_by"], given_back["delivery_date"]) == (
+        made["refund_id"], str(order_id), -1000, "online", "Léa", "2026-11-25")
+    if refund_monday == date(2026, 11, 23):  # made in the order's own week: one page, net
+        assert orders_week["totals"]["online"] == 1500
+    else:
+        assert orders_week["refunds"] == [] and orders_week["totals"]["online"] == 2500
+        assert refund_week["rows"] == [] and refund_week["totals"]["online"] == -1000

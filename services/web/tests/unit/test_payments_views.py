@@ -19,6 +19,7 @@ from web.pages.payments_views import (
     settled_message,
     shifted_week,
     totals_lines,
+    week_movements,
     week_title,
 )
 
@@ -172,3 +173,21 @@ def test_bad_settings_are_refused_before_the_gateway(args, said):
     with pytest.raises(BadInput) as refused:
         settings_changes(*args)
     assert said in str(refused.value)
+
+
+def test_the_weeks_refunds_are_listed_with_its_movements_oldest_first():
+    page = {
+        "movements": [
+            {"movement_id": "m1", "kind": "top_up", "mode": "cash", "amount_cents": 5000,
+             "at": "2026-12-08T09:00:00+00:00", "label": "Avance", "recorded_by": "Léa"}],
+        "refunds": [
+            {"refund_id": "r1", "order_id": "o1", "mode": "online", "amount_cents": -1000,
+             "at": "2026-12-07T17:30:00+00:00", "delivery_date": "2026-11-25",
+             "requested_by": "Paul"}]}
+    first, second = week_movements(page)
+    assert (first["movement_id"], first["kind_name"], first["mode_name"], first["label"],
+            first["amount_cents"], first["recorded_by"]) == (
+        "r1", "Remboursement", "En ligne (SumUp)", "Commande du 25/11/2026", -1000, "Paul")
+    assert (second["movement_id"], second["kind_name"], second["mode_name"]) == (
+        "m1", "Versement", "Espèces")
+    assert week_movements({"movements": []}) == []  # a gateway that lists no refunds

@@ -211,10 +211,13 @@ def _customer_scope(principal, producer: str, customer_id: str | None) -> str | 
 @router.get("/payments")
 async def payments_page(producer: Producer, principal: CurrentPrincipal, request: Request,
                         week: Annotated[str, Query(max_length=10)]) -> dict:
-    """The week's orders (`rows`, each with the money `received` per mode and who recorded its
-    settlement, `recorded_by`), the top-ups and debits recorded by hand with a mode
-    (`movements`, with `recorded_by`), and `totals`: what came in by each mode, from both, as
-    the drawer and the bank count it."""
+    """The week's orders (`rows`, each with the money `received` per mode, what was refunded of
+    it online since, `refunded_cents`, and who recorded its settlement, `recorded_by`), the
+    top-ups and debits recorded by hand with a mode (`movements`, with `recorded_by`), the
+    online refunds SumUp made during the week (`refunds`, negative, with their order), and
+    `totals`: what came in (or went out) by each mode, as the drawer and the bank count it.
+    An order's money counts in its week as it came in, and a refund in the week it was made,
+    so a week already counted keeps its total."""
     check_operator_of(principal, producer)
     monday, _sunday = parse_week(week)
     async with request.app.state.sessionmaker() as session:

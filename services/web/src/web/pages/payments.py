@@ -24,7 +24,6 @@ from web.pages.common import (
 from web.pages.common import producer_path as _base
 from web.pages.payment_settings import current_settings
 from web.pages.payments_views import (
-    KINDS,
     MANUAL_MODES,
     MODE_NAMES,
     PAYING_MODES,
@@ -39,6 +38,7 @@ from web.pages.payments_views import (
     settled_message,
     shifted_week,
     totals_lines,
+    week_movements,
     week_title,
     week_url,
 )
@@ -98,8 +98,7 @@ async def week_page(request: Request, session: signin.Session, week: str | None,
     notes = await _credit_notes(request, session, data["rows"])
     return page(request, "payments.html", session, status_code=status_code, tracking_off=False,
                 rows=[_row_view(r, notes, modes) for r in data["rows"]],
-                movements=[{**m, "kind_name": KINDS.get(m["kind"], m["kind"]),
-                            "mode_name": mode_name(m.get("mode"))} for m in data["movements"]],
+                movements=week_movements(data),
                 totals=totals_lines(data["totals"], data["total_cents"]),
                 modes=[(m, mode_name(m)) for m in modes], key=str(uuid.uuid4()),
                 bulk_chosen=next((m for m in modes if m in MANUAL_MODES), modes[0]), **common)

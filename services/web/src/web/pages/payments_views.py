@@ -19,7 +19,7 @@ MODE_NAMES = {"not_delivered": "Non livré", "account": "Déduit du compte clien
 MANUAL_MODES = ("cash", "cheque", "card", "transfer")
 PAYING_MODES = (*MANUAL_MODES, "online")
 ACCEPTABLE_MODES = ("account", *MANUAL_MODES, "online")
-KINDS = {"top_up": "Versement", "debit": "Débit"}
+KINDS = {"top_up": "Versement", "debit": "Débit", "refund": "Remboursement"}
 ZONES = ("Europe/Paris", "America/Cayenne", "America/Guadeloupe", "America/Martinique",
          "America/Miquelon", "Indian/Mayotte", "Indian/Reunion", "Pacific/Noumea",
          "Pacific/Tahiti", "Pacific/Wallis", "Europe/Brussels", "Europe/Zurich")
@@ -176,3 +176,14 @@ def settings_changes(tracking: bool, modes: list[str], required: bool, time_zone
         body["sumup_api_key"] = key
     return body
 
+
+def week_movements(page: dict) -> list[dict]:
+    """The money that moved during the week apart from the orders' own, oldest first: the
+    top-ups and debits recorded with a mode, and the online refunds SumUp made (each named by
+    its order's delivery day; selectable for the export by its refund's id)."""
+    refunds = [{**r, "movement_id": r["refund_id"], "kind": "refund",
+                "label": f"Commande du {date.fromisoformat(r['delivery_date']):%d/%m/%Y}",
+                "recorded_by": r.get("requested_by")} for r in page.get("refunds", [])]
+    moved = sorted([*page["movements"], *refunds], key=lambda m: datetime.fromisoformat(m["at"]))
+    return [{**m, "kind_name": KINDS.get(m["kind"], m["kind"]),
+             "mode_name": mode_name(m.get("mode"))} for m in moved]
