@@ -3,7 +3,7 @@ ETags passed on, the history's words. No I/O."""
 
 from ardoise.auth import Principal
 from ardoise.payment_reference import payment_reference
-from web.pages.account import (
+from web.pages.account_views import (
     ORDERS_LIMIT,
     movement_view,
     older_orders,
