@@ -36,7 +36,8 @@ def page_routers() -> list:
     routers = list(PAGE_ROUTERS)
     for name in ("customers", "customer_forms", "payments", "payment_settings", "exports",
                  "documents", "account", "account_orders", "invoices", "invoice_pdfs",
-                 "invoicing", "journal", "bank", "team", "debts", "refunds", "card_money"):
+                 "invoicing", "journal", "bank", "bank_transfers", "team", "debts", "refunds",
+                 "card_money"):
         try:
             module = importlib.import_module(f"web.pages.{name}")
         except ModuleNotFoundError as missing:

@@ -1,31 +1,27 @@
-"""The producer's bank (`/banque`): a statement file imported through the payments gateway, the
-transfers waiting to be checked (confirmed, given to a customer, ignored), those applied (each
-undone by a counter-entry) or ignored, and the debits listed."""
+"""The producer's bank (`/banque`): the page, which lists the transfers waiting to be checked,
+those applied or ignored, and the debits; and a statement file imported through the payments
+gateway. What is done with one transfer (confirmed, given to a customer, ignored, undone) is in
+bank_transfers.py."""
 
 import asyncio
-import uuid
 from typing import Annotated, Any
 from urllib.parse import quote, unquote
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 
 from web import signin
 from web.gateways import Refused, Unavailable
 from web.pages.bank_views import (
-    action_problem,
     customer_names,
-    done_message,
     import_flash,
     import_view,
     older_before,
-    order_choices,
     page_before,
-    reassignment_body,
     statement_problem,
     transaction_row,
 )
-from web.pages.common import BadInput, CheckedOperator, OperatorSession, gateways, page
+from web.pages.common import CheckedOperator, OperatorSession, gateways, page
 from web.pages.common import producer_path as _base
 
 router = APIRouter(tags=["bank"])
@@ -41,26 +37,27 @@ HISTORY_LIMIT = 50
 CUSTOMERS_LIMIT = 1000
 """The accounts gateway's largest page: the customers a transfer may be given to at once (a
 search narrows them down on a larger farm)."""
-ORDERS_LIMIT = 50
 IMPORT_TIMEOUT_S = 120
 """A year of a busy account is matched line by line: seconds, not the pages' usual few."""
 TRACKING_OFF = ("Le suivi des paiements est désactivé : activez-le dans les Réglages pour "
                 "importer vos relevés.")
 
 
-def _bank(session: signin.Session) -> str:
+def bank_path(session: signin.Session) -> str:
+    """The payments gateway's path of the producer's bank."""
     return f"{_base(session)}/bank"
 
 
-def _redirect(request: Request, flash: str, to: str = "/banque") -> RedirectResponse:
+def bank_redirect(request: Request, flash: str, to: str = "/banque") -> RedirectResponse:
+    """Back to the bank page, with what a form did in its own cookie (FLASH)."""
     answer = RedirectResponse(to, status_code=303)
     answer.set_cookie(FLASH, quote(flash[:600]), max_age=120, httponly=True, samesite="lax",
                       path="/banque", secure=request.app.state.settings.secure_cookies)
     return answer
 
 
-async def _customers(request: Request, session: signin.Session,
-                     q: str = "") -> tuple[list[dict], str | None]:
+async def customers_by_name(request: Request, session: signin.Session,
+                            q: str = "") -> tuple[list[dict], str | None]:
     """The farm's customers by name, or what to say when the accounts service is down."""
     params: dict[str, Any] = {"sort": "name", "limit": CUSTOMERS_LIMIT, "count": "false"}
     if q:
@@ -73,8 +70,9 @@ async def _customers(request: Request, session: signin.Session,
     return found.get("customers", []), None
 
 
-async def _name_of(request: Request, session: signin.Session, customer_id: str | None
-                   ) -> str | None:
+async def customer_name(request: Request, session: signin.Session, customer_id: str | None
+                        ) -> str | None:
+    """The customer's name as its account gives it; None when it cannot be read."""
     if not customer_id:
         return None
     try:
@@ -95,12 +93,12 @@ async def bank_page(request: Request, session: signin.Session, status_code: int 
         if older:
             params["before"] = older
         return gateways(request).json(session.principal, "payments", "GET",
-                                      f"{_bank(session)}/transactions", params=params)
+                                      f"{bank_path(session)}/transactions", params=params)
 
     queue, applied, ignored, debits, (customers, customers_down) = await asyncio.gather(
         listed("queued", QUEUE_LIMIT), listed("applied", HISTORY_LIMIT, before),
         listed("ignored", HISTORY_LIMIT, before), listed("listed", HISTORY_LIMIT, before),
-        _customers(request, session))
+        customers_by_name(request, session))
     names = customer_names(customers)
     history = [found["transactions"] for found in (applied, ignored, debits)]
     older = [older_before(rows, HISTORY_LIMIT) for rows in history]
@@ -148,7 +146,7 @@ async def import_statement(request: Request, session: CheckedOperator,
         # the body is the file: the gateway's reading of a form's `file` field finds none
         # (it checks for FastAPI's UploadFile, and a form holds Starlette's)
         answer = await gateways(request).json(
-            session.principal, "payments", "POST", f"{_bank(session)}/statements",
+            session.principal, "payments", "POST", f"{bank_path(session)}/statements",
             content=data, headers={"Content-Type": "application/octet-stream"},
             timeout=IMPORT_TIMEOUT_S)
     except Refused as refused:
@@ -160,119 +158,5 @@ async def import_statement(request: Request, session: CheckedOperator,
             "Ce fichier est trop gros pour être importé d'un coup : importez-le en plusieurs "
             "fichiers.")
         return await bank_page(request, session, status_code=422, problem=problem)
-    return _redirect(request, "=" + import_flash(answer))
+    return bank_redirect(request, "=" + import_flash(answer))
 
-
-async def _act(request: Request, session: signin.Session, transaction_id: uuid.UUID,
-               action: str) -> RedirectResponse:
-    """Confirm the proposed match, ignore the transfer, or undo what was done with it."""
-    try:
-        tx = await gateways(request).json(
-            session.principal, "payments", "POST",
-            f"{_bank(session)}/transactions/{transaction_id}/{action}")
-    except Refused as refused:
-        if refused.status not in (404, 409, 422):
-            raise
-        return _redirect(request, "!" + action_problem(refused.status, refused.detail))
-    name = await _name_of(request, session, tx.get("customer_id"))
-    return _redirect(request, done_message(action, tx, name))
-
-
-@router.post("/banque/virements/{transaction_id}/confirmer")
-async def confirm(request: Request, session: CheckedOperator, transaction_id: uuid.UUID):
-    return await _act(request, session, transaction_id, "confirm")
-
-
-@router.post("/banque/virements/{transaction_id}/ignorer")
-async def ignore(request: Request, session: CheckedOperator, transaction_id: uuid.UUID):
-    return await _act(request, session, transaction_id, "ignore")
-
-
-@router.post("/banque/virements/{transaction_id}/annuler")
-async def undo(request: Request, session: CheckedOperator, transaction_id: uuid.UUID):
-    """Undo an application (a counter-entry) or an ignore: the transfer waits again."""
-    return await _act(request, session, transaction_id, "undo")
-
-
-async def _transaction(request: Request, session: signin.Session,
-                       transaction_id: uuid.UUID) -> dict | None:
-    """A transfer that may be given to a customer: waiting, or applied."""
-    wanted = str(transaction_id)
-    for status in ("queued", "applied"):
-        found = await gateways(request).json(
-            session.principal, "payments", "GET", f"{_bank(session)}/transactions",
-            params={"status": status, "limit": QUEUE_LIMIT})
-        for tx in found["transactions"]:
-            if tx["transaction_id"] == wanted:
-                return tx
-    return None
-
-
-async def assign_page(request: Request, session: signin.Session, transaction_id: uuid.UUID,
-                      client: str | None, q: str = "", status_code: int = 200,
-                      problem: str | None = None, chosen_order: str | None = None):
-    tx = await _transaction(request, session, transaction_id)
-    if tx is None:
-        return page(request, "problem.html", session, status_code=404,
-                    heading="Virement introuvable",
-                    problem="Ce virement n'attend plus d'être attribué : revenez à la page "
-                            "Banque.")
-    customers, customers_down = await _customers(request, session, q)
-    client = client or tx.get("customer_id")
-    names = customer_names(customers)
-    if client and client not in names:
-        names[client] = await _name_of(request, session, client) or client
-    orders, orders_down = [], None
-    if client:
-        try:
-            found = await gateways(request).json(
-                session.principal, "orders", "GET", f"{_base(session)}/orders",
-                params={"customer_id": client, "limit": ORDERS_LIMIT})
-            orders = found.get("orders", [])
-        except Unavailable as down:
-            orders_down = down.message
-        except Refused as refused:
-            if refused.status not in (404, 422):
-                raise
-    if chosen_order is None and client == tx.get("customer_id"):
-        chosen_order = tx.get("order_id")
-    return page(request, "bank_assign.html", session, status_code=status_code, problem=problem,
-                tx=transaction_row(tx, names), customers=customers,
-                customers_down=customers_down, q=q, client=client,
-                client_name=names.get(client) if client else None,
-                orders=order_choices(orders, chosen_order), orders_down=orders_down,
-                customers_full=len(customers) >= CUSTOMERS_LIMIT)
-
-
-@router.get("/banque/virements/{transaction_id}/attribuer")
-async def assign(request: Request, session: OperatorSession, transaction_id: uuid.UUID,
-                 client: Annotated[str | None, Query(max_length=64)] = None,
-                 q: Annotated[str | None, Query(max_length=100)] = None):
-    """Choose the customer (and one of its orders) a transfer pays."""
-    q = " ".join((q or "").split())
-    return await assign_page(request, session, transaction_id, (client or "").strip() or None,
-                             q)
-
-
-@router.post("/banque/virements/{transaction_id}/attribuer")
-async def reassign(request: Request, session: CheckedOperator, transaction_id: uuid.UUID,
-                   customer_id: Annotated[str, Form(max_length=64)] = "",
-                   order_id: Annotated[str, Form(max_length=64)] = ""):
-    try:
-        body = reassignment_body(customer_id, order_id)
-        tx = await gateways(request).json(
-            session.principal, "payments", "POST",
-            f"{_bank(session)}/transactions/{transaction_id}/reassign", json=body)
-    except BadInput as bad:
-        return await assign_page(request, session, transaction_id, customer_id.strip() or None,
-                                 status_code=422, problem=str(bad))
-    except Refused as refused:
-        if refused.status == 422:
-            return await assign_page(request, session, transaction_id,
-                                     customer_id.strip() or None, status_code=422,
-                                     problem=action_problem(422, refused.detail))
-        if refused.status not in (404, 409):
-            raise
-        return _redirect(request, "!" + action_problem(refused.status, refused.detail))
-    name = await _name_of(request, session, tx.get("customer_id"))
-    return _redirect(request, done_message("reassign", tx, name))
