@@ -4,19 +4,17 @@ before the payments gateway is asked, and the page itself. No I/O."""
 
 import pytest
 
+from web.pages.bank_statement_views import import_flash, import_view, statement_problem
 from web.pages.bank_views import (
     action_problem,
     confidence,
     customer_names,
     done_message,
-    import_flash,
-    import_view,
     older_before,
     order_choices,
     page_before,
     reassignment_body,
     short_order,
-    statement_problem,
     transaction_row,
 )
 from web.pages.common import BadInput, templates

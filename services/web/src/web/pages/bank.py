@@ -12,15 +12,8 @@ from fastapi.responses import RedirectResponse
 
 from web import signin
 from web.gateways import Refused, Unavailable
-from web.pages.bank_views import (
-    customer_names,
-    import_flash,
-    import_view,
-    older_before,
-    page_before,
-    statement_problem,
-    transaction_row,
-)
+from web.pages.bank_statement_views import import_flash, import_view, statement_problem
+from web.pages.bank_views import customer_names, older_before, page_before, transaction_row
 from web.pages.common import CheckedOperator, OperatorSession, gateways, page
 from web.pages.common import producer_path as _base
 
