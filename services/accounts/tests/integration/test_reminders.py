@@ -503,3 +503,43 @@ async def test_one_sent_by_hand_with_a_key_is_sent_once_however_often_it_is_aske
     _, replayed = await ask(asked=RequestKey(f"web-remind-claire-after-{first['reminder_id']}",
                                              "claire by hand"))
     assert not replayed and len(inbox.to(claire)) == 2
+
+
+async def test_a_key_whose_reminder_was_cancelled_sends_once_the_customer_owes_again(
+        sessions, new_uow, new_reminders, post, smtp, customer, producer_id):
+    """The page still shows no reminder after one cancelled (the debt paid while it was
+    written), so its form sends the same key: once owed again, a reminder goes, and that one
+    is what the key replays from then on."""
+    _, inbox = smtp
+    claire = await customer("claire", debt_cents=2000)
+    key = RequestKey("web-remind-claire-after-aucune", "claire by hand")
+    paying = Interleaved(new_reminders, {
+        LETTER: partial(move, new_uow, producer_id, "claire", "credit", 2000)})
+    cancelled, replayed = await reminders.send_by_hand_once(producer_id, "claire", paying, post,
+                                                            key)
+    assert (cancelled["status"], replayed) == ("cancelled", False)
+    with pytest.raises(NothingOwed):  # the same form while nothing is owed
+        await reminders.send_by_hand_once(producer_id, "claire", new_reminders, post, key)
+    await move(new_uow, producer_id, "claire", "debit", 3000)
+    sent, replayed = await reminders.send_by_hand_once(producer_id, "claire", new_reminders,
+                                                       post, key)
+    assert (sent["status"], sent["balance_cents"], replayed) == ("sent", -3000, False)
+    again, replayed = await reminders.send_by_hand_once(producer_id, "claire", new_reminders,
+                                                        post, key)
+    assert replayed and again == sent and len(inbox.to(claire)) == 1
+
+
+async def test_one_key_for_two_customers_at_once_sends_to_one_of_them(
+        sessions, new_reminders, post, smtp, customer, producer_id):
+    _, inbox = smtp
+    await customer("anne", debt_cents=1000)
+    await customer("bruno", debt_cents=1000)
+    asked = [reminders.send_by_hand_once(producer_id, who, new_reminders, post,
+                                         RequestKey("one-key", f"{who} by hand"))
+             for who in ("anne", "bruno")]
+    outcomes = await asyncio.gather(*asked, return_exceptions=True)
+    sent = [o for o in outcomes if not isinstance(o, BaseException)]
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(sent) == 1 and len(refused) == 1
+    assert isinstance(refused[0], Conflict) and "Idempotency-Key" in str(refused[0])
+    assert len(inbox.messages) == 1

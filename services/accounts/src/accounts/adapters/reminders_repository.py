@@ -207,12 +207,19 @@ class RemindersRepository:
         return remembered.fingerprint, ReminderRecord(*(getattr(row, c) for c in _RECORD))
 
     async def remember_key(self, producer_id: str, key: str, fingerprint: str,
-                           record: ReminderRecord) -> None:
+                           record: ReminderRecord) -> bool:
         """The key of the request that claimed this reminder: the same request again replays
-        it (the reminder as it stands then) instead of sending another."""
-        await self.session.execute(insert(idempotency_keys).values(
+        it (the reminder as it stands then) instead of sending another. A key that named a
+        reminder cancelled before it went out now names this one; False when the key is
+        another request's (taken meanwhile for another customer, or to move money)."""
+        statement = insert(idempotency_keys).values(
             producer_id=producer_id, key=key, fingerprint=fingerprint,
-            response={"reminder_id": str(record.reminder_id)}))
+            response={"reminder_id": str(record.reminder_id)})
+        return (await self.session.execute(statement.on_conflict_do_update(
+            index_elements=[idempotency_keys.c.producer_id, idempotency_keys.c.key],
+            set_={"response": statement.excluded.response},
+            where=idempotency_keys.c.fingerprint == statement.excluded.fingerprint,
+        ).returning(idempotency_keys.c.key))).first() is not None
 
     async def close_earlier(self, record: ReminderRecord) -> None:
         """An earlier reminder left behind: one whose sender stopped is recorded failed, one

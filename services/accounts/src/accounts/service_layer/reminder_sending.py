@@ -53,6 +53,7 @@ LINES = 5
 """How many of the last movements a reminder lists."""
 REBUILDS = 3
 """How many times a reminder is written again when the balance moves while it is written."""
+KEY_TAKEN = "Idempotency-Key already used with another request"
 
 
 async def send_one(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOfWork,
@@ -120,7 +121,9 @@ async def _claim(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOf
                 raise CustomerNotFound("no such customer")
             return None
         if key is not None and (earlier := await uow.reminders.keyed(producer_id, key.key)):
-            return _replay(earlier, key)
+            replay = _replay(earlier, key)
+            if replay is not None:
+                return replay
         decision: Decision = (decide_by_hand(standing, now) if manual
                               else decide(rule, standing, now))
         if not decision.due:
@@ -136,17 +139,20 @@ async def _claim(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOf
             record = ReminderRecord(uuid.uuid4(), SENDING, now, standing.email,
                                     standing.balance_cents, manual, 1, now + CLAIM)
         await uow.reminders.save(producer_id, customer_id, record)
-        if key is not None:
-            await uow.reminders.remember_key(producer_id, key.key, key.fingerprint, record)
+        if key is not None and not await uow.reminders.remember_key(
+                producer_id, key.key, key.fingerprint, record):
+            raise Conflict(KEY_TAKEN)  # rolled back: nothing claimed, nothing sent
         await uow.commit()
     return record, rule, threshold_cents
 
 
-def _replay(earlier: tuple[str, ReminderRecord | None], key: RequestKey) -> Replay:
+def _replay(earlier: tuple[str, ReminderRecord | None], key: RequestKey) -> Replay | None:
+    """The reminder the key already claimed; None when it was cancelled before it went out
+    (the debt paid meanwhile): the same request, once owed again, is a reminder to send."""
     fingerprint, record = earlier
     if fingerprint != key.fingerprint or record is None:
-        raise Conflict("Idempotency-Key already used with another request")
-    return Replay(record)
+        raise Conflict(KEY_TAKEN)
+    return None if record.status == CANCELLED else Replay(record)
 
 
 async def _letter(producer_id: str, customer_id: str, new_uow: NewRemindersUnitOfWork,

@@ -141,8 +141,8 @@ async def remind_now(request: Request, session: CheckedOperator, customer_id: Cu
     except Refused as refused:
         problem, status = reminder_refusal(refused), 404 if refused.status == 404 else 409
     except Unavailable as down:
-        problem, status = (f"{down.message} La relance a pu partir : renvoyer ce même "
-                           "formulaire n'en envoie pas une seconde."), 503
+        problem, status = (f"{down.message} La relance a pu partir : rechargez la page "
+                           "pour le voir avant d'en envoyer une autre."), 503
     else:
         back = "/relances" if retour == "relances" else customer_url(customer_id)
         return redirect_with(request, back,
