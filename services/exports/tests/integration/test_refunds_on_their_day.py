@@ -53,6 +53,7 @@ async def test_a_refund_counts_on_its_own_day_and_the_orders_week_keeps_what_cam
     [row] = rows
     assert (row.order_id, row.received, row.received_cents) == (
         str(order.order_id), {"online": 2500}, 2500)
+    assert type(row.received["online"]) is int  # not a Decimal: the writer's fast path
     assert moved == [] and totals == {"online": 2500}
 
     rows, moved, totals = await week_of(sessions, producer_id, date(2026, 12, 7))
