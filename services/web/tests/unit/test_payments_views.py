@@ -6,7 +6,7 @@ import pytest
 
 from ardoise.weeks import week_of
 from web.gateways import Refused
-from web.pages.common import BadInput, plain_euros
+from web.pages.common import BadInput, plain_euros, templates
 from web.pages.payments_views import (
     bulk_message,
     current_week,
@@ -191,3 +191,24 @@ def test_the_weeks_refunds_are_listed_with_its_movements_oldest_first():
     assert (second["movement_id"], second["kind_name"], second["mode_name"]) == (
         "m1", "Versement", "Espèces")
     assert week_movements({"movements": []}) == []  # a gateway that lists no refunds
+
+
+def payments_page(sumup_connected: bool) -> str:
+    row = {"order_id": "o1", "customer_id": "c1", "customer_name": "Claire",
+           "delivery_date": "2026-11-25", "total_cents": 2500, "mode": "online",
+           "mode_name": "En ligne (SumUp)", "amount_paid_cents": 2500, "received_lines": [],
+           "refunded_cents": 0, "note": None, "recorded_by": None, "chosen": "cash",
+           "total_typed": "25,00", "key": "k", "online_cents": 2500, "version": 1}
+    return templates.get_template("payments.html").render({
+        "session": None, "csrf": "tok", "week": "2026-W48", "title": "Semaine 48",
+        "previous_week": "2026-W47", "next_week": "2026-W49", "zone": "Europe/Paris",
+        "tracking_off": False, "rows": [row], "movements": [], "totals": [],
+        "modes": [("cash", "Espèces")], "key": "k", "bulk_chosen": "cash",
+        "sumup_connected": sumup_connected})
+
+
+def test_the_refund_form_shows_only_while_the_farms_sumup_account_is_connected():
+    assert 'action="/paiements/remboursement"' in payments_page(sumup_connected=True)
+    unconnected = payments_page(sumup_connected=False)
+    assert 'action="/paiements/remboursement"' not in unconnected
+    assert "connectez le compte SumUp de la ferme" in unconnected

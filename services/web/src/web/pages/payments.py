@@ -98,6 +98,7 @@ async def week_page(request: Request, session: signin.Session, week: str | None,
     notes = await _credit_notes(request, session, data["rows"])
     return page(request, "payments.html", session, status_code=status_code, tracking_off=False,
                 rows=[_row_view(r, notes, modes) for r in data["rows"]],
+                sumup_connected=bool(settings.get("sumup_connected")),
                 movements=week_movements(data),
                 totals=totals_lines(data["totals"], data["total_cents"]),
                 modes=[(m, mode_name(m)) for m in modes], key=str(uuid.uuid4()),
