@@ -1,14 +1,12 @@
-"""The customer's own page (`/mon-compte`): its balance and history, its orders, paying online;
-and the producer's time zone its pages show times in. One order's page is in account_orders.py."""
+"""The customer's own page (`/mon-compte`): its balance and history, its orders, paying online.
+One order's page is in account_orders.py; its producer's settings in producer_settings.py."""
 
 import asyncio
 import re
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from ardoise.auth import Principal
 from web import signin
 from web.gateways import Refused, Unavailable
 from web.pages.account_views import (
@@ -19,14 +17,14 @@ from web.pages.account_views import (
     transfer_reference,
 )
 from web.pages.common import CustomerSession, gateways, order_uuid, page
-from web.pages.top_ups import online_payment_offered, top_up_offer
+from web.pages.producer_settings import offers_online, producer_settings, zone_of
 from web.pages.top_ups import router as top_ups_router
+from web.pages.top_ups import top_up_offer
 
 router = APIRouter(tags=["account"])
 router.include_router(top_ups_router)  # paying online from Mon compte (pages/top_ups.py)
 
 HISTORY_LIMIT = 50
-ZONE_TTL_S = 300.0
 TRACKING_OFF = "Le suivi des comptes n'est pas activé par votre producteur : aucun solde ni " \
                "historique n'est affiché."
 _PLACED_AT = re.compile(r"^[0-9T:.+\-Z ]{10,40}$")
@@ -35,26 +33,6 @@ _PLACED_AT = re.compile(r"^[0-9T:.+\-Z ]{10,40}$")
 def orders_path(session: signin.Session) -> str:
     """The orders gateway's path of the signed-in customer's orders."""
     return f"/v1/producers/{session.principal.producer_id}/orders"
-
-
-async def producer_zone(request: Request, producer_id: str) -> str:
-    """The producer's time zone, for the times shown. A customer may not read its producer's
-    payments settings, so the web service reads them as the producer (the zone only, kept a
-    few minutes); Europe/Paris when they cannot be read."""
-    cache = getattr(request.app.state, "producer_zones", None)
-    if cache is None:
-        cache = request.app.state.producer_zones = {}
-    known = cache.get(producer_id)
-    if known and known[1] > time.monotonic():
-        return known[0]
-    try:
-        settings = await gateways(request).json(Principal("operator", producer_id), "payments",
-                                                "GET", f"/v1/producers/{producer_id}/settings")
-        zone = settings.get("time_zone") or "Europe/Paris"
-    except (Unavailable, Refused):
-        return "Europe/Paris"
-    cache[producer_id] = (zone, time.monotonic() + ZONE_TTL_S)
-    return zone
 
 
 async def _account(request: Request, session: signin.Session, before: str | None) -> dict:
@@ -97,10 +75,11 @@ async def my_account(request: Request, session: CustomerSession,
     before = order_uuid(avant) if avant else None
     orders_before = commandes_avant if commandes_avant and _PLACED_AT.match(commandes_avant) \
         else None
-    account, orders, zone, online = await asyncio.gather(
+    account, orders, settings = await asyncio.gather(
         _account(request, session, before), _order_list(request, session, orders_before),
-        producer_zone(request, session.principal.producer_id),
-        online_payment_offered(request, session.principal.producer_id))
-    return page(request, "account.html", session, zone=zone, paging=bool(before or orders_before),
+        producer_settings(request, session.principal.producer_id))
+    return page(request, "account.html", session, zone=zone_of(settings),
+                paging=bool(before or orders_before),
                 reference=transfer_reference(account.get("account"), session.principal),
-                **top_up_offer(account.get("account"), online), **account, **orders)
+                **top_up_offer(account.get("account"), offers_online(settings)), **account,
+                **orders)

@@ -9,9 +9,10 @@ from fastapi.responses import RedirectResponse
 
 from web import signin
 from web.gateways import Refused, Unavailable
-from web.pages.account import orders_path, producer_zone
+from web.pages.account import orders_path
 from web.pages.account_views import order_view, valid_etag
 from web.pages.common import CheckedCustomer, CustomerSession, gateways, order_uuid, page
+from web.pages.producer_settings import producer_zone
 
 router = APIRouter(tags=["account"])
 

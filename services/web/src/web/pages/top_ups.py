@@ -7,7 +7,6 @@ sends the customer to the top-up's page and its "Payer sur SumUp" link: the page
 also where SumUp sends the customer back (`redirect_url`)."""
 
 import re
-import time
 import uuid
 from typing import Annotated
 
@@ -23,7 +22,6 @@ router = APIRouter(tags=["account"])
 TOP_UP_PAGE = "/mon-compte/recharges/{top_up_id}"
 MAX_TOP_UP_CENTS = 1_000_000
 """10 000,00 €: what a customer may top up at once from its page."""
-OFFER_TTL_S = 120.0
 _EUROS = re.compile(r"^(\d{1,7})(?:[.,](\d{1,2}))?$")
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 STATUS_TEXT = {
@@ -83,26 +81,6 @@ def top_up_view(top_up: dict) -> dict:
 
 def _top_ups(principal: Principal) -> str:
     return f"/v1/producers/{principal.producer_id}/customers/{principal.customer_id}/top-ups"
-
-
-async def online_payment_offered(request: Request, producer_id: str) -> bool:
-    """Whether the producer takes online payments (`online` accepted). A customer may not read
-    its producer's payments settings, so the web reads them as the producer (kept a little)."""
-    cache = getattr(request.app.state, "online_offered", None)
-    if cache is None:
-        cache = request.app.state.online_offered = {}
-    known = cache.get(producer_id)
-    if known and known[1] > time.monotonic():
-        return known[0]
-    try:
-        settings = await gateways(request).json(Principal("operator", producer_id), "payments",
-                                                "GET", f"/v1/producers/{producer_id}/settings")
-    except (Unavailable, Refused):
-        return False
-    offered = bool(settings.get("payment_tracking")) and "online" in (
-        settings.get("accepted_modes") or [])
-    cache[producer_id] = (offered, time.monotonic() + OFFER_TTL_S)
-    return offered
 
 
 def _problem(request: Request, session, heading: str, problem: str, status_code: int):
