@@ -37,7 +37,7 @@ def test_the_refunds_made_before_are_told_once_each(empty_database):  # noqa: F8
         for refund_id, status in ((made, "refunded"), (asked, "requested")):
             await _run(empty_database, "INSERT INTO payments.refunds (producer_id, refund_id, "
                        "order_id, checkout_id, transaction_id, amount_cents, status, "
-                       "requested_by, updated_at) VALUES ('p1', $1, $2, 'ck', 'tx', 1000, $3, "
+                       "requested_by, created_at) VALUES ('p1', $1, $2, 'ck', 'tx', 1000, $3, "
                        "'Léa', $4)", refund_id, order_id, status, MADE_AT)
 
     asyncio.run(refunds_of_before())

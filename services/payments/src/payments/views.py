@@ -66,11 +66,13 @@ async def payments_page(session: AsyncSession, producer_id: str, monday: date,
 async def week_refunds(session: AsyncSession, producer_id: str, monday: date,
                        time_zone: str) -> list[dict]:
     """The online refunds SumUp made during the week (its days in the producer's time zone),
-    oldest first: money that went out by `online` (negative), each with its order."""
+    oldest first: money that went out by `online` (negative), each with its order. A refund is
+    dated when it was asked for: SumUp makes it then or never (one whose answer was lost is
+    read back later, never asked again)."""
     start, end = local_days(monday, monday + timedelta(days=6), time_zone)
     query = (
         select(refunds.c.refund_id, refunds.c.order_id, refunds.c.amount_cents,
-               refunds.c.updated_at, refunds.c.requested_by, orders.c.customer_id,
+               refunds.c.created_at, refunds.c.requested_by, orders.c.customer_id,
                orders.c.delivery_date, customers.c.name)
         .select_from(refunds.join(orders, and_(
             orders.c.producer_id == refunds.c.producer_id,
@@ -78,11 +80,11 @@ async def week_refunds(session: AsyncSession, producer_id: str, monday: date,
                 customers.c.producer_id == orders.c.producer_id,
                 customers.c.customer_id == orders.c.customer_id)))
         .where(refunds.c.producer_id == producer_id, refunds.c.status == REFUNDED,
-               refunds.c.updated_at >= start, refunds.c.updated_at < end)
-        .order_by(refunds.c.updated_at, refunds.c.refund_id))
+               refunds.c.created_at >= start, refunds.c.created_at < end)
+        .order_by(refunds.c.created_at, refunds.c.refund_id))
     return [{"refund_id": str(row.refund_id), "order_id": str(row.order_id),
              "customer_id": row.customer_id, "customer_name": row.name or row.customer_id,
-             "delivery_date": row.delivery_date.isoformat(), "at": row.updated_at.isoformat(),
+             "delivery_date": row.delivery_date.isoformat(), "at": row.created_at.isoformat(),
              "mode": ONLINE, "amount_cents": -row.amount_cents,
              "requested_by": row.requested_by}
             for row in await session.execute(query)]

@@ -112,8 +112,14 @@ async def test_a_refund_whose_answer_was_lost_is_found_at_sumup_and_recorded_onc
     assert await settle_lost_refunds(new_uow, gateways, orders.fetch, older_than_s=0) == {}
     changes = await events_of(new_uow, order_id, SettlementChanged)
     assert [c["received"] for c in changes] == [{"online": 2500}, {"online": 1800}]
-    assert [m["amount_cents"] for m in await events_of(new_uow, order_id, OnlineRefundMade)] \
-        == [700]
+    [told] = await events_of(new_uow, order_id, OnlineRefundMade)
+    async with new_uow() as uow:
+        asked_at, answered_at = (await uow.session.execute(
+            select(refunds.c.created_at, refunds.c.updated_at).where(
+                refunds.c.refund_id == uuid.UUID(pending["refund_id"])))).one()
+    # dated when it was asked (SumUp made it then), not when it was read back
+    assert told["amount_cents"] == 700 and answered_at > asked_at
+    assert datetime.fromisoformat(told["refunded_at"]) == asked_at
 
 
 async def test_a_refund_sumup_never_made_is_failed_and_nothing_is_taken_off(new_uow,
@@ -239,7 +245,7 @@ async def test_the_weeks_page_counts_a_refund_in_the_week_it_was_made(new_uow, p
                                  orders.fetch, "Léa")
     settings = PaymentSettings(payment_tracking=True, accepted_modes=("online",))
     async with new_uow() as uow:
-        refunded_at = (await uow.session.execute(select(refunds.c.updated_at).where(
+        refunded_at = (await uow.session.execute(select(refunds.c.created_at).where(
             refunds.c.refund_id == uuid.UUID(made["refund_id"])))).scalar_one()
         local_day = refunded_at.astimezone(ZoneInfo(settings.time_zone)).date()
         refund_monday = local_day - timedelta(days=local_day.weekday())

@@ -86,6 +86,8 @@ class OnlineRefundMade(_OrderPaymentEvent):
     delivery_date: date
     """The order's delivery date (the week its money counts in)."""
     refunded_at: datetime
+    """When it was asked of SumUp, which makes a refund then or never (one whose answer was
+    lost is read back later, and told then, with this time)."""
     actor: str | None = None
     """Who asked for the refund (an operator's name; None: not told)."""
 

@@ -124,7 +124,7 @@ async def refund_online_within(uow: PaymentsUnitOfWork, producer_id: str, refund
     uow.publish(OnlineRefundMade(
         producer_id=producer_id, order_id=order.order_id, customer_id=order.customer_id,
         refund_id=refund.refund_id, amount_cents=refund.amount_cents,
-        delivery_date=order.delivery_date, refunded_at=refund.updated_at,
+        delivery_date=order.delivery_date, refunded_at=refund.created_at,
         actor=refund.requested_by))
     return after
 

@@ -23,14 +23,14 @@ def upgrade() -> None:
                    'producer_id', r.producer_id, 'order_id', r.order_id,
                    'customer_id', o.customer_id, 'refund_id', r.refund_id,
                    'amount_cents', r.amount_cents, 'delivery_date', o.delivery_date,
-                   'refunded_at', r.updated_at, 'actor', r.requested_by,
+                   'refunded_at', r.created_at, 'actor', r.requested_by,
                    'event_type', 'OnlineRefundMade', 'schema_version', 1)
         FROM payments.refunds r
         JOIN payments.orders o ON o.producer_id = r.producer_id AND o.order_id = r.order_id
         CROSS JOIN LATERAL (SELECT md5('OnlineRefundMade/' || r.refund_id::text)::uuid
                             AS event_id) told
         WHERE r.status = 'refunded'
-        ORDER BY r.updated_at, r.refund_id
+        ORDER BY r.created_at, r.refund_id
         ON CONFLICT (event_id) DO NOTHING""")
 
 
