@@ -23,7 +23,7 @@ from ardoise_tools.devservers.stack import SERVICES, Stack
 ARDOISE = Path(sys.executable).parent / "ardoise"
 INSTANCE = "make-up"
 OWN_SERVERS = ("DATABASE_URL", "KAFKA_BOOTSTRAP", "ARDOISE_PG_PORT", "ARDOISE_KAFKA_PORT",
-               "MAIL_SINK_DIR")
+               "MAIL_SINK_DIR", "SUMUP_STANDIN_STATE_FILE")
 
 
 def listening(port: int) -> bool:
@@ -104,6 +104,8 @@ def ctrl_c(up: subprocess.Popen, group: bool = True) -> None:
 def test_make_up_runs_every_process_with_the_stacks_key_and_ctrl_c_stops_it_all(tmp_path):
     stack = Stack(INSTANCE)
     stack.down()
+    kept = stack.home / "sumup-standin.state"
+    kept.unlink(missing_ok=True)
     env, urls = environment_on_free_ports()
     output = tmp_path / "up.log"
     up = start_up(env, output)
@@ -140,6 +142,7 @@ def test_make_up_runs_every_process_with_the_stacks_key_and_ctrl_c_stops_it_all(
     said = output.read_text()
     assert up.returncode == 0, said[-3000:]
     assert "stopped PostgreSQL and the broker" in said
+    assert kept.stat().st_size > 0  # the SumUp stand-in's memory, for the next `make up`
     assert f"keeping messages in {stack.home / 'mail'}" in said
     pg_port, broker_port = stack.ports()
     assert not listening(pg_port) and not listening(broker_port)

@@ -143,6 +143,9 @@ def run_stack(stack: Stack, args: argparse.Namespace) -> None:
     env.update(stack.issuer_environment(os.environ.get("WEB_PUBLIC_URL",
                                                        "http://127.0.0.1:8000")))
     env["MAIL_SINK_DIR"] = os.environ.get("MAIL_SINK_DIR", str(stack.home / "mail"))
+    # the SumUp stand-in's checkouts, payments and payouts, kept across a restart of the stack
+    env["SUMUP_STANDIN_STATE_FILE"] = os.environ.get("SUMUP_STANDIN_STATE_FILE",
+                                                     str(stack.home / "sumup-standin.state"))
     env_file = stack.write_env_file(env)
     print(f"postgres and broker ready; environment in {env_file}", flush=True)
     root = project_root()

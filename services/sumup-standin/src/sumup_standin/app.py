@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
@@ -14,9 +15,10 @@ from sumup_standin.checkouts import utc_now
 from sumup_standin.config import Settings
 from sumup_standin.errors import install_error_handlers
 from sumup_standin.faults import FaultMiddleware, Faults
+from sumup_standin.memory import Memory, load, save
 from sumup_standin.notifier import Notifier
 from sumup_standin.service import CheckoutService
-from sumup_standin.store import CheckoutStore
+from sumup_standin.store import ApiKeys, CheckoutStore
 
 
 def create_app(
@@ -25,7 +27,8 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
     notify_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
-    """A fresh stand-in with an empty memory; tests may pass a clock and a notify transport."""
+    """A stand-in with an empty memory, or the one it kept (`Settings.state_file`); tests may
+    pass a clock and a notify transport."""
     settings = settings or Settings.from_env()
     notifier = Notifier(
         settings.retry_delays_s,
@@ -34,11 +37,14 @@ def create_app(
         transport=notify_transport,
     )
     faults = Faults()
+    state_file = Path(settings.state_file) if settings.state_file else None
+    memory = load(state_file) or Memory(CheckoutStore(), ApiKeys(), payouts.PayoutBook())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         await notifier.aclose()
+        save(state_file, memory)
 
     app = FastAPI(
         title="SumUp stand-in",
@@ -46,10 +52,11 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.state.service = CheckoutService(CheckoutStore(), notifier, clock, settings.public_url)
+    app.state.service = CheckoutService(memory.checkouts, notifier, clock, settings.public_url,
+                                        memory.keys)
     app.state.notifier = notifier
     app.state.faults = faults
-    app.state.payouts = payouts.PayoutBook()
+    app.state.payouts = memory.payouts
     app.add_middleware(FaultMiddleware, faults=faults)
     install_error_handlers(app)
     app.include_router(api.router)

@@ -20,16 +20,20 @@ class Settings:
     retry_delays_s: tuple[float, ...] = DEFAULT_RETRY_DELAYS_S
     public_url: str | None = None
     notify_timeout_s: float = 5.0
+    state_file: str | None = None
+    """Where its memory is kept across a restart (`sumup_standin.memory`); None: not kept."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read `SUMUP_STANDIN_HOST`, `_PORT`, `_RETRY_DELAYS` and `_PUBLIC_URL`."""
+        """Read `SUMUP_STANDIN_HOST`, `_PORT`, `_RETRY_DELAYS`, `_PUBLIC_URL` and
+        `_STATE_FILE`."""
         env = os.environ if environ is None else environ
         return cls(
             host=env.get("SUMUP_STANDIN_HOST") or cls.host,
             port=int(env.get("SUMUP_STANDIN_PORT") or cls.port),
             retry_delays_s=parse_delays(env.get("SUMUP_STANDIN_RETRY_DELAYS")),
             public_url=(env.get("SUMUP_STANDIN_PUBLIC_URL") or "").rstrip("/") or None,
+            state_file=env.get("SUMUP_STANDIN_STATE_FILE") or None,
         )
 
 

@@ -24,12 +24,13 @@ class CheckoutService:
         notifier: Notifier,
         clock: Callable[[], datetime],
         public_url: str | None = None,
+        keys: ApiKeys | None = None,
     ) -> None:
         self.store = store
         self.notifier = notifier
         self.clock = clock
         self.public_url = public_url
-        self.keys = ApiKeys()
+        self.keys = keys or ApiKeys()
 
     def create(self, new: NewCheckout, api_key: str | None = None) -> Checkout:
         """Open a PENDING checkout; a reference its merchant already used is refused, and so is
