@@ -129,6 +129,8 @@ def xlsxwriter_write(rows, producer_name: str, out) -> None:
         write_number(index, 6, row.credit_note_cents / 100, euro)
         if row.recorded_by is not None:
             write_string(index, 7, row.recorded_by)
+        if row.refunded_cents:
+            write_number(index, 8, row.refunded_cents / 100, euro)
         index += 1
     index += 1
     for summary in totals.summaries():

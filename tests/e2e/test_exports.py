@@ -48,7 +48,7 @@ async def test_received_payments_and_sales_by_mode_open_with_the_right_figures(
         r[4] != "Non livré" and r[2] == "Claire Martin" for r in rs))
     by_order = {row[1]: row for row in rows}
     # an event that names no one (the system, or told before issue #23): "Saisi par" empty
-    assert by_order[str(first)][2:] == ("Claire Martin", 20, "Espèces", 25, 5, None)
+    assert by_order[str(first)][2:] == ("Claire Martin", 20, "Espèces", 25, 5, None, None)
     assert by_order[str(first)][0] == datetime(2026, 11, 23)
     period = await operator.arequest(
         "GET", "exports", f"/v1/producers/{producer_id}/exports/sales-by-mode.xlsx",

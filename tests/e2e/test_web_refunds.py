@@ -108,6 +108,9 @@ async def test_the_farm_refunds_part_of_an_online_payment_then_the_rest_from_the
 
     book = await eventually(workbook, lambda b: len(refund_rows(b)) == 2)
     assert sorted(row[4] for row in refund_rows(book)) == [-15, -10]
+    [ordered] = [row for row in book["Commandes"].iter_rows(values_only=True)
+                 if row and row[1] == order_id]
+    assert (ordered[5], ordered[8]) == (0, 25)  # nothing kept of it, 25,00 € refunded since
     by_mode = {row[0]: row[1:] for row in book["Ventes par mode"].iter_rows(values_only=True)
                if row and row[0]}
     # orders, sales, received for orders, received outside orders, total received, credit notes

@@ -1,4 +1,4 @@
-"""An online refund counts on the day SumUp made it, and what the order received on the order's
+"""An online refund counts on the day it was made, and what the order received on the order's
 day: a week already counted keeps its total, on the real PostgreSQL through the read model."""
 
 import uuid
@@ -51,9 +51,10 @@ async def test_a_refund_counts_on_its_own_day_and_the_orders_week_keeps_what_cam
                                                 f"test-{uuid.uuid4().hex[:6]}")
     rows, moved, totals = await week_of(sessions, producer_id, date(2026, 11, 23))
     [row] = rows
-    assert (row.order_id, row.received, row.received_cents) == (
-        str(order.order_id), {"online": 2500}, 2500)
-    assert type(row.received["online"]) is int  # not a Decimal: the writer's fast path
+    # the settlement's money, and what was refunded of it since
+    assert (row.order_id, row.received, row.refunded_cents) == (
+        str(order.order_id), {"online": 1500}, 1000)
+    assert type(row.refunded_cents) is int  # not a Decimal: the writer's fast path
     assert moved == [] and totals == {"online": 2500}
 
     rows, moved, totals = await week_of(sessions, producer_id, date(2026, 12, 7))

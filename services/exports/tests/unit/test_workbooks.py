@@ -1,5 +1,6 @@
 """The XLSX workbooks, opened again with openpyxl and checked cell by cell."""
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -17,7 +18,7 @@ from exports.domain.reports import MODE_LABELS, MODES, PAYING_MODES, MovementRow
 
 WEEK_START, WEEK_END = date(2026, 11, 16), date(2026, 11, 22)
 ORDER_HEADINGS = ["Date", "Commande", "Client", "Total", "Mode", "Montant payé", "Avoir",
-                  "Saisi par"]
+                  "Saisi par", "Remboursé en ligne"]
 ROWS = [
     PaymentRow("ord-1", date(2026, 11, 16), "c-1", "Élise Martin", 1250, "cash", 1300, 50),
     PaymentRow("ord-2", date(2026, 11, 17), "c-2", "Paul Roux", 2000, "account", 2000, 0),
@@ -158,6 +159,32 @@ def test_top_ups_and_debits_by_mode_count_apart_then_in_the_total_received():
         (datetime(2026, 11, 21, 11, 0), "Élise Martin", "Débit", "Espèces", -700,
          "Rendu en espèces"),
     ]
+
+
+def test_an_order_refunded_since_counts_what_came_in_and_its_refund_on_its_own_day():
+    """Paid 25,00 € online, 10,00 € refunded on the 21st: the row keeps what its settlement
+    says (15,00 € paid, 10,00 € owed) and says what was refunded; the period counts 25,00 €
+    in for the order and the refund out, 15,00 € in all."""
+    paid = PaymentRow("ord-9", date(2026, 11, 18), "c-1", "Élise Martin", 2500, "online", 1500,
+                      -1000, {"online": 1500}, None, 1000)
+    refund = MovementRow(datetime(2026, 11, 21, 10, 0), "c-1", "Élise Martin", "online", -1000,
+                         "Remboursement en ligne, commande du 18/11/2026",
+                         order_id=uuid.uuid4())
+    out = BytesIO()
+    write_sales_by_mode(iter([paid]), WEEK_START, WEEK_END, "Ferme des Saules", out, [refund])
+    book = load_workbook(BytesIO(out.getvalue()))
+    [cells] = book["Commandes"].iter_rows(min_row=5)
+    assert [cents(cells[5]), cents(cells[6]), cents(cells[8])] == [1500, -1000, 1000]
+    figures = [(row[0].value, *(cents(cell) for cell in row[2:]))
+               for row in book["Ventes par mode"].iter_rows(min_row=5)]
+    # sales, received for orders, received outside orders, total received, credit notes
+    assert figures[0] == ("En ligne (SumUp)", 2500, 2500, -1000, 1500, -1000)
+    [moved] = book["Mouvements de compte"].iter_rows(min_row=5, values_only=True)
+    assert moved[2:5] == ("Remboursement", "En ligne (SumUp)", -10)
+    unrefunded = PaymentRow("ord-8", date(2026, 11, 18), "c-1", "Élise Martin", 2500, "online",
+                            2500, 0)
+    [cells] = received_payments([unrefunded])["Paiements reçus"].iter_rows(min_row=4, max_row=4)
+    assert cells[8].value is None  # nothing refunded: the cell is left empty
 
 
 def test_a_movement_by_a_mode_that_moves_no_money_is_refused():

@@ -46,6 +46,9 @@ class PaymentRow:
     """The money received for the order per mode; by default its amount paid, in its mode."""
     recorded_by: str | None = None
     """Who recorded its settlement (an operator's name); None: the system, or not told."""
+    refunded_cents: int = 0
+    """What SumUp gave back of its online money since: taken off `received` (the settlement's),
+    counted back in the order's own period, as a refund of its own on the day it was made."""
 
     def __post_init__(self) -> None:
         if self.mode not in MODE_LABELS:
@@ -61,9 +64,9 @@ class PaymentRow:
 
     @property
     def received_cents(self) -> int:
-        """Everything received for the order, whatever its settlement's mode says now: money
-        received stays received when the order is then not delivered or deducted from the
-        account."""
+        """Everything received for the order and kept, whatever its settlement's mode says now:
+        money received stays received when the order is then not delivered or deducted from
+        the account (refunds aside: `refunded_cents`)."""
         return sum(self.received.values())
 
     @property
@@ -107,12 +110,6 @@ def refund_label(delivery_date: date) -> str:
     return f"Remboursement en ligne, commande du {delivery_date:%d/%m/%Y}"
 
 
-def with_refunds(received: Mapping[str, int], refunded_cents: int | None) -> dict[str, int]:
-    """What an order received, its online refunds added back: the money as it came in, in the
-    order's week; the refunds count on their own days (MovementRow)."""
-    if not refunded_cents:
-        return dict(received)
-    return {**received, "online": received.get("online", 0) + refunded_cents}
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +153,11 @@ class ModeTotals:
             if received is None:
                 received = self._figures[mode] = [0, 0, 0, 0, 0]
             received[2] += cents
+        if row.refunded_cents:  # as it came in: the refunds count on their own days
+            online = self._figures.get("online")
+            if online is None:
+                online = self._figures["online"] = [0, 0, 0, 0, 0]
+            online[2] += row.refunded_cents
 
     def add_movement(self, movement: MovementRow) -> None:
         figures = self._figures.get(movement.mode)

@@ -9,7 +9,7 @@ from typing import BinaryIO
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from exports.domain.reports import PaymentRow, with_refunds
+from exports.domain.reports import PaymentRow
 
 FETCH_ROWS = 2000
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -17,12 +17,10 @@ SPOOL_BYTES = 8 * 1024 * 1024
 
 def _payment_row(row) -> PaymentRow:
     # a sum comes back as a Decimal: an int keeps the rows on the writer's fast path
-    received = row.received if not row.refunded_cents else with_refunds(
-        row.received or {}, int(row.refunded_cents))
     return PaymentRow(str(row.order_id), row.delivery_date, row.customer_id,
                       row.customer_name or row.customer_id, row.total_cents, row.mode,
-                      row.amount_paid_cents, row.credit_note_cents, received,
-                      row.recorded_by)
+                      row.amount_paid_cents, row.credit_note_cents, row.received,
+                      row.recorded_by, int(row.refunded_cents or 0))
 
 
 async def build_workbook(

@@ -12,9 +12,12 @@ from exports.domain.reports import MODE_LABELS, ModeTotals, MovementRow, Payment
 
 RECORDED_BY = "Saisi par"
 """Who recorded the settlement or the movement (an operator's name); empty: the system."""
+REFUNDED = "Remboursé en ligne"
+"""What SumUp gave back of the order's online money since (its refunds, each on the movements
+sheet on its day): with "Montant payé", what came in for the order."""
 ORDER_HEADINGS = ("Date", "Commande", "Client", "Total", "Mode", "Montant payé", "Avoir",
-                  RECORDED_BY)
-ORDER_WIDTHS = (12, 18, 30, 14, 18, 14, 12, 24)
+                  RECORDED_BY, REFUNDED)
+ORDER_WIDTHS = (12, 18, 30, 14, 18, 14, 12, 24, 18)
 MOVEMENT_HEADINGS = ("Date", "Client", "Nature", "Mode", "Montant", "Libellé", RECORDED_BY)
 MOVEMENT_WIDTHS = (18, 30, 12, 18, 14, 40, 24)
 MOVEMENTS_SHEET = "Mouvements de compte"
@@ -27,7 +30,8 @@ ORDERS_SHEET = "Commandes"
 def _stream_orders(sheet: WriteOnlyWorksheet, rows: Iterable[PaymentRow]) -> ModeTotals:
     totals = ModeTotals()
     writer = _RowWriter(
-        sheet, (DATE_FORMAT, None, None, EURO_FORMAT, None, EURO_FORMAT, EURO_FORMAT, None)
+        sheet, (DATE_FORMAT, None, None, EURO_FORMAT, None, EURO_FORMAT, EURO_FORMAT, None,
+                EURO_FORMAT)
     )
     append, add, labels = writer.append, totals.add, MODE_LABELS
     for row in rows:
@@ -43,6 +47,7 @@ def _stream_orders(sheet: WriteOnlyWorksheet, rows: Iterable[PaymentRow]) -> Mod
                 row.received_cents / 100,
                 row.credit_note_cents / 100,
                 row.recorded_by,
+                row.refunded_cents / 100 if row.refunded_cents else None,
             )
         )
     writer.flush()
