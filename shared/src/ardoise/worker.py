@@ -52,7 +52,10 @@ def read_event(body: object) -> Event | None:
         log.error("skipping a malformed %s event: %s", body.get("event_type"), error)
         return None
     if event is None:
-        log.info("skipping unknown event type %s", body.get("event_type"))
+        # skipped for good: a publisher newer than this worker, which should have come first
+        # (deploy/README, "An upgrade that adds an event type")
+        log.warning("skipping an event of a type this code does not know: %s (a newer "
+                    "publisher's; upgrade this service)", body.get("event_type"))
     return event
 
 

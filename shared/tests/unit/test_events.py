@@ -1,9 +1,11 @@
 """Events encode with their type and decode to the same event."""
 
+import logging
 import uuid
 from datetime import date
 
 from ardoise.events import OrderPlaced, SettlementChanged, decode_event, encode_event, event_types
+from ardoise.worker import read_event
 
 
 def test_an_event_survives_the_round_trip_through_json():
@@ -19,6 +21,14 @@ def test_an_event_survives_the_round_trip_through_json():
 
 def test_an_unknown_event_type_decodes_to_nothing_rather_than_failing():
     assert decode_event({"event_type": "SomethingNewer", "producer_id": "ferme-a"}) is None
+
+
+def test_a_worker_skipping_an_event_it_does_not_know_says_so_as_a_warning(caplog):
+    """Skipped for good: an operator must see that a publisher was upgraded before it."""
+    with caplog.at_level(logging.WARNING, logger="ardoise.worker"):
+        assert read_event({"event_type": "SomethingNewer", "producer_id": "ferme-a"}) is None
+    [said] = caplog.records
+    assert said.levelno == logging.WARNING and "SomethingNewer" in said.getMessage()
 
 
 def test_events_of_one_order_share_a_key_so_they_stay_in_order():
