@@ -20,72 +20,15 @@ from accounts.adapters.orm import (
     reminder_rules,
     reminders,
 )
+from accounts.adapters.reminder_queries import IN_DEBT, LETTER, ONE, RECORD, standing_of
 from accounts.domain.reminder_mail import Line, message_id
 from accounts.domain.reminders import CANCELLED, ReminderRecord, ReminderRule, Standing
 from ardoise.changes import Change
 from ardoise.db import last_change
 from ardoise.uow import UnitOfWork
 
-_RECORD = ("reminder_id", "status", "created_at", "email", "balance_cents", "manual",
-           "attempts", "claimed_until", "next_attempt_at", "sent_at", "error")
-_S = reminders.schema
-
-
-def _columns(alias: str) -> str:
-    return ", ".join(f"{alias}.{c} AS {alias}_{c}" for c in _RECORD)
-
-
-# Since when below: the first movement after the last one that left the balance at or above
-# the threshold (the index on (producer, customer, id) serves both, newest first).
-_STANDINGS = f"""
-    SELECT a.customer_id, a.name, a.email, a.balance_cents,
-      (SELECT m.at FROM {_S}.movements m
-        WHERE m.producer_id = a.producer_id AND m.customer_id = a.customer_id
-          AND m.id > COALESCE((SELECT n.id FROM {_S}.movements n
-                                WHERE n.producer_id = a.producer_id
-                                  AND n.customer_id = a.customer_id
-                                  AND n.balance_after_cents >= :below
-                                ORDER BY n.id DESC LIMIT 1), 0)
-        ORDER BY m.id LIMIT 1) AS below_since_at,
-      {_columns("last")}, {_columns("verdict")}
-    FROM {_S}.accounts a
-    LEFT JOIN LATERAL (SELECT * FROM {_S}.reminders r
-        WHERE r.producer_id = a.producer_id AND r.customer_id = a.customer_id
-          AND r.status <> 'cancelled'
-        ORDER BY r.created_at DESC LIMIT 1) last ON true
-    LEFT JOIN LATERAL (SELECT * FROM {_S}.reminders v
-        WHERE v.producer_id = a.producer_id AND v.customer_id = a.customer_id
-          AND v.status IN ('sent', 'refused') AND lower(v.email) = lower(a.email)
-        ORDER BY v.created_at DESC LIMIT 1) verdict ON true
-    WHERE a.producer_id = :producer"""
-_ONE = _STANDINGS + " AND a.customer_id = :customer FOR UPDATE OF a"
-_IN_DEBT = _STANDINGS + """
-      AND a.balance_cents < :below AND a.email IS NOT NULL AND a.email <> ''
-      AND (a.balance_cents, a.customer_id) > (:after_balance, :after_customer)
-    ORDER BY a.balance_cents, a.customer_id LIMIT :limit"""
-_LETTER = f"""
-    SELECT a.name, a.email, a.balance_cents, m.at, m.label, m.amount_cents,
-           m.balance_after_cents
-    FROM {_S}.accounts a
-    LEFT JOIN LATERAL (SELECT * FROM {_S}.movements m
-        WHERE m.producer_id = a.producer_id AND m.customer_id = a.customer_id
-        ORDER BY m.id DESC LIMIT :lines) m ON true
-    WHERE a.producer_id = :producer AND a.customer_id = :customer"""
 _LOCK_CLASS = 1_919_250_541
 """The first key of the timer's advisory locks (the second: the producer's)."""
-
-
-def _record(row, alias: str) -> ReminderRecord | None:
-    if getattr(row, f"{alias}_reminder_id") is None:
-        return None
-    return ReminderRecord(*(getattr(row, f"{alias}_{c}") for c in _RECORD))
-
-
-def _standing(row) -> Standing:
-    verdict = _record(row, "verdict")
-    return Standing(row.customer_id, row.name, row.email, row.balance_cents, row.below_since_at,
-                    _record(row, "last"),
-                    verdict if verdict is not None and verdict.status == "refused" else None)
 
 
 class RemindersRepository:
@@ -133,25 +76,25 @@ class RemindersRepository:
                                   below_cents: int) -> Standing | None:
         """The customer's standing, its account row locked until the transaction ends: the
         balance read is the committed one, and no movement lands until the claim is made."""
-        row = (await self.session.execute(text(_ONE), {
+        row = (await self.session.execute(text(ONE), {
             "producer": producer_id, "customer": customer_id, "below": below_cents})).first()
-        return None if row is None else _standing(row)
+        return None if row is None else standing_of(row)
 
     async def standings_in_debt(self, producer_id: str, below_cents: int,
                                 after: tuple[int, str] | None, limit: int) -> list[Standing]:
         """Customers with an address whose balance is below the threshold, most negative first,
         from after `after` (balance, customer) on."""
         after_balance, after_customer = after or (-(2**62), "")
-        rows = await self.session.execute(text(_IN_DEBT), {
+        rows = await self.session.execute(text(IN_DEBT), {
             "producer": producer_id, "below": below_cents, "after_balance": after_balance,
             "after_customer": after_customer, "limit": limit})
-        return [_standing(row) for row in rows]
+        return [standing_of(row) for row in rows]
 
     async def letter_facts(self, producer_id: str, customer_id: str,
                            lines: int) -> tuple[str, str | None, int, list[Line]] | None:
         """Name, address, balance and the last movements newest first, in one statement (one
         snapshot: the movements end at the balance)."""
-        rows = list(await self.session.execute(text(_LETTER), {
+        rows = list(await self.session.execute(text(LETTER), {
             "producer": producer_id, "customer": customer_id, "lines": lines}))
         if not rows:
             return None
@@ -166,7 +109,7 @@ class RemindersRepository:
             accounts.c.customer_id == customer_id))).scalar()
 
     async def save(self, producer_id: str, customer_id: str, record: ReminderRecord) -> None:
-        values = {c: getattr(record, c) for c in _RECORD if c != "reminder_id"}
+        values = {c: getattr(record, c) for c in RECORD if c != "reminder_id"}
         statement = insert(reminders).values(
             reminder_id=record.reminder_id, producer_id=producer_id, customer_id=customer_id,
             message_id=message_id(record.reminder_id), **values)
@@ -180,7 +123,7 @@ class RemindersRepository:
                                     reminders.c.customer_id == customer_id,
                                     reminders.c.status != CANCELLED)
             .order_by(reminders.c.created_at.desc()).limit(limit))
-        return [ReminderRecord(*(getattr(r, c) for c in _RECORD)).view() for r in rows]
+        return [ReminderRecord(*(getattr(r, c) for c in RECORD)).view() for r in rows]
 
     async def all_of(self, producer_id: str, customer_id: str) -> list[ReminderRecord]:
         """Every reminder of the customer, oldest first, cancelled ones included."""
@@ -188,7 +131,7 @@ class RemindersRepository:
             select(reminders).where(reminders.c.producer_id == producer_id,
                                     reminders.c.customer_id == customer_id)
             .order_by(reminders.c.created_at))
-        return [ReminderRecord(*(getattr(r, c) for c in _RECORD)) for r in rows]
+        return [ReminderRecord(*(getattr(r, c) for c in RECORD)) for r in rows]
 
     async def keyed(self, producer_id: str,
                     key: str) -> tuple[str, ReminderRecord | None] | None:
@@ -204,7 +147,7 @@ class RemindersRepository:
             return remembered.fingerprint, None
         row = (await self.session.execute(select(reminders).where(
             reminders.c.reminder_id == remembered.response["reminder_id"]))).one()
-        return remembered.fingerprint, ReminderRecord(*(getattr(row, c) for c in _RECORD))
+        return remembered.fingerprint, ReminderRecord(*(getattr(row, c) for c in RECORD))
 
     async def remember_key(self, producer_id: str, key: str, fingerprint: str,
                            record: ReminderRecord) -> bool:
