@@ -5,7 +5,8 @@ import uuid
 from datetime import UTC, date, datetime
 
 from ardoise.events import OnlineRefundMade, OrderPlaced, SettlementChanged
-from exports.adapters.repository import ExportsRepository, period_query
+from exports.adapters.order_rows import period_query
+from exports.adapters.repository import ExportsRepository
 from exports.domain.reports import summarise_by_mode
 from exports.service_layer.building import _payment_row
 from exports.service_layer.read_model import apply_events

@@ -18,7 +18,8 @@ from ardoise.ids import PRODUCER_ID_PATTERN
 from ardoise.text import Email, Name
 from exports.adapters.export_log import ExportLog
 from exports.adapters.invoices_workbook import invoices_filename, write_invoices
-from exports.adapters.repository import ExportsRepository, orders_query, period_query
+from exports.adapters.order_rows import orders_query, period_query
+from exports.adapters.repository import ExportsRepository
 from exports.adapters.workbooks.filenames import filename_for
 from exports.adapters.workbooks.received_payments import write_received_payments
 from exports.adapters.workbooks.sales_by_mode import write_sales_by_mode

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from ardoise.changes import kept_actor
 from ardoise.errors import NotFound
 from exports.adapters.mailer import SmtpMailer
-from exports.adapters.repository import ExportsRepository, period_query
+from exports.adapters.order_rows import period_query
+from exports.adapters.repository import ExportsRepository
 from exports.adapters.workbooks.filenames import filename_for
 from exports.adapters.workbooks.sales_by_mode import write_sales_by_mode
 from exports.domain.periods import parse_week, weeks_due
