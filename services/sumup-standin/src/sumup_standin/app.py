@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from sumup_standin import api, control, hosted, payouts, transactions
+from sumup_standin import api, control, history, hosted, payouts, transactions
 from sumup_standin.checkouts import utc_now
 from sumup_standin.config import Settings
 from sumup_standin.errors import install_error_handlers
@@ -60,7 +60,8 @@ def create_app(
     app.add_middleware(FaultMiddleware, faults=faults)
     install_error_handlers(app)
     app.include_router(api.router)
-    app.include_router(payouts.router)  # before transactions: its history is SumUp's, paged
+    app.include_router(payouts.router)
+    app.include_router(history.router)  # before transactions: its history is SumUp's, paged
     app.include_router(transactions.router)
     app.include_router(control.router)
     app.include_router(hosted.router)
