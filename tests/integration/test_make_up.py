@@ -3,6 +3,7 @@ PostgreSQL and broker, every gateway and worker, the web pages, the SumUp stand-
 sink under honcho; all of them answer, a token signed with the stack's key (a PEM of several
 lines) is accepted, the environment file reads back exactly, and Ctrl-C stops it all."""
 
+import contextlib
 import json
 import os
 import signal
@@ -97,8 +98,27 @@ def ctrl_c(up: subprocess.Popen, group: bool = True) -> None:
     try:
         up.wait(timeout=90)
     finally:
-        if up.poll() is None:
-            os.killpg(up.pid, signal.SIGKILL)
+        if up.poll() is None:  # it did not stop: killed, with every process it started
+            for pid in [*descendants(up.pid), up.pid]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process under `pid` (from each process's parent in /proc), deepest first. honcho
+    starts each in a session of its own, so killing `ardoise up`'s group would leave them
+    running after a failed test."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # "pid (comm) state ppid ...": comm may hold spaces and parentheses
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(stat.parent.name))
+
+    def under(parent: int) -> list[int]:
+        return [found for child in children.get(parent, []) for found in (*under(child), child)]
+
+    return under(pid)
 
 
 def test_make_up_runs_every_process_with_the_stacks_key_and_ctrl_c_stops_it_all(tmp_path):
