@@ -5,7 +5,14 @@ import re
 from typing import Any
 
 from web.gateways import Refused
-from web.pages.common import TRACKING_OFF_REASON, BadInput, euros, in_french, plain_euros
+from web.pages.common import (
+    TRACKING_OFF_REASON,
+    BadInput,
+    euros,
+    in_french,
+    order_uuid,
+    plain_euros,
+)
 from web.pages.customers_views import checked_email, one_line
 from web.pages.payments_views import parse_euros
 
@@ -24,7 +31,6 @@ REFUSALS = (
     ("Idempotency-Key already used", "Ce formulaire a déjà servi pour un autre client : "
      "rechargez la page."),
 )
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def limit_cents(text: str | None) -> int | None:
@@ -77,7 +83,7 @@ def reminder_key(customer_id: str, after: str) -> dict[str, str]:
     without it (drawn before it existed) sends without a key."""
     if not after:
         return {}
-    if after != "aucune" and not UUID.fullmatch(after):
+    if after != "aucune" and order_uuid(after) != after:  # a reminder's id, as written
         raise BadInput("Relance non envoyée : ce formulaire a expiré, rechargez la page.")
     return {"Idempotency-Key": f"web-remind-{customer_id}-after-{after}"}
 
