@@ -4,9 +4,7 @@ a reminder sent by hand. Each reminder shows on the customer's account page (`re
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from accounts.adapters.reminders_repository import SqlRemindersUnitOfWork
@@ -123,7 +121,8 @@ async def preview_reminders(producer: Producer, principal: CurrentPrincipal, req
                                              "payments are not tracked, or the "
                                              "Idempotency-Key was used for another request"}})
 async def send_reminder(producer: Producer, customer: Customer, principal: CurrentPrincipal,
-                        request: Request, idempotency_key: IdempotencyKey = None):
+                        request: Request, response: Response,
+                        idempotency_key: IdempotencyKey = None) -> dict:
     """A reminder of the debt now, whatever the rule (on or off, threshold, period), to a
     customer that owes; a refused address is tried again. The answer is the reminder as
     recorded: `sent`, `refused` or `failed` with the mail server's answer in `error`, or
@@ -136,6 +135,5 @@ async def send_reminder(producer: Producer, customer: Customer, principal: Curre
     reminder, replayed = await reminders.send_by_hand_once(
         producer, customer, lambda: _uow(request), request.app.state.reminder_post, key)
     if replayed:
-        return JSONResponse(jsonable_encoder(ReminderOut.model_validate(reminder)),
-                            status_code=200)
+        response.status_code = 200
     return reminder
